@@ -1,0 +1,93 @@
+# InstantTranscriber build. `make run` and `make test` are the two commands a
+# new user needs; everything they depend on is fetched and built here.
+
+SHELL := /usr/bin/env bash
+.DEFAULT_GOAL := build
+
+# whisper.cpp: pinned to 1.9.1 (see scripts/fetch-whisper.sh).
+WHISPER_CPP_DIR ?=
+WHISPER_SRC     := $(if $(WHISPER_CPP_DIR),$(WHISPER_CPP_DIR),third_party/whisper.cpp)
+GGML_NATIVE     ?= OFF
+GGML_CUDA       ?= 0
+CUDA_PATH       ?= /usr/local/cuda
+VARIANT         := cpu$(if $(filter ON on 1,$(GGML_NATIVE)),-native)$(if $(filter 1,$(GGML_CUDA)),-cuda)
+WHISPER_BUILD   := third_party/build/$(VARIANT)
+WHISPER_LIB     := $(WHISPER_BUILD)/src/libwhisper.a
+WHISPER_CLI     := $(WHISPER_BUILD)/bin/whisper-cli
+
+# The model: `make model MODEL=base.en` for another one (scripts/models.tsv).
+MODEL       ?= tiny-q8_0
+MODELS_DIR  ?= models
+MODEL_CACHE ?= ../shared/models
+MODEL_FILE  := $(MODELS_DIR)/ggml-$(MODEL).bin
+VAD_MODEL   ?= silero-v6.2.0
+
+BIN     := bin/instanttranscriber
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+# cgo flags for the whisper.cpp static libraries. The "whisper" build tag
+# marks a build that went through this Makefile (see engine/missing.go).
+SRC_ABS   := $(abspath $(WHISPER_SRC))
+BUILD_ABS := $(abspath $(WHISPER_BUILD))
+CGO_CFLAGS  := -I$(SRC_ABS)/include -I$(SRC_ABS)/ggml/include
+CGO_LDFLAGS := -L$(BUILD_ABS)/src -L$(BUILD_ABS)/ggml/src -lwhisper -lggml -lggml-cpu
+ifeq ($(GGML_CUDA),1)
+CGO_LDFLAGS += -L$(BUILD_ABS)/ggml/src/ggml-cuda -lggml-cuda -L$(CUDA_PATH)/lib64 -L$(CUDA_PATH)/lib64/stubs -lcudart -lcublas -lcublasLt -lcuda
+endif
+CGO_LDFLAGS += -lggml-base -lstdc++ -lm -fopenmp
+GO       := CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS)" CGO_LDFLAGS="$(CGO_LDFLAGS)" go
+GOTAGS   := -tags whisper
+LDFLAGS  := -X main.version=$(VERSION)
+
+.PHONY: build whisper whisper-cli model run test test-short vet fmt fuzz bench-engine clean distclean help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+whisper: $(WHISPER_LIB) ## fetch and build whisper.cpp's static libraries (cached)
+
+$(WHISPER_LIB):
+ifeq ($(WHISPER_CPP_DIR),)
+	scripts/fetch-whisper.sh $(WHISPER_SRC)
+endif
+	scripts/build-whisper.sh $(WHISPER_SRC) $(WHISPER_BUILD) $(GGML_NATIVE) $(GGML_CUDA)
+
+whisper-cli: $(WHISPER_CLI) ## build whisper.cpp's own CLI from the same tree (for benchmarks)
+
+$(WHISPER_CLI): $(WHISPER_LIB)
+	scripts/build-whisper.sh $(WHISPER_SRC) $(WHISPER_BUILD) $(GGML_NATIVE) $(GGML_CUDA) whisper-cli
+
+model: ## place models/ggml-$(MODEL).bin and the VAD model, verified by SHA-1
+	scripts/fetch-model.sh $(MODEL) $(MODELS_DIR) $(MODEL_CACHE)
+	scripts/fetch-model.sh $(VAD_MODEL) $(MODELS_DIR) $(MODEL_CACHE)
+
+build: $(WHISPER_LIB) ## build bin/instanttranscriber
+	$(GO) build $(GOTAGS) -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+run: build model ## build everything, fetch the model and start the server on :8080
+	$(BIN) serve --model $(MODEL_FILE)
+
+vet: $(WHISPER_LIB) ## gofmt and go vet
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet $(GOTAGS) ./...
+
+test: $(WHISPER_LIB) model vet ## the whole test suite, with the race detector, on the real model
+	INSTANTTRANSCRIBER_TEST_MODEL=$(abspath $(MODEL_FILE)) \
+	INSTANTTRANSCRIBER_TEST_VAD_MODEL=$(abspath $(MODELS_DIR)/ggml-$(VAD_MODEL).bin) \
+	$(GO) test $(GOTAGS) -race -count=1 ./...
+
+fuzz: ## run each fuzz target for FUZZTIME (default 30s)
+	@for pkg in ./engine/audio ./engine/export; do \
+	  for f in $$(go test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
+	    echo "== $$pkg $$f"; go test -run '^$$' -fuzz "^$$f$$" -fuzztime $${FUZZTIME:-30s} $$pkg || exit 1; \
+	  done; done
+
+bench-engine: build whisper-cli model ## time transcribe against whisper-cli on a 60+ s clip
+	scripts/bench-engine.py $(BIN) $(WHISPER_CLI) $(MODEL_FILE) $(BENCH_ARGS)
+
+clean: ## remove the binary
+	rm -rf bin
+
+distclean: clean ## also remove third_party builds and models
+	rm -rf third_party models

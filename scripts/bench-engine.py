@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""bench-engine.py: time `instanttranscriber transcribe` against whisper.cpp's
+own whisper-cli on the same audio, model, threads and decoding parameters.
+
+Usage: bench-engine.py BIN WHISPER_CLI MODEL [--runs N] [--threads T]
+                       [--beam B] [--repeat R] [--audio WAV]
+
+The clip is WAV repeated R times (default: jfk.wav x 6 = 66 s). Runs alternate
+between the two programs so drift on the machine hits both alike. Prints the
+median wall time and peak RSS of each, and the ratios.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+
+
+def make_clip(src, repeat, dest):
+    with wave.open(src, "rb") as w:
+        params = w.getparams()
+        frames = w.readframes(w.getnframes())
+    with wave.open(dest, "wb") as out:
+        out.setparams(params)
+        for _ in range(repeat):
+            out.writeframes(frames)
+    return params.nframes * repeat / params.framerate
+
+
+def measure(cmd):
+    """Runs cmd; returns (wall seconds, peak RSS in MiB, stdout)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {cmd[0]} failed with status {os.waitstatus_to_exitcode(status)}")
+    return wall, usage.ru_maxrss / 1024.0, out.decode("utf-8", "replace")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("bin")
+    ap.add_argument("whisper_cli")
+    ap.add_argument("model")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--beam", type=int, default=5)
+    ap.add_argument("--best-of", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=6)
+    ap.add_argument("--audio", default="../shared/testdata/jfk.wav")
+    a = ap.parse_args()
+
+    tmp = tempfile.mkdtemp()
+    clip = os.path.join(tmp, "clip.wav")
+    secs = make_clip(a.audio, a.repeat, clip)
+    common = dict(t=a.threads, b=a.beam, bo=a.best_of)
+    ours = [a.bin, "transcribe", clip, "--model", a.model, "--language", "en",
+            "--threads", str(a.threads), "--beam", str(a.beam), "--best-of", str(a.best_of),
+            "--format", "txt"]
+    theirs = [a.whisper_cli, "-m", a.model, "-f", clip, "-l", "en",
+              "-t", str(a.threads), "-bs", str(a.beam), "-bo", str(a.best_of), "-nt", "-np"]
+    print(f"clip: {secs:.1f} s ({a.audio} x {a.repeat}); model {a.model}; "
+          f"threads {a.threads}, beam {a.beam}, best-of {a.best_of}; {a.runs} runs each")
+
+    # One warm-up each, so the page cache holds the model for both.
+    measure(ours)
+    measure(theirs)
+    results = {"instanttranscriber": [], "whisper-cli": []}
+    texts = {}
+    for _ in range(a.runs):
+        for name, cmd in (("instanttranscriber", ours), ("whisper-cli", theirs)):
+            wall, rss, out = measure(cmd)
+            results[name].append((wall, rss))
+            texts[name] = " ".join(out.split())
+    print(f"{'program':<20} {'median wall s':>14} {'min wall s':>11} {'peak RSS MiB':>13} {'x realtime':>11}")
+    med = {}
+    rss = {}
+    for name, rows in results.items():
+        walls = [w for w, _ in rows]
+        med[name] = statistics.median(walls)
+        rss[name] = max(r for _, r in rows)
+        print(f"{name:<20} {med[name]:>14.3f} {min(walls):>11.3f} {rss[name]:>13.1f} {secs / med[name]:>11.1f}")
+    ratio = med["instanttranscriber"] / med["whisper-cli"]
+    drss = rss["instanttranscriber"] - rss["whisper-cli"]
+    print(f"wall-time ratio (instanttranscriber / whisper-cli): {ratio:.3f}  (goal <= 1.05)")
+    print(f"peak RSS difference: {drss:+.1f} MiB  (goal <= +30 MiB)")
+    same = texts["instanttranscriber"].strip() == texts["whisper-cli"].strip()
+    print(f"same text: {same}")
+    if not same:
+        print("  instanttranscriber:", texts["instanttranscriber"][:200])
+        print("  whisper-cli:       ", texts["whisper-cli"][:200])
+
+
+if __name__ == "__main__":
+    main()
