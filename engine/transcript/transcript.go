@@ -1,0 +1,44 @@
+// Package transcript holds the result of a transcription: the value the
+// engine produces, the exporters render and the API stores. It has no cgo and
+// no dependencies, so every layer can import it.
+package transcript
+
+import "time"
+
+// Transcript is the full result of transcribing one audio file.
+type Transcript struct {
+	// Language is the ISO 639-1 code of the spoken language, either the one
+	// requested or the one whisper detected.
+	Language string
+	// Duration is the length of the decoded audio.
+	Duration time.Duration
+	// Text is the whole transcript: the segment texts joined and trimmed.
+	Text string
+	// Segments are the timed pieces of the transcript, in order.
+	Segments []Segment
+}
+
+// Segment is one timed piece of a transcript, as whisper emits it.
+type Segment struct {
+	// Start and End are offsets from the start of the audio.
+	Start time.Duration
+	End   time.Duration
+	// Text is the segment's text with surrounding whitespace removed.
+	Text string
+	// Speaker is an optional label ("Speaker 1") set by post-processing.
+	Speaker string
+	// SpeakerTurnNext is tinydiarize's prediction that the speaker changes
+	// after this segment. It is only set with a tdrz model and option.
+	SpeakerTurnNext bool
+	// Words are the segment's words with their own timings, when token
+	// timestamps were requested.
+	Words []Word
+}
+
+// Word is one word of a segment with its timing and confidence.
+type Word struct {
+	Text        string
+	Start       time.Duration
+	End         time.Duration
+	Probability float32
+}
