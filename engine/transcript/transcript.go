@@ -42,3 +42,16 @@ type Word struct {
 	End         time.Duration
 	Probability float32
 }
+
+// MapTimes replaces every segment and word time t with f(t). The engine
+// uses it to map times from speech-only audio back to the original.
+func (t *Transcript) MapTimes(f func(time.Duration) time.Duration) {
+	for i := range t.Segments {
+		s := &t.Segments[i]
+		s.Start, s.End = f(s.Start), f(s.End)
+		for j := range s.Words {
+			w := &s.Words[j]
+			w.Start, w.End = f(w.Start), f(w.End)
+		}
+	}
+}

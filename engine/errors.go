@@ -1,0 +1,19 @@
+package engine
+
+import "errors"
+
+// Errors returned by the engine. They are wrapped with context; test with
+// errors.Is.
+var (
+	// ErrModelLoad means whisper.cpp could not load the model file.
+	ErrModelLoad = errors.New("engine: model load failed")
+	// ErrClosed means the model was closed.
+	ErrClosed = errors.New("engine: model closed")
+	// ErrInvalidOption means an Options field has a value whisper rejects,
+	// such as an unknown language code.
+	ErrInvalidOption = errors.New("engine: invalid option")
+	// ErrNoAudio means Transcribe was called with no samples.
+	ErrNoAudio = errors.New("engine: no audio samples")
+	// ErrTranscribe means whisper_full_with_state returned an error code.
+	ErrTranscribe = errors.New("engine: transcription failed")
+)

@@ -1,0 +1,80 @@
+package engine
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// Config says how to load a model. It is fixed for the model's lifetime.
+type Config struct {
+	// ModelPath is the ggml model file (for example ggml-tiny-q8_0.bin).
+	ModelPath string
+	// DisableGPU keeps whisper.cpp on the CPU even when the library was
+	// built with a GPU backend (make GGML_CUDA=1). A CPU-only build ignores
+	// it.
+	DisableGPU bool
+	// GPUDevice selects the GPU when there are several.
+	GPUDevice int
+	// DisableFlashAttn turns off flash attention, which whisper.cpp enables
+	// by default; it is about twice as fast on CPU too.
+	DisableFlashAttn bool
+}
+
+// Options are the per-transcription decoding options. The zero value is
+// valid: auto-detected language, greedy decoding, default threads.
+type Options struct {
+	// Language is an ISO 639-1 code such as "en", or "" / "auto" to detect
+	// it. The detected language is reported in Transcript.Language.
+	Language string
+	// Translate makes whisper translate the speech into English.
+	Translate bool
+	// BeamSize > 1 selects beam search with that many beams; 0 or 1 selects
+	// greedy decoding.
+	BeamSize int
+	// BestOf is the number of candidates for greedy decoding when whisper
+	// falls back to sampling with temperature; 0 keeps whisper's default (5).
+	BestOf int
+	// Threads is the number of CPU threads for this transcription; 0 means
+	// DefaultThreads().
+	Threads int
+	// InitialPrompt is text that conditions the decoder, such as names and
+	// spellings the audio is likely to contain.
+	InitialPrompt string
+	// TokenTimestamps computes per-word timings, reported in Segment.Words.
+	TokenTimestamps bool
+	// VAD enables whisper.cpp's Silero voice activity detection, which skips
+	// silence. It needs VADModelPath.
+	VAD bool
+	// VADModelPath is the ggml Silero VAD model (ggml-silero-v6.2.0.bin).
+	VADModelPath string
+	// TinyDiarize enables tinydiarize speaker-turn detection. It only has an
+	// effect with a tdrz model (such as ggml-small.en-tdrz.bin); the result
+	// is Segment.SpeakerTurnNext.
+	TinyDiarize bool
+	// Progress, when set, is called with the progress in percent (0-100),
+	// in increasing order, from the transcribing goroutine or a whisper
+	// thread. It must be quick and safe for concurrent use.
+	Progress func(percent int)
+}
+
+// DefaultThreads is the number of threads used when Options.Threads is 0:
+// the number of CPUs, at most 4, where whisper.cpp stops gaining.
+func DefaultThreads() int {
+	return min(runtime.NumCPU(), 4)
+}
+
+func (o *Options) validate() error {
+	if o.BeamSize < 0 || o.BeamSize > 16 {
+		return fmt.Errorf("%w: beam size %d is outside 0-16", ErrInvalidOption, o.BeamSize)
+	}
+	if o.BestOf < 0 || o.BestOf > 16 {
+		return fmt.Errorf("%w: best-of %d is outside 0-16", ErrInvalidOption, o.BestOf)
+	}
+	if o.Threads < 0 {
+		return fmt.Errorf("%w: threads %d is negative", ErrInvalidOption, o.Threads)
+	}
+	if o.VAD && o.VADModelPath == "" {
+		return fmt.Errorf("%w: vad needs a vad model path", ErrInvalidOption)
+	}
+	return nil
+}
