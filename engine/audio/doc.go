@@ -1,0 +1,28 @@
+// Package audio turns an audio file into what whisper consumes: 16 kHz mono
+// float32 samples in [-1, 1].
+//
+// The format is found by magic bytes, never by file name. WAV (integer PCM
+// of 8 to 32 bits, 32- and 64-bit float, A-law and mu-law, plain or
+// WAVE_FORMAT_EXTENSIBLE), MP3 (github.com/hajimehoshi/go-mp3) and FLAC
+// (github.com/mewkiz/flac) are decoded in Go. Everything else (Ogg, Opus,
+// M4A/MP4, WebM/Matroska, AAC, AMR, WMA, other WAV codecs, video
+// containers) goes through an ffmpeg binary when one is installed, and
+// otherwise fails with ErrNeedsFFmpeg naming the format. ffmpeg is told the
+// sniffed demuxer and reads a file: URL, so input this package did not
+// recognise, such as a playlist naming other files, never reaches it.
+//
+// Decoded audio is averaged to mono and resampled with a polyphase
+// Kaiser-windowed sinc filter (80 dB stopband from the lower Nyquist
+// frequency), block by block, so memory holds the 16 kHz result and little
+// else. Options.MaxDuration is checked against the headers before decoding
+// and enforced while decoding.
+//
+// Probe reports the format and duration from headers alone where the format
+// allows, for enforcing quotas at upload time.
+//
+// Every error is an *Error wrapping one of the sentinel errors (ErrEmpty,
+// ErrTruncated, ErrCorrupt, ErrNotAudio, ErrNoSamples, ErrTooLong,
+// ErrNeedsFFmpeg), a context error or an I/O error; a panic inside a
+// decoder library is recovered and reported as ErrCorrupt. Audio data that ends early is not an
+// error: the complete frames are returned and PCM.Truncated is set.
+package audio
