@@ -1,0 +1,193 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// DefaultIdempotencyTTL is how long an idempotency key is remembered when
+// CreateLimits.IdempotencyTTL is zero.
+const DefaultIdempotencyTTL = 24 * time.Hour
+
+// CreateLimits carries the admission checks and the idempotency data for
+// CreateJob. They are checked in the transaction that writes the job.
+type CreateLimits struct {
+	// MaxQueued caps the key's queued plus processing jobs; 0 means no cap.
+	MaxQueued int
+	// QuotaSeconds is the key's monthly audio allowance; 0 means unlimited.
+	QuotaSeconds int64
+	// ProbedSeconds is the new job's audio length, counted against the quota
+	// together with the usage already charged this UTC month.
+	ProbedSeconds float64
+	// IdempotencyKey, when set, makes CreateJob idempotent per (KeyID,
+	// IdempotencyKey). When empty, Job.IdempotencyKey is used.
+	IdempotencyKey string
+	// RequestHash identifies the request body; a repeat with another hash is
+	// an ErrIdempotencyConflict.
+	RequestHash string
+	// IdempotencyTTL is how long the key is remembered; DefaultIdempotencyTTL
+	// when zero.
+	IdempotencyTTL time.Duration
+}
+
+// CreateJob stores job as queued and returns it with its ID, CreatedAt,
+// Status, Stage, Attempt and MaxAttempts filled in. An empty job.ID gets a
+// fresh UUIDv7; a caller-chosen ID (to name the upload after it) must be a
+// UUIDv7 too, or ErrInvalid.
+//
+// With an idempotency key that was used by the same API key within the TTL,
+// CreateJob creates nothing: it returns the original job and existing=true
+// when the request hash matches, ErrIdempotencyConflict when it does not.
+// Only then are the limits checked: ErrQueueFull, ErrQuotaExceeded.
+func (s *Store) CreateJob(job Job, lim CreateLimits) (Job, bool, error) {
+	if job.ID == "" {
+		id, err := newID()
+		if err != nil {
+			return Job{}, false, fmt.Errorf("store: create job: %w", err)
+		}
+		job.ID = id
+	}
+	idKey, ok := idBytes(job.ID)
+	if !ok {
+		return Job{}, false, fmt.Errorf("store: create job: id %q is not a UUIDv7: %w", job.ID, ErrInvalid)
+	}
+	job.ID = idString(idKey)
+	if len(job.KeyID) > math.MaxUint16 {
+		return Job{}, false, fmt.Errorf("store: create job: key id too long: %w", ErrInvalid)
+	}
+	if len(job.Metadata) > 0 && !json.Valid(job.Metadata) {
+		return Job{}, false, fmt.Errorf("store: create job: metadata is not JSON: %w", ErrInvalid)
+	}
+	if lim.IdempotencyKey != "" {
+		job.IdempotencyKey = lim.IdempotencyKey
+	}
+	if lim.IdempotencyTTL <= 0 {
+		lim.IdempotencyTTL = DefaultIdempotencyTTL
+	}
+	if job.MaxAttempts <= 0 {
+		job.MaxAttempts = DefaultMaxAttempts
+	}
+
+	var existing bool
+	err := s.update(func(tx *txn) error {
+		now := s.now()
+		var ik []byte
+		if job.IdempotencyKey != "" {
+			ik = concat(ownerPrefix(job.KeyID), []byte(job.IdempotencyKey))
+			prior, found, err := tx.idempotentJob(ik, now, lim)
+			if err != nil {
+				return err
+			}
+			if found {
+				job, existing = prior, true
+				return nil
+			}
+		}
+		if lim.MaxQueued > 0 {
+			n, err := tx.countActive(job.KeyID)
+			if err != nil {
+				return err
+			}
+			if n >= lim.MaxQueued {
+				return fmt.Errorf("%w: %d active jobs, limit %d", ErrQueueFull, n, lim.MaxQueued)
+			}
+		}
+		if lim.QuotaSeconds > 0 {
+			used, err := tx.usage(job.KeyID, now)
+			if err != nil {
+				return err
+			}
+			if used+lim.ProbedSeconds > float64(lim.QuotaSeconds) {
+				return fmt.Errorf("%w: %.0f s used this month + %.0f s > %d s", ErrQuotaExceeded, used, lim.ProbedSeconds, lim.QuotaSeconds)
+			}
+		}
+		if tx.bucket(bucketJobs).Get(idKey) != nil {
+			return fmt.Errorf("job %s: %w", job.ID, ErrExists)
+		}
+
+		job.Status = Queued
+		job.Stage = StageQueued
+		job.Progress = 0
+		job.CreatedAt = now
+		job.StartedAt, job.CompletedAt = time.Time{}, time.Time{}
+		job.Attempt = 0
+		job.Errors, job.Error = nil, nil
+		job.CancelRequested = false
+		if err := tx.putJob(nil, job); err != nil {
+			return err
+		}
+		if ik != nil {
+			return tx.putIdempotency(ik, idempotencyRecord{JobID: job.ID, RequestHash: lim.RequestHash, CreatedAt: now})
+		}
+		return nil
+	})
+	if err != nil {
+		return Job{}, false, fmt.Errorf("store: create job: %w", err)
+	}
+	return job, existing, nil
+}
+
+// idempotentJob returns the job an unexpired idempotency entry points to.
+// found is false when there is no usable entry; an expired entry, or one
+// whose job is gone, is overwritten by the caller.
+func (t *txn) idempotentJob(ik []byte, now time.Time, lim CreateLimits) (Job, bool, error) {
+	rec, ok, err := t.getIdempotency(ik)
+	if err != nil || !ok {
+		return Job{}, false, err
+	}
+	if !now.Before(rec.CreatedAt.Add(lim.IdempotencyTTL)) {
+		return Job{}, false, nil
+	}
+	job, err := t.getJob(rec.JobID)
+	if errors.Is(err, ErrNotFound) {
+		return Job{}, false, nil
+	}
+	if err != nil {
+		return Job{}, false, err
+	}
+	if rec.RequestHash != lim.RequestHash {
+		return Job{}, false, fmt.Errorf("%w: key %q was used for job %s", ErrIdempotencyConflict, job.IdempotencyKey, job.ID)
+	}
+	return job, true, nil
+}
+
+func (t *txn) getIdempotency(ik []byte) (idempotencyRecord, bool, error) {
+	v := t.bucket(bucketIdempotency).Get(ik)
+	if v == nil {
+		return idempotencyRecord{}, false, nil
+	}
+	var rec idempotencyRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return idempotencyRecord{}, false, fmt.Errorf("decode idempotency entry: %w", err)
+	}
+	return rec, true, nil
+}
+
+func (t *txn) putIdempotency(ik []byte, rec idempotencyRecord) error {
+	v, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return t.bucket(bucketIdempotency).Put(ik, v)
+}
+
+// countActive counts the key's queued and processing jobs from the status
+// index.
+func (t *txn) countActive(keyID string) (int, error) {
+	n := 0
+	owner := ownerPrefix(keyID)
+	for _, st := range []Status{Queued, Processing} {
+		code, _ := statusCode(st)
+		err := t.scanPrefix(bucketJobsByKeyStatus, concat(owner, []byte{code}), func([]byte) error {
+			n++
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}

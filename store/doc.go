@@ -1,0 +1,78 @@
+// Package store persists transcription jobs, API keys, monthly usage and the
+// webhook outbox in a single bbolt file.
+//
+// Store is the only package that imports bbolt. Every exported method runs
+// exactly one bbolt transaction, copies what it returns out of that
+// transaction, and speaks in plain Go values (Job, Key, Delivery) so that
+// another implementation, such as PostgreSQL, can stand behind the same
+// consumer interfaces. bbolt locks the file, so one process owns the data:
+// any job found processing when the store is opened was orphaned by a crash
+// and is handed to RecoverOrphans.
+//
+// # Job lifecycle
+//
+// Jobs are modelled on River: CreateJob writes a queued job; ClaimNext takes
+// the oldest queued job, marks it processing and raises Attempt (so a crash
+// counts as an attempt); every finishing write (FinishJob, RequeueJob,
+// RecoverOrphans) applies only while the job is still processing, so a job
+// reaches exactly one terminal state. Errors are kept per attempt in
+// Job.Errors. A terminal state and the webhook delivery that announces it are
+// written in the same transaction (a transactional outbox).
+//
+// # Schema
+//
+// The schema version is 1. It is stored in meta/schema_version; Open refuses
+// files written by a newer version (ErrSchema). All buckets are top level:
+//
+//	meta
+//	  schema_version                 -> uint64, big-endian (1)
+//	  secret.<name>                  -> raw random bytes (Secret)
+//	jobs
+//	  <job id>                       -> job record, JSON
+//	transcripts
+//	  <job id>                       -> transcript, raw JSON bytes as given to FinishJob
+//	queue                            (queued jobs only; First() is the oldest)
+//	  <job id>                       -> nil
+//	processing                       (processing jobs only)
+//	  <job id>                       -> nil
+//	jobs_by_key
+//	  <key id> <job id>              -> nil
+//	jobs_by_key_status
+//	  <key id> <status> <job id>     -> nil
+//	jobs_by_completed                (terminal jobs only; retention janitor)
+//	  <time> <job id>                -> nil
+//	idempotency
+//	  <key id> <idempotency key>     -> {"job_id","request_hash","created_at"}, JSON
+//	keys
+//	  <api key id>                   -> key record, JSON
+//	key_hashes
+//	  <sha-256 of the secret, 32 B>  -> <api key id>
+//	usage
+//	  <key id> YYYY-MM               -> float64 seconds, IEEE 754 bits big-endian
+//	deliveries
+//	  <delivery id>                  -> delivery record, JSON
+//	deliveries_due                   (pending deliveries only)
+//	  <time> <delivery id>           -> nil
+//	deliveries_by_job
+//	  <job id> <delivery id>         -> nil
+//
+// Key encodings:
+//
+//   - <job id>, <api key id>, <delivery id>: the 16 raw bytes of a UUIDv7.
+//     Version 7 UUIDs begin with a millisecond timestamp, so byte order is
+//     creation order and a cursor walks jobs oldest first.
+//   - <key id> inside composite keys: a uint16 big-endian length followed by
+//     the Job.KeyID string. The length prefix makes one key's entries a
+//     contiguous range that no other key ID can share.
+//   - <status>: one byte: 'q' queued, 'p' processing, 'c' completed,
+//     'f' failed, 'x' canceled.
+//   - <time>: UnixNano as uint64 big-endian with the sign bit flipped, so
+//     byte order is time order.
+//   - YYYY-MM: the calendar month in UTC, 7 ASCII bytes.
+//
+// Value encodings: records are JSON objects with snake_case names (see
+// record.go); times are RFC 3339 with nanoseconds in UTC, durations are
+// integer nanoseconds, byte slices are base64. Secondary indexes carry no
+// value; they are written and removed in the transaction that changes the
+// record they point to.
+package store

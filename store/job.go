@@ -1,0 +1,113 @@
+package store
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Status is the state of a job.
+type Status string
+
+// Job states. Queued and Processing are active; the others are terminal.
+const (
+	Queued     Status = "queued"
+	Processing Status = "processing"
+	Completed  Status = "completed"
+	Failed     Status = "failed"
+	Canceled   Status = "canceled"
+)
+
+// Terminal reports whether s is a final state: Completed, Failed or Canceled.
+func (s Status) Terminal() bool {
+	return s == Completed || s == Failed || s == Canceled
+}
+
+// Valid reports whether s is one of the defined states.
+func (s Status) Valid() bool {
+	_, ok := statusCode(s)
+	return ok
+}
+
+// Stages set by the store itself; workers report their own stages in between
+// through UpdateProgress.
+const (
+	StageQueued   = "queued"
+	StageStarting = "starting"
+	StageDone     = "done"
+)
+
+// DefaultMaxAttempts is used by CreateJob when Job.MaxAttempts is not
+// positive.
+const DefaultMaxAttempts = 3
+
+// Job is a transcription job.
+type Job struct {
+	// ID is a UUIDv7 string, so IDs sort in creation order. CreateJob assigns
+	// one when empty.
+	ID     string
+	KeyID  string
+	Status Status
+	// Stage names what the worker is doing, e.g. "decoding"; Progress is a
+	// percentage.
+	Stage       string
+	Progress    int
+	CreatedAt   time.Time
+	StartedAt   time.Time
+	CompletedAt time.Time
+	// Attempt rises each time a worker claims the job; a job whose Attempt
+	// has reached MaxAttempts fails instead of being requeued after a crash.
+	Attempt     int
+	MaxAttempts int
+	// Errors holds one entry per failed or interrupted attempt, oldest first.
+	Errors []AttemptError
+	// Error is the final error of a failed job.
+	Error           *JobError
+	Source          Source
+	Options         JobOptions
+	CallbackURL     string
+	CallbackSecret  string
+	Metadata        json.RawMessage
+	AudioDuration   time.Duration
+	Language        string
+	IdempotencyKey  string
+	CancelRequested bool
+	RetainAudio     bool
+}
+
+// Source is where a job's audio comes from.
+type Source struct {
+	// AudioPath is the audio file in the data directory, "" once deleted or
+	// before a URL import has been downloaded.
+	AudioPath string
+	// URL is set for URL imports; the worker downloads it.
+	URL      string
+	Filename string
+	Size     int64
+}
+
+// JobOptions are the caller's transcription options. The store persists them
+// without interpreting them.
+type JobOptions struct {
+	Language  string
+	Translate bool
+	Diarize   bool
+	Summarize bool
+}
+
+// JobError is the error that ended a job.
+type JobError struct {
+	Code    string
+	Message string
+}
+
+// AttemptError records why one attempt of a job failed or was interrupted.
+type AttemptError struct {
+	Attempt int
+	At      time.Time
+	Code    string
+	Message string
+}
+
+// CodeInterrupted is the error code recorded for attempts cut short by a
+// crash or a shutdown.
+const CodeInterrupted = "interrupted"

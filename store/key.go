@@ -1,0 +1,160 @@
+package store
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"time"
+)
+
+// Key is an API key. Only the SHA-256 hash of the secret is stored.
+type Key struct {
+	// ID is a UUIDv7 string; CreateKey assigns one when empty.
+	ID   string
+	Name string
+	// Hash is the SHA-256 of the secret key; it is unique across keys.
+	Hash  [32]byte
+	Admin bool
+	// QuotaSeconds is the audio allowance per calendar month (UTC); 0 is
+	// unlimited.
+	QuotaSeconds int64
+	CreatedAt    time.Time
+	// RevokedAt is zero while the key is valid.
+	RevokedAt time.Time
+}
+
+// Revoked reports whether the key has been revoked.
+func (k Key) Revoked() bool { return !k.RevokedAt.IsZero() }
+
+// CreateKey stores a new API key with its ID and CreatedAt filled in. A key
+// with the same ID or Hash is ErrExists.
+func (s *Store) CreateKey(k Key) (Key, error) {
+	if k.ID == "" {
+		id, err := newID()
+		if err != nil {
+			return Key{}, fmt.Errorf("store: create key: %w", err)
+		}
+		k.ID = id
+	}
+	id, ok := idBytes(k.ID)
+	if !ok {
+		return Key{}, fmt.Errorf("store: create key: id %q is not a UUIDv7: %w", k.ID, ErrInvalid)
+	}
+	k.ID = idString(id)
+	err := s.update(func(tx *txn) error {
+		keys, hashes := tx.bucket(bucketKeys), tx.bucket(bucketKeyHashes)
+		if keys.Get(id) != nil {
+			return fmt.Errorf("key %s: %w", k.ID, ErrExists)
+		}
+		if hashes.Get(k.Hash[:]) != nil {
+			return fmt.Errorf("key hash: %w", ErrExists)
+		}
+		k.CreatedAt = s.now()
+		k.RevokedAt = time.Time{}
+		v, err := encodeKey(k)
+		if err != nil {
+			return err
+		}
+		if err := keys.Put(id, v); err != nil {
+			return err
+		}
+		return hashes.Put(k.Hash[:], id)
+	})
+	if err != nil {
+		return Key{}, fmt.Errorf("store: create key: %w", err)
+	}
+	return k, nil
+}
+
+// KeyByHash returns the key whose secret hashes to hash, revoked or not
+// (check Revoked), or ErrNotFound.
+func (s *Store) KeyByHash(hash [32]byte) (Key, error) {
+	var k Key
+	err := s.view(func(tx *txn) error {
+		id := tx.bucket(bucketKeyHashes).Get(hash[:])
+		if id == nil {
+			return ErrNotFound
+		}
+		var err error
+		if k, err = tx.getKey(id); err != nil {
+			return err
+		}
+		if subtle.ConstantTimeCompare(k.Hash[:], hash[:]) != 1 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return Key{}, fmt.Errorf("store: key by hash: %w", err)
+	}
+	return k, nil
+}
+
+func (t *txn) getKey(id []byte) (Key, error) {
+	v := t.bucket(bucketKeys).Get(id)
+	if v == nil {
+		return Key{}, ErrNotFound
+	}
+	return decodeKey(v)
+}
+
+// ListKeys returns all keys, revoked ones included, oldest first.
+func (s *Store) ListKeys() ([]Key, error) {
+	var out []Key
+	err := s.view(func(tx *txn) error {
+		return tx.bucket(bucketKeys).ForEach(func(_, v []byte) error {
+			k, err := decodeKey(v)
+			if err != nil {
+				return err
+			}
+			out = append(out, k)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: list keys: %w", err)
+	}
+	return out, nil
+}
+
+// RevokeKey sets the key's RevokedAt and returns it. Revoking a revoked key
+// keeps the first RevokedAt. The hash stays indexed, so KeyByHash can tell a
+// revoked key from an unknown one.
+func (s *Store) RevokeKey(id string) (Key, error) {
+	var k Key
+	err := s.update(func(tx *txn) error {
+		kb, ok := idBytes(id)
+		if !ok {
+			return ErrNotFound
+		}
+		var err error
+		if k, err = tx.getKey(kb); err != nil {
+			return err
+		}
+		if k.Revoked() {
+			return nil
+		}
+		k.RevokedAt = s.now()
+		v, err := encodeKey(k)
+		if err != nil {
+			return err
+		}
+		return tx.bucket(bucketKeys).Put(kb, v)
+	})
+	if err != nil {
+		return Key{}, fmt.Errorf("store: revoke key %s: %w", id, err)
+	}
+	return k, nil
+}
+
+// CountKeys returns the number of keys, revoked ones included.
+func (s *Store) CountKeys() (int, error) {
+	var n int
+	err := s.view(func(tx *txn) error {
+		n = tx.bucket(bucketKeys).Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: count keys: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"crypto/sha256"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestKeys(t *testing.T) {
+	clock := newClock()
+	s := newTestStore(t, clock.Now)
+	if n, _ := s.CountKeys(); n != 0 {
+		t.Fatalf("CountKeys on a new store = %d; want 0", n)
+	}
+	admin, err := s.CreateKey(Key{Name: "admin", Hash: sha256.Sum256([]byte("secret-1")), Admin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(time.Second)
+	user, err := s.CreateKey(Key{Name: "user", Hash: sha256.Sum256([]byte("secret-2")), QuotaSeconds: 3600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if admin.ID == "" || !admin.CreatedAt.Equal(t0) || admin.Revoked() {
+		t.Errorf("CreateKey = %+v; want an ID, CreatedAt %s, not revoked", admin, t0)
+	}
+	if _, err := s.CreateKey(Key{Name: "dup", Hash: admin.Hash}); !errors.Is(err, ErrExists) {
+		t.Errorf("CreateKey with a used hash: %v; want ErrExists", err)
+	}
+
+	tests := []struct {
+		secret string
+		want   string
+		err    error
+	}{
+		{"secret-1", admin.ID, nil},
+		{"secret-2", user.ID, nil},
+		{"secret-3", "", ErrNotFound},
+	}
+	for _, tt := range tests {
+		got, err := s.KeyByHash(sha256.Sum256([]byte(tt.secret)))
+		if !errors.Is(err, tt.err) || got.ID != tt.want {
+			t.Errorf("KeyByHash(%s) = %q, %v; want %q, %v", tt.secret, got.ID, err, tt.want, tt.err)
+		}
+	}
+
+	clock.Add(time.Minute)
+	revoked, err := s.RevokeKey(user.ID)
+	if err != nil || !revoked.RevokedAt.Equal(clock.Now()) {
+		t.Fatalf("RevokeKey = %+v, %v; want RevokedAt %s", revoked, err, clock.Now())
+	}
+	clock.Add(time.Minute)
+	again, err := s.RevokeKey(user.ID)
+	if err != nil || !again.RevokedAt.Equal(revoked.RevokedAt) {
+		t.Errorf("second RevokeKey = %s, %v; want the first RevokedAt %s", again.RevokedAt, err, revoked.RevokedAt)
+	}
+	if got, err := s.KeyByHash(user.Hash); err != nil || !got.Revoked() || got.QuotaSeconds != 3600 {
+		t.Errorf("KeyByHash of a revoked key = %+v, %v; want it, revoked", got, err)
+	}
+	if _, err := s.RevokeKey("0190b9a0-0000-7000-8000-000000000000"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("RevokeKey of an unknown key: %v; want ErrNotFound", err)
+	}
+
+	keys, err := s.ListKeys()
+	if err != nil || len(keys) != 2 || keys[0].ID != admin.ID || keys[1].ID != user.ID || !keys[0].Admin {
+		t.Errorf("ListKeys = %+v, %v; want admin then user", keys, err)
+	}
+	if n, _ := s.CountKeys(); n != 2 {
+		t.Errorf("CountKeys = %d; want 2", n)
+	}
+}

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+)
+
+// Client-side changes to a job: cancel and delete, and the retention
+// janitor's expiry.
+
+// CancelJob cancels keyID's job. A queued job is finished Canceled at once
+// (Stage "done", CompletedAt set) and d, if non-nil, is written as its
+// webhook delivery in the same transaction. A processing job only gets
+// CancelRequested set; its worker sees it in UpdateProgress, aborts and calls
+// FinishJob with Canceled, and d is ignored. Repeating a cancel of a
+// processing job is harmless. A terminal job is ErrAlreadyFinished; another
+// key's job is ErrNotFound. CancelJob returns the job in its new state.
+func (s *Store) CancelJob(id, keyID string, d *Delivery) (Job, error) {
+	var job Job
+	err := s.update(func(tx *txn) error {
+		prev, err := tx.ownedJob(id, keyID)
+		if err != nil {
+			return err
+		}
+		job = prev
+		switch prev.Status {
+		case Queued:
+			now := s.now()
+			finish(&job, Canceled, nil, now)
+			if err := tx.putJob(&prev, job); err != nil {
+				return err
+			}
+			if d != nil {
+				if _, err := tx.addDelivery(job, *d, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		case Processing:
+			if prev.CancelRequested {
+				return nil
+			}
+			job.CancelRequested = true
+			return tx.putJob(&prev, job)
+		default:
+			return fmt.Errorf("%w (status %s)", ErrAlreadyFinished, prev.Status)
+		}
+	})
+	if err != nil {
+		return Job{}, fmt.Errorf("store: cancel job %s: %w", id, err)
+	}
+	return job, nil
+}
+
+// DeleteJob deletes keyID's terminal job with its transcript, index entries,
+// idempotency entry and finished deliveries, and returns it so that the
+// caller can remove its audio file. An active job is ErrNotFinished; another
+// key's job is ErrNotFound.
+func (s *Store) DeleteJob(id, keyID string) (Job, error) {
+	var job Job
+	err := s.update(func(tx *txn) error {
+		var err error
+		job, err = tx.ownedJob(id, keyID)
+		if err != nil {
+			return err
+		}
+		if !job.Status.Terminal() {
+			return fmt.Errorf("%w (status %s)", ErrNotFinished, job.Status)
+		}
+		return tx.removeJob(job)
+	})
+	if err != nil {
+		return Job{}, fmt.Errorf("store: delete job %s: %w", id, err)
+	}
+	return job, nil
+}
+
+// ExpireJobs deletes up to limit terminal jobs (all when limit is not
+// positive) whose CompletedAt is before before, oldest first, as DeleteJob
+// does, and returns them so the caller can remove their files.
+func (s *Store) ExpireJobs(before time.Time, limit int) ([]Job, error) {
+	var jobs []Job
+	err := s.update(func(tx *txn) error {
+		jobs = nil
+		end := timeKey(before)
+		var ids [][]byte
+		c := tx.bucket(bucketJobsByCompleted).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if len(k) != 8+16 {
+				return fmt.Errorf("completed index key %x: bad length", k)
+			}
+			if bytes.Compare(k[:8], end) >= 0 || (limit > 0 && len(ids) == limit) {
+				break
+			}
+			ids = append(ids, bytes.Clone(k[8:]))
+		}
+		for _, id := range ids {
+			job, err := tx.getJobByKey(id)
+			if err != nil {
+				return fmt.Errorf("completed entry %s: %w", idString(id), err)
+			}
+			if err := tx.removeJob(job); err != nil {
+				return err
+			}
+			jobs = append(jobs, job)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: expire jobs: %w", err)
+	}
+	return jobs, nil
+}

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+)
+
+// DefaultListLimit is the page size ListJobs uses when limit is not positive.
+const DefaultListLimit = 50
+
+// GetJob returns a job by ID, or ErrNotFound.
+func (s *Store) GetJob(id string) (Job, error) {
+	var job Job
+	err := s.view(func(tx *txn) error {
+		var err error
+		job, err = tx.getJob(id)
+		return err
+	})
+	if err != nil {
+		return Job{}, fmt.Errorf("store: get job %s: %w", id, err)
+	}
+	return job, nil
+}
+
+// GetJobForKey returns a job owned by keyID. Another key's job is
+// ErrNotFound, indistinguishable from a missing one.
+func (s *Store) GetJobForKey(id, keyID string) (Job, error) {
+	var job Job
+	err := s.view(func(tx *txn) error {
+		var err error
+		job, err = tx.ownedJob(id, keyID)
+		return err
+	})
+	if err != nil {
+		return Job{}, fmt.Errorf("store: get job %s: %w", id, err)
+	}
+	return job, nil
+}
+
+// ownedJob loads a job and hides it unless keyID owns it.
+func (t *txn) ownedJob(id, keyID string) (Job, error) {
+	job, err := t.getJob(id)
+	if err != nil {
+		return Job{}, err
+	}
+	if job.KeyID != keyID {
+		return Job{}, ErrNotFound
+	}
+	return job, nil
+}
+
+// GetTranscript returns the transcript FinishJob stored for a job, or
+// ErrNotFound. It does not check ownership; look the job up with
+// GetJobForKey first.
+func (s *Store) GetTranscript(id string) ([]byte, error) {
+	var out []byte
+	err := s.view(func(tx *txn) error {
+		k, ok := idBytes(id)
+		if !ok {
+			return ErrNotFound
+		}
+		v := tx.bucket(bucketTranscripts).Get(k)
+		if v == nil {
+			return ErrNotFound
+		}
+		out = bytes.Clone(v)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: get transcript %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// ListJobs returns keyID's jobs, newest first, optionally only those in
+// status ("" for all). limit is the page size (DefaultListLimit when not
+// positive). cursor is "" for the first page, then the nextCursor of the
+// previous page; nextCursor is "" on the last page. Pagination is keyset
+// based: jobs created after the first page was read do not shift later
+// pages. An unknown status or a malformed cursor is ErrInvalid.
+func (s *Store) ListJobs(keyID string, status Status, limit int, cursor string) ([]Job, string, error) {
+	if limit <= 0 {
+		limit = DefaultListLimit
+	}
+	bucket, prefix := bucketJobsByKey, ownerPrefix(keyID)
+	if status != "" {
+		code, ok := statusCode(status)
+		if !ok {
+			return nil, "", fmt.Errorf("store: list jobs: unknown status %q: %w", status, ErrInvalid)
+		}
+		bucket, prefix = bucketJobsByKeyStatus, append(prefix, code)
+	}
+	var after []byte
+	if cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(cursor)
+		if err != nil || len(b) != 16 {
+			return nil, "", fmt.Errorf("store: list jobs: bad cursor: %w", ErrInvalid)
+		}
+		after = b
+	}
+
+	var jobs []Job
+	var next string
+	err := s.view(func(tx *txn) error {
+		c := tx.bucket(bucket).Cursor()
+		var k []byte
+		if target := seekTarget(prefix, after); target == nil {
+			k, _ = c.Last()
+		} else if k, _ = c.Seek(target); k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+			if len(jobs) == limit {
+				last, _ := idBytes(jobs[len(jobs)-1].ID)
+				next = base64.RawURLEncoding.EncodeToString(last)
+				return nil
+			}
+			job, err := tx.getJobByKey(k[len(prefix):])
+			if err != nil {
+				return fmt.Errorf("index entry %x: %w", k, err)
+			}
+			jobs = append(jobs, job)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("store: list jobs: %w", err)
+	}
+	return jobs, next, nil
+}
+
+// seekTarget is the key just past the page to read backwards from: the
+// cursor's entry, or the end of the prefix's range (nil: end of bucket).
+func seekTarget(prefix, after []byte) []byte {
+	if after != nil {
+		return concat(prefix, after)
+	}
+	return prefixEnd(prefix)
+}
+
+// CountActive returns how many of keyID's jobs are queued or processing.
+func (s *Store) CountActive(keyID string) (int, error) {
+	var n int
+	err := s.view(func(tx *txn) error {
+		var err error
+		n, err = tx.countActive(keyID)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: count active jobs: %w", err)
+	}
+	return n, nil
+}

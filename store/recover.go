@@ -1,0 +1,79 @@
+package store
+
+import "fmt"
+
+// DeliveryFunc builds the webhook delivery announcing a job's terminal
+// state. It runs inside a write transaction, so it must only compute: no I/O,
+// no calls into the Store. Returning nil records no delivery.
+type DeliveryFunc func(Job) *Delivery
+
+// interruptedMessage explains an orphaned attempt.
+const interruptedMessage = "the server stopped while the job was processing"
+
+// RecoverOrphans settles the jobs left processing by a previous process. It
+// must run at start-up, before any worker claims: bbolt's file lock means
+// this process owns the file, so every processing job is an orphan. Each
+// orphan's attempt is recorded as an AttemptError with code "interrupted",
+// then the job is
+//
+//   - finished Canceled if its cancellation had been requested;
+//   - finished Failed with Error{Code: "interrupted"} if Attempt has reached
+//     MaxAttempts;
+//   - otherwise requeued in its original place, keeping Attempt.
+//
+// For jobs finished here that have a CallbackURL, build (if non-nil) is
+// called with the final job and its delivery is written in the same
+// transaction, as FinishJob does. requeued and finished list the jobs in
+// their new state.
+func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, err error) {
+	err = s.update(func(tx *txn) error {
+		requeued, finished = nil, nil
+		var keys [][]byte
+		c := tx.bucket(bucketProcessing).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			keys = append(keys, append([]byte(nil), k...))
+		}
+		now := s.now()
+		for _, k := range keys {
+			prev, err := tx.getJobByKey(k)
+			if err != nil {
+				return fmt.Errorf("processing entry %s: %w", idString(k), err)
+			}
+			if prev.Status != Processing {
+				return fmt.Errorf("processing entry %s: job is %s", prev.ID, prev.Status)
+			}
+			job := prev
+			switch {
+			case job.CancelRequested:
+				interrupt(&job, interruptedMessage, now)
+				finish(&job, Canceled, nil, now)
+			case job.Attempt >= job.MaxAttempts:
+				finish(&job, Failed, &JobError{Code: CodeInterrupted, Message: interruptedMessage}, now)
+			default:
+				interrupt(&job, interruptedMessage, now)
+				requeue(&job)
+			}
+			if err := tx.putJob(&prev, job); err != nil {
+				return err
+			}
+			if job.Status == Queued {
+				requeued = append(requeued, job)
+				continue
+			}
+			finished = append(finished, job)
+			if build == nil || job.CallbackURL == "" {
+				continue
+			}
+			if d := build(job); d != nil {
+				if _, err := tx.addDelivery(job, *d, now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: recover orphans: %w", err)
+	}
+	return requeued, finished, nil
+}

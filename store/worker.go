@@ -1,0 +1,233 @@
+package store
+
+import (
+	"fmt"
+	"time"
+)
+
+// The worker side of a job: claim, report, finish or hand back. Every write
+// after the claim applies only while the job is still processing.
+
+// ClaimNext takes the oldest queued job, marks it processing with
+// Stage "starting", raises its Attempt and sets StartedAt. It returns ErrNoJob
+// when the queue is empty.
+func (s *Store) ClaimNext() (Job, error) {
+	var job Job
+	err := s.update(func(tx *txn) error {
+		k, _ := tx.bucket(bucketQueue).Cursor().First()
+		if k == nil {
+			return ErrNoJob
+		}
+		prev, err := tx.getJobByKey(k)
+		if err != nil {
+			return fmt.Errorf("queue entry %s: %w", idString(k), err)
+		}
+		if prev.Status != Queued {
+			return fmt.Errorf("queue entry %s: job is %s", prev.ID, prev.Status)
+		}
+		job = prev
+		job.Status = Processing
+		job.Stage = StageStarting
+		job.Progress = 0
+		job.Attempt++
+		job.StartedAt = s.now()
+		return tx.putJob(&prev, job)
+	})
+	if err != nil {
+		return Job{}, fmt.Errorf("store: claim job: %w", err)
+	}
+	return job, nil
+}
+
+// processing runs fn on a processing job and writes the result back. It
+// returns ErrNotProcessing, writing nothing, when the job is in any other
+// state.
+func (t *txn) processing(id string, fn func(j *Job) error) (Job, error) {
+	prev, err := t.getJob(id)
+	if err != nil {
+		return Job{}, err
+	}
+	if prev.Status != Processing {
+		return prev, fmt.Errorf("%w (status %s)", ErrNotProcessing, prev.Status)
+	}
+	next := prev
+	if err := fn(&next); err != nil {
+		return Job{}, err
+	}
+	return next, t.putJob(&prev, next)
+}
+
+// UpdateProgress records the stage and percentage of a processing job (an
+// empty stage keeps the current one; progress is clamped to 0..100). It
+// reports whether cancellation was requested, so the worker can abort.
+func (s *Store) UpdateProgress(id string, stage string, progress int) (cancelRequested bool, err error) {
+	err = s.update(func(tx *txn) error {
+		job, err := tx.processing(id, func(j *Job) error {
+			if stage != "" {
+				j.Stage = stage
+			}
+			j.Progress = min(max(progress, 0), 100)
+			return nil
+		})
+		cancelRequested = job.CancelRequested
+		return err
+	})
+	if err != nil {
+		return cancelRequested, fmt.Errorf("store: update progress of job %s: %w", id, err)
+	}
+	return cancelRequested, nil
+}
+
+// SetAudio records the audio a worker downloaded for a URL import: src
+// replaces the job's Source, except that an empty src.URL keeps the URL the
+// job was imported from. The job must be processing.
+func (s *Store) SetAudio(id string, src Source, duration time.Duration) error {
+	err := s.update(func(tx *txn) error {
+		_, err := tx.processing(id, func(j *Job) error {
+			if src.URL == "" {
+				src.URL = j.Source.URL
+			}
+			j.Source = src
+			j.AudioDuration = duration
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: set audio of job %s: %w", id, err)
+	}
+	return nil
+}
+
+// Outcome is how a worker finished a job.
+type Outcome struct {
+	// Status is Completed, Failed or Canceled.
+	Status Status
+	// Error is the failure; for Failed it is also kept as the attempt's error.
+	Error *JobError
+	// Transcript, when non-nil, is stored in the transcripts bucket.
+	Transcript []byte
+	// Language and AudioDuration overwrite the job's when non-zero.
+	Language      string
+	AudioDuration time.Duration
+	// ChargeSeconds is added to the key's usage for the current UTC month
+	// when Status is Completed.
+	ChargeSeconds float64
+	// ClearAudio empties Source.AudioPath; the caller deletes the file after
+	// FinishJob returns.
+	ClearAudio bool
+	// Delivery, when non-nil, is queued in the webhook outbox in the same
+	// transaction; see Delivery for the fields the store fills in.
+	Delivery *Delivery
+}
+
+// FinishJob moves a processing job to out.Status, with Stage "done" and
+// CompletedAt set (Progress 100 when completed), together with its
+// transcript, usage charge and webhook delivery, in one transaction. If the
+// job is not processing it returns ErrNotProcessing and writes nothing, so a
+// job reaches exactly one terminal state.
+func (s *Store) FinishJob(id string, out Outcome) (Job, error) {
+	if !out.Status.Terminal() {
+		return Job{}, fmt.Errorf("store: finish job %s: status %q is not terminal: %w", id, out.Status, ErrInvalid)
+	}
+	var job Job
+	err := s.update(func(tx *txn) error {
+		now := s.now()
+		var err error
+		job, err = tx.processing(id, func(j *Job) error {
+			finish(j, out.Status, out.Error, now)
+			if out.Language != "" {
+				j.Language = out.Language
+			}
+			if out.AudioDuration != 0 {
+				j.AudioDuration = out.AudioDuration
+			}
+			if out.ClearAudio {
+				j.Source.AudioPath = ""
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if out.Transcript != nil {
+			k, _ := idBytes(job.ID)
+			if err := tx.bucket(bucketTranscripts).Put(k, out.Transcript); err != nil {
+				return fmt.Errorf("put transcript: %w", err)
+			}
+		}
+		if out.Status == Completed && out.ChargeSeconds > 0 {
+			if err := tx.addUsage(job.KeyID, now, out.ChargeSeconds); err != nil {
+				return err
+			}
+		}
+		if out.Delivery != nil {
+			if _, err := tx.addDelivery(job, *out.Delivery, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Job{}, fmt.Errorf("store: finish job %s: %w", id, err)
+	}
+	return job, nil
+}
+
+// finish sets the terminal fields of j. A failure is also recorded as the
+// error of the current attempt.
+func finish(j *Job, status Status, jerr *JobError, now time.Time) {
+	j.Status = status
+	j.Stage = StageDone
+	j.CompletedAt = now
+	if status == Completed {
+		j.Progress = 100
+	}
+	if jerr != nil {
+		e := *jerr
+		j.Error = &e
+		if status == Failed {
+			j.Errors = append(j.Errors, AttemptError{Attempt: j.Attempt, At: now, Code: e.Code, Message: e.Message})
+		}
+	}
+}
+
+// RequeueJob returns a processing job to the queue, in its original place
+// (the queue is ordered by job ID). With refundAttempt, as on a graceful
+// shutdown, the claim is undone: Attempt goes back down and no error is
+// recorded. Otherwise the attempt counts and an AttemptError with code
+// "interrupted" and reason as its message is kept. A job whose cancellation
+// was requested keeps CancelRequested, so its next worker finishes it
+// Canceled at the first progress report.
+func (s *Store) RequeueJob(id string, reason string, refundAttempt bool) error {
+	err := s.update(func(tx *txn) error {
+		now := s.now()
+		_, err := tx.processing(id, func(j *Job) error {
+			if refundAttempt {
+				j.Attempt = max(j.Attempt-1, 0)
+			} else {
+				interrupt(j, reason, now)
+			}
+			requeue(j)
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: requeue job %s: %w", id, err)
+	}
+	return nil
+}
+
+// interrupt records that the current attempt was cut short.
+func interrupt(j *Job, reason string, now time.Time) {
+	j.Errors = append(j.Errors, AttemptError{Attempt: j.Attempt, At: now, Code: CodeInterrupted, Message: reason})
+}
+
+// requeue puts j back in the queued state.
+func requeue(j *Job) {
+	j.Status = Queued
+	j.Stage = StageQueued
+	j.Progress = 0
+	j.StartedAt = time.Time{}
+}
