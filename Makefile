@@ -68,7 +68,7 @@ run: build model ## build everything, fetch the model and start the server on :8
 	$(BIN) serve --model $(MODEL_FILE)
 
 vet: $(WHISPER_LIB) ## gofmt and go vet
-	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	@unformatted=$$(find . -name '*.go' -not -path './third_party/*' | xargs gofmt -l); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet $(GOTAGS) ./...
 

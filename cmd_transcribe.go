@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+	"github.com/instanttranscriber/instanttranscriber/engine/export"
+)
+
+// Default file locations, relative to the working directory (make run and
+// make test run from the repository root).
+const (
+	defaultModelPath    = "models/ggml-tiny-q8_0.bin"
+	defaultVADModelPath = "models/ggml-silero-v6.2.0.bin"
+)
+
+// runTranscribe transcribes one file and writes the transcript to stdout.
+func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("transcribe", "transcribe FILE [flags]", stderr)
+	var (
+		modelPath   = fs.String("model", envOr("INSTANTTRANSCRIBER_MODEL", defaultModelPath), "whisper ggml model file")
+		language    = fs.String("language", "auto", `spoken language as an ISO 639-1 code ("en"), or "auto" to detect it`)
+		translate   = fs.Bool("translate", false, "translate the speech into English")
+		format      = fs.String("format", "txt", "output format: txt, srt, vtt or json")
+		threads     = fs.Int("threads", 0, fmt.Sprintf("CPU threads (0 = %d on this machine)", engine.DefaultThreads()))
+		beam        = fs.Int("beam", 5, "beam size; 1 selects greedy decoding")
+		bestOf      = fs.Int("best-of", 5, "candidates when greedy decoding falls back to sampling")
+		prompt      = fs.String("prompt", "", "initial prompt: names and spellings the audio likely contains")
+		vad         = fs.Bool("vad", false, "skip silence with the Silero voice activity detector")
+		vadModel    = fs.String("vad-model", defaultVADModelPath, "Silero VAD ggml model, used with --vad")
+		tdrz        = fs.Bool("tdrz", false, "mark speaker turns (needs a tinydiarize model such as small.en-tdrz)")
+		maxDuration = fs.Duration("max-duration", 0, "refuse audio longer than this (0 = no limit)")
+		verbose     = fs.Bool("verbose", false, "log whisper.cpp's own output to stderr")
+	)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: transcribe takes exactly one FILE", errUsage)
+	}
+	f, err := export.ParseFormat(*format)
+	if err != nil {
+		fmt.Fprintf(stderr, "instanttranscriber: %v\n", err)
+		return errUsage
+	}
+	path := pos[0]
+
+	pcm, err := audio.DecodeFile(ctx, path, audio.Options{MaxDuration: *maxDuration})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	model, err := engine.Load(engine.Config{ModelPath: *modelPath}, logger)
+	if err != nil {
+		return fmt.Errorf("%w (run make model, or pass --model)", err)
+	}
+	defer model.Close()
+
+	opts := engine.Options{
+		Language:      *language,
+		Translate:     *translate,
+		BeamSize:      *beam,
+		BestOf:        *bestOf,
+		Threads:       *threads,
+		InitialPrompt: *prompt,
+		VAD:           *vad,
+		TinyDiarize:   *tdrz,
+		// Word timings drive caption splitting and the json words; plain
+		// text does not need them.
+		TokenTimestamps: f != export.TXT,
+	}
+	if *vad {
+		opts.VADModelPath = *vadModel
+	}
+	if isTerminal(stderr) {
+		bar := progressbar.NewOptions(100,
+			progressbar.OptionSetWriter(stderr),
+			progressbar.OptionSetDescription(fmt.Sprintf("transcribing %s (%s)", path, pcm.Duration().Round(time.Second))),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionClearOnFinish(),
+		)
+		opts.Progress = func(p int) { _ = bar.Set(p) }
+		defer bar.Finish()
+	}
+	t, err := model.Transcribe(ctx, pcm.Samples, opts)
+	if err != nil {
+		return err
+	}
+	return export.Write(stdout, t, f, export.CaptionOptions{})
+}
+
+// isTerminal reports whether w is a terminal, where a progress bar belongs.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// envOr returns the environment variable key, or def when it is unset.
+func envOr(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}

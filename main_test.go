@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const jfkPath = "../shared/testdata/jfk.wav"
+
+// testModel is the real model: make test sets the variable; the default is
+// where make model puts it.
+func testModel() string {
+	if p := os.Getenv("INSTANTTRANSCRIBER_TEST_MODEL"); p != "" {
+		return p
+	}
+	return "models/ggml-tiny-q8_0.bin"
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a concurrent reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// runCLI runs the command line and returns its exit code, stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestTranscribeCommand(t *testing.T) {
+	code, out, errOut := runCLI(t, "transcribe", jfkPath, "--model", testModel(), "--beam", "1", "--language", "en")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if got := strings.ToLower(out); !strings.Contains(got, "ask not what your country can do for you") {
+		t.Errorf("stdout = %q, want the JFK sentence", out)
+	}
+	if errOut != "" {
+		t.Errorf("stderr = %q, want nothing when stderr is not a terminal", errOut)
+	}
+}
+
+var srtTiming = regexp.MustCompile(`^\d{2,}:\d{2}:\d{2},\d{3} --> \d{2,}:\d{2}:\d{2},\d{3}$`)
+
+func TestTranscribeSRT(t *testing.T) {
+	code, out, errOut := runCLI(t, "transcribe", "--format", "srt", "--model", testModel(), "--beam", "1", jfkPath)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	cues := strings.Split(strings.TrimSpace(out), "\n\n")
+	if len(cues) == 0 {
+		t.Fatalf("no cues in %q", out)
+	}
+	for i, cue := range cues {
+		lines := strings.Split(cue, "\n")
+		if len(lines) < 3 {
+			t.Errorf("cue %d = %q, want number, timing and text", i+1, cue)
+			continue
+		}
+		if lines[0] != strconv.Itoa(i+1) {
+			t.Errorf("cue %d numbered %q", i+1, lines[0])
+		}
+		if !srtTiming.MatchString(lines[1]) {
+			t.Errorf("cue %d timing %q is not SRT", i+1, lines[1])
+		}
+	}
+}
+
+func TestTranscribeErrors(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.wav")
+	if err := os.WriteFile(corrupt, []byte("RIFF\x24\x00\x00\x00WAVEjunkjunkjunk"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text := filepath.Join(dir, "notes.wav")
+	if err := os.WriteFile(text, []byte("this is not audio at all\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"corrupt wav", []string{"transcribe", corrupt}, 1, "corrupt.wav"},
+		{"text file", []string{"transcribe", text}, 1, "not an audio file"},
+		{"missing file", []string{"transcribe", filepath.Join(dir, "nope.wav")}, 1, "nope.wav"},
+		{"bad model", []string{"transcribe", jfkPath, "--model", text}, 1, "model"},
+		{"no file", []string{"transcribe"}, 2, ""},
+		{"bad format", []string{"transcribe", jfkPath, "--format", "docx"}, 2, "docx"},
+		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tc.args...)
+			if code != tc.wantCode {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tc.wantCode, errOut)
+			}
+			if out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+			if !strings.Contains(errOut, tc.wantErr) {
+				t.Errorf("stderr = %q, want it to mention %q", errOut, tc.wantErr)
+			}
+			if tc.wantCode == 1 {
+				// One line: the error itself, after any whisper log lines.
+				lines := strings.Split(strings.TrimSpace(errOut), "\n")
+				last := lines[len(lines)-1]
+				if !strings.HasPrefix(last, "instanttranscriber: ") {
+					t.Errorf("last stderr line = %q, want a one-line error", last)
+				}
+			}
+		})
+	}
+}
+
+func TestVersionCommand(t *testing.T) {
+	code, out, _ := runCLI(t, "version")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"instanttranscriber ", "whisper.cpp 1.9.1", "system info:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("version output %q lacks %q", out, want)
+		}
+	}
+}
+
+// TestServeHealthz starts the real server on a free port and probes it.
+func TestServeHealthz(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--model", testModel()}, &bytes.Buffer{}, &stderr)
+	}()
+	addrRe := regexp.MustCompile(`msg=listening .*addr=(\S+)`)
+	var addr string
+	for deadline := time.Now().Add(30 * time.Second); addr == "" && time.Now().Before(deadline); {
+		if m := addrRe.FindStringSubmatch(stderr.String()); m != nil {
+			addr = m[1]
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited with %d: %s", code, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if addr == "" {
+		t.Fatalf("server did not report its address: %s", stderr.String())
+	}
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body map[string]string
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || body["status"] != "ok" {
+		t.Errorf("healthz = %d %v (%v), want 200 {status: ok}", resp.StatusCode, body, err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exit %d after shutdown: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}
