@@ -11,6 +11,7 @@ median wall time and peak RSS of each, and the ratios.
 """
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -63,7 +64,9 @@ def main():
             "--threads", str(a.threads), "--beam", str(a.beam), "--best-of", str(a.best_of),
             "--format", "txt"]
     theirs = [a.whisper_cli, "-m", a.model, "-f", clip, "-l", "en",
-              "-t", str(a.threads), "-bs", str(a.beam), "-bo", str(a.best_of), "-nt", "-np"]
+              "-t", str(a.threads), "-bs", str(a.beam), "-bo", str(a.best_of), "-np"]
+    # No -nt: it would make whisper-cli decode without timestamp tokens,
+    # a different (faster) decode than ours; its timestamps are stripped.
     print(f"clip: {secs:.1f} s ({a.audio} x {a.repeat}); model {a.model}; "
           f"threads {a.threads}, beam {a.beam}, best-of {a.best_of}; {a.runs} runs each")
 
@@ -76,7 +79,7 @@ def main():
         for name, cmd in (("instanttranscriber", ours), ("whisper-cli", theirs)):
             wall, rss, out = measure(cmd)
             results[name].append((wall, rss))
-            texts[name] = " ".join(out.split())
+            texts[name] = " ".join(re.sub(r"\[[^\]]*-->[^\]]*\]", " ", out).split())
     print(f"{'program':<20} {'median wall s':>14} {'min wall s':>11} {'peak RSS MiB':>13} {'x realtime':>11}")
     med = {}
     rss = {}
