@@ -89,6 +89,25 @@ func (s *Store) KeyByHash(hash [32]byte) (Key, error) {
 	return k, nil
 }
 
+// GetKey returns the key with the given ID, revoked or not (check Revoked),
+// or ErrNotFound.
+func (s *Store) GetKey(id string) (Key, error) {
+	var k Key
+	err := s.view(func(tx *txn) error {
+		kb, ok := idBytes(id)
+		if !ok {
+			return ErrNotFound
+		}
+		var err error
+		k, err = tx.getKey(kb)
+		return err
+	})
+	if err != nil {
+		return Key{}, fmt.Errorf("store: get key %s: %w", id, err)
+	}
+	return k, nil
+}
+
 func (t *txn) getKey(id []byte) (Key, error) {
 	v := t.bucket(bucketKeys).Get(id)
 	if v == nil {

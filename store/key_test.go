@@ -70,3 +70,28 @@ func TestKeys(t *testing.T) {
 		t.Errorf("CountKeys = %d; want 2", n)
 	}
 }
+
+func TestGetKey(t *testing.T) {
+	clock := newClock()
+	s := newTestStore(t, clock.Now)
+	k, err := s.CreateKey(Key{Name: "user", Hash: sha256.Sum256([]byte("secret")), QuotaSeconds: 600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetKey(k.ID)
+	if err != nil || got.ID != k.ID || got.Name != "user" || got.QuotaSeconds != 600 || got.Hash != k.Hash || !got.CreatedAt.Equal(t0) {
+		t.Errorf("GetKey = %+v, %v; want %+v", got, err, k)
+	}
+	clock.Add(time.Minute)
+	if _, err := s.RevokeKey(k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.GetKey(k.ID); err != nil || !got.Revoked() {
+		t.Errorf("GetKey of a revoked key = %+v, %v; want it, revoked", got, err)
+	}
+	for _, id := range []string{"0190b9a0-0000-7000-8000-000000000000", "not-a-uuid", ""} {
+		if _, err := s.GetKey(id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("GetKey(%q): %v; want ErrNotFound", id, err)
+		}
+	}
+}

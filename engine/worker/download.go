@@ -1,0 +1,164 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+	"github.com/instanttranscriber/instanttranscriber/netguard"
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+// audioSuffix names downloaded audio: <job id>.audio in AudioDir.
+const audioSuffix = ".audio"
+
+// tempSuffix ends the name of every file being written in AudioDir; the
+// Janitor removes stale ones.
+const tempSuffix = ".tmp"
+
+// download fetches a URL import into AudioDir, records it with SetAudio
+// (job is updated to match) and checks the key's monthly quota against its
+// duration.
+func (p *Pool) download(ctx context.Context, job *store.Job, logger *slog.Logger) error {
+	if p.fetch == nil || p.cfg.AudioDir == "" {
+		return internalError(errors.New("url imports need an http client and an audio directory"))
+	}
+	name := filepath.Join(p.cfg.AudioDir, job.ID+audioSuffix)
+	size, err := p.fetchTo(ctx, job.Source.URL, name)
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		return p.downloadFailure(err)
+	}
+	info, probeErr := audio.Probe(ctx, name, audio.Options{MaxDuration: p.cfg.MaxAudioDuration})
+	src := store.Source{AudioPath: name, Filename: job.Source.Filename, Size: size}
+	// Record the file even when probing failed, so that finishing the job
+	// removes it.
+	if err := p.st.SetAudio(job.ID, src, info.Duration); err != nil {
+		p.removeAudio(name, logger)
+		if errors.Is(err, store.ErrNotProcessing) {
+			return fmt.Errorf("%w: %w", errLost, err)
+		}
+		return internalError(err)
+	}
+	src.URL = job.Source.URL
+	job.Source, job.AudioDuration = src, info.Duration
+	logger.Info("audio downloaded", "bytes", size, "audio_seconds", info.Duration.Seconds(), "url_host", urlHost(src.URL))
+	if probeErr != nil {
+		return probeErr
+	}
+	return p.checkQuota(*job, info.Duration)
+}
+
+// fetchTo downloads rawURL to path through a temporary file that is synced
+// and renamed into place, so path never holds a partial download.
+func (p *Pool) fetchTo(ctx context.Context, rawURL, path string) (int64, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*"+tempSuffix)
+	if err != nil {
+		return 0, internalError(err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if f != nil {
+			_ = f.Close()
+		}
+		if tmp != "" {
+			_ = os.Remove(tmp)
+		}
+	}()
+	n, _, err := netguard.Download(ctx, p.fetch, rawURL, f, p.cfg.MaxDownloadBytes)
+	if err != nil {
+		return 0, err
+	}
+	if err := f.Sync(); err != nil {
+		return 0, internalError(err)
+	}
+	err = f.Close()
+	f = nil
+	if err != nil {
+		return 0, internalError(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return 0, internalError(err)
+	}
+	tmp = ""
+	syncDir(filepath.Dir(path))
+	return n, nil
+}
+
+// syncDir makes a rename in dir durable; where directories cannot be
+// synced it does nothing.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}
+
+// checkQuota fails the job with CodeQuotaExceeded when its audio would take
+// the key over its monthly quota. Upload jobs were checked when created;
+// URL imports are checked here, once their length is known.
+func (p *Pool) checkQuota(job store.Job, d time.Duration) error {
+	if job.KeyID == "" {
+		return nil
+	}
+	key, err := p.st.GetKey(job.KeyID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return internalError(err)
+	}
+	if key.QuotaSeconds <= 0 {
+		return nil
+	}
+	used, err := p.st.Usage(job.KeyID, p.now().UTC())
+	if err != nil {
+		return internalError(err)
+	}
+	if used+d.Seconds() > float64(key.QuotaSeconds) {
+		return &Error{
+			Code: CodeQuotaExceeded,
+			Message: fmt.Sprintf("the audio (%s) would exceed the API key's monthly quota of %s (%s used)",
+				formatDuration(d), formatDuration(time.Duration(key.QuotaSeconds)*time.Second), formatDuration(time.Duration(used*float64(time.Second)))),
+		}
+	}
+	return nil
+}
+
+// urlHost returns the host of rawURL, for logs that must not carry the
+// query, which can hold access tokens.
+func urlHost(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// redactErr returns err for logging with the query and fragment of any URL
+// it carries (a *url.Error from the HTTP client) removed.
+func redactErr(err error) string {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err.Error()
+	}
+	u, perr := url.Parse(ue.URL)
+	if perr != nil {
+		return ue.Op + " [url]: " + ue.Err.Error()
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		u.RawQuery, u.Fragment = "", ""
+		return ue.Op + " " + u.Redacted() + "?[redacted]: " + ue.Err.Error()
+	}
+	return ue.Op + " " + u.Redacted() + ": " + ue.Err.Error()
+}

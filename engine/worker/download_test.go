@@ -1,0 +1,131 @@
+package worker
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/netguard"
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+func TestURLImport(t *testing.T) {
+	wav := jfkWAV(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/jfk.wav" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "audio/wav")
+		http.ServeContent(w, r, "jfk.wav", time.Time{}, bytes.NewReader(wav))
+	}))
+	t.Cleanup(srv.Close)
+
+	tests := []struct {
+		name     string
+		path     string
+		quota    int64
+		maxBytes int64
+		guarded  bool // a client that refuses private networks
+		retain   bool
+		want     store.Status
+		code     string
+		message  string
+	}{
+		{name: "completed", path: "/jfk.wav?token=abc", quota: 3600, retain: true, want: store.Completed},
+		{name: "not found", path: "/missing.wav", want: store.Failed, code: CodeDownloadFailed, message: "404 Not Found"},
+		{name: "too large", path: "/jfk.wav", maxBytes: 1000, want: store.Failed, code: CodePayloadTooLarge, message: "1000 B"},
+		{name: "over quota", path: "/jfk.wav", quota: 5, want: store.Failed, code: CodeQuotaExceeded, message: "monthly quota of 5s"},
+		{name: "blocked", path: "/jfk.wav", guarded: true, want: store.Failed, code: CodeURLBlocked},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			st := newStore(t, nil)
+			key := newKey(t, st, tt.quota)
+			job := createJob(t, st, store.Job{KeyID: key.ID, RetainAudio: tt.retain, Source: store.Source{URL: srv.URL + tt.path, Filename: "jfk.wav"}})
+			cfg := testConfig(dir)
+			if tt.maxBytes > 0 {
+				cfg.MaxDownloadBytes = tt.maxBytes
+			}
+			client := netguard.NewClient(netguard.Config{AllowPrivateNetworks: !tt.guarded})
+			logger, logs := newLogger(t)
+			p := startPool(t, cfg, st, client, logger)
+
+			got := waitFinished(t, st, job.ID)
+			if err := p.Stop(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != tt.want {
+				t.Fatalf("job = %s, error %+v; want %s", got.Status, got.Error, tt.want)
+			}
+			if tt.want == store.Failed {
+				if got.Error == nil || got.Error.Code != tt.code || !strings.Contains(got.Error.Message, tt.message) {
+					t.Errorf("error = %+v; want code %s, message containing %q", got.Error, tt.code, tt.message)
+				}
+				if strings.Contains(got.Error.Message, srv.URL) {
+					t.Errorf("message %q names the URL", got.Error.Message)
+				}
+				if used, _ := st.Usage(key.ID, time.Now()); used != 0 {
+					t.Errorf("usage = %v; want nothing charged", used)
+				}
+			}
+			if tt.want == store.Completed {
+				raw, _ := st.GetTranscript(job.ID)
+				if !strings.Contains(normalize(string(raw)), jfkPhrase) {
+					t.Errorf("transcript lacks the phrase: %s", raw)
+				}
+				want := store.Source{AudioPath: filepath.Join(dir, job.ID+".audio"), URL: job.Source.URL, Filename: "jfk.wav", Size: int64(len(wav))}
+				if got.Source != want {
+					t.Errorf("source = %+v; want %+v", got.Source, want)
+				}
+				if b, err := os.ReadFile(filepath.Join(dir, job.ID+".audio")); err != nil || !bytes.Equal(b, wav) {
+					t.Errorf("retained download: %d bytes, %v; want the %d served", len(b), err, len(wav))
+				}
+				if got.AudioDuration.Round(time.Millisecond) != 11*time.Second {
+					t.Errorf("audio duration = %v; want 11s", got.AudioDuration)
+				}
+				if used, _ := st.Usage(key.ID, time.Now()); used < 10.9 || used > 11.1 {
+					t.Errorf("usage = %v; want about 11 s", used)
+				}
+				if strings.Contains(logs.String(), "token=abc") {
+					t.Error("the URL's query was logged")
+				}
+			}
+			// Nothing but a retained download is left in the directory.
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				if !(tt.retain && e.Name() == job.ID+".audio") {
+					t.Errorf("left in the audio directory: %s", e.Name())
+				}
+			}
+		})
+	}
+}
+
+func TestDownloadFailureMessages(t *testing.T) {
+	p := &Pool{cfg: DefaultConfig().withDefaults()}
+	tests := []struct {
+		err     error
+		code    string
+		message string
+	}{
+		{&netguard.StatusError{Code: 503}, CodeDownloadFailed, "the URL answered HTTP 503 Service Unavailable"},
+		{errors.New("dial tcp: connection refused"), CodeDownloadFailed, "the audio could not be downloaded from the URL"},
+		{netguard.ErrTooManyRedirects, CodeDownloadFailed, "the URL redirected too many times"},
+		{netguard.ErrScheme, CodeInvalidURL, "the URL is not a valid http or https URL"},
+		{netguard.ErrTooLarge, CodePayloadTooLarge, "the download is larger than the limit of 1 GiB"},
+	}
+	for _, tt := range tests {
+		got := p.downloadFailure(tt.err)
+		if got.Code != tt.code || got.Message != tt.message {
+			t.Errorf("downloadFailure(%v) = %s %q; want %s %q", tt.err, got.Code, got.Message, tt.code, tt.message)
+		}
+	}
+}

@@ -1,0 +1,258 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+// Causes of a job context's cancellation, read with context.Cause.
+var (
+	// errCanceled: the user cancelled the job (Cancel, or CancelRequested).
+	errCanceled = errors.New("worker: job canceled")
+	// errShutdown: Stop ran out of grace.
+	errShutdown = errors.New("worker: shutting down")
+	// errLost: the store says the job is no longer processing here.
+	errLost = errors.New("worker: job no longer processing")
+)
+
+// Pool runs queued jobs on a fixed number of workers. Build it with New,
+// then Start and Stop it once.
+type Pool struct {
+	cfg        Config
+	cfgErr     error
+	model      *engine.Model
+	st         Store
+	fetch      *http.Client
+	deliveries store.DeliveryFunc
+	logger     *slog.Logger
+	now        func() time.Time
+	post       []PostProcessor
+
+	claimErrs    *errLog
+	progressErrs *errLog
+
+	// wake is the hint that a job was created; the store holds the truth.
+	wake chan struct{}
+
+	mu        sync.Mutex
+	started   bool
+	stopped   bool
+	running   map[string]context.CancelCauseFunc
+	stopClaim context.CancelFunc
+	stopJobs  context.CancelCauseFunc
+	done      chan struct{}
+}
+
+// New returns a pool that runs jobs from st on model. fetch is the client
+// for URL imports; it should come from netguard.NewClient so that private
+// addresses are refused. deliveries builds the webhook delivery of a job
+// with a callback URL; nil records none. logger nil means slog.Default().
+func New(cfg Config, model *engine.Model, st Store, fetch *http.Client, deliveries store.DeliveryFunc, logger *slog.Logger, opts ...Option) *Pool {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger = logger.With("component", "worker")
+	o := applyOptions(opts)
+	return &Pool{
+		cfg:          cfg.withDefaults(),
+		cfgErr:       cfg.Validate(),
+		model:        model,
+		st:           st,
+		fetch:        fetch,
+		deliveries:   deliveries,
+		logger:       logger,
+		now:          o.now,
+		post:         o.post,
+		claimErrs:    newErrLog(logger, "claim job failed", o.now),
+		progressErrs: newErrLog(logger, "update progress failed", o.now),
+		wake:         make(chan struct{}, 1),
+		running:      make(map[string]context.CancelCauseFunc),
+		done:         make(chan struct{}),
+	}
+}
+
+// Start settles the jobs a previous process left processing, then starts
+// the workers, each with its own engine.State. Cancelling ctx stops the
+// workers from claiming more jobs, as Stop does, but lets running jobs
+// finish: Stop owns the grace period and the requeueing. Start fails if the
+// Config is invalid (see Config.Validate), the orphans cannot be settled or
+// a State cannot be allocated; nothing is left running then.
+func (p *Pool) Start(ctx context.Context) error {
+	if p.cfgErr != nil {
+		return p.cfgErr
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.started {
+		return errors.New("worker: start: already started")
+	}
+
+	requeued, finished, err := p.st.RecoverOrphans(p.deliveries)
+	if err != nil {
+		return fmt.Errorf("worker: start: %w", err)
+	}
+	for _, j := range requeued {
+		p.logger.Warn("requeued job interrupted by the previous process", "job_id", j.ID, "attempt", j.Attempt, "max_attempts", j.MaxAttempts)
+	}
+	for _, j := range finished {
+		p.logger.Warn("finished job interrupted by the previous process", "job_id", j.ID, "attempt", j.Attempt, "status", j.Status)
+	}
+
+	states := make([]*engine.State, 0, p.cfg.Workers)
+	for range p.cfg.Workers {
+		s, err := p.model.NewState()
+		if err != nil {
+			for _, s := range states {
+				_ = s.Close()
+			}
+			return fmt.Errorf("worker: start: %w", err)
+		}
+		states = append(states, s)
+	}
+
+	claimCtx, stopClaim := context.WithCancel(ctx)
+	jobsCtx, stopJobs := context.WithCancelCause(context.WithoutCancel(ctx))
+	p.started, p.stopClaim, p.stopJobs = true, stopClaim, stopJobs
+	var wg sync.WaitGroup
+	for i, s := range states {
+		wg.Go(func() { p.work(claimCtx, jobsCtx, i, s) })
+	}
+	go func() {
+		wg.Wait()
+		close(p.done)
+	}()
+	p.logger.Info("worker pool started", "workers", p.cfg.Workers, "threads_per_job", p.cfg.ThreadsPerJob,
+		"requeued", len(requeued), "recovered_finished", len(finished))
+	p.Notify()
+	return nil
+}
+
+// Notify hints that a job was queued, so an idle worker looks at the queue
+// now instead of at its next poll. It never blocks.
+func (p *Pool) Notify() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Cancel aborts the job if it is running in this pool and reports whether
+// it was. The job is then finished Canceled. The caller also records the
+// request in the store (store.CancelJob), which is how a job that is not
+// running here yet learns of it.
+func (p *Pool) Cancel(jobID string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cancel, ok := p.running[jobID]
+	if ok {
+		cancel(errCanceled)
+	}
+	return ok
+}
+
+// Running returns the number of jobs being processed now.
+func (p *Pool) Running() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.running)
+}
+
+// Stop stops claiming jobs and waits up to ShutdownGrace for the running
+// ones to finish. Then it cancels those still running (whisper aborts within
+// one graph computation) and requeues them with their attempt refunded, and
+// waits for the workers to exit. If ctx ends first, Stop cancels at once,
+// and returns ctx's error if the workers have still not exited; a job left
+// processing then is recovered by the next Start. Stopping a pool that was
+// never started, or twice, does nothing.
+func (p *Pool) Stop(ctx context.Context) error {
+	p.mu.Lock()
+	if !p.started || p.stopped {
+		p.mu.Unlock()
+		return nil
+	}
+	p.stopped = true
+	p.mu.Unlock()
+
+	p.stopClaim()
+	grace := time.NewTimer(p.cfg.ShutdownGrace)
+	defer grace.Stop()
+	select {
+	case <-p.done:
+		p.logger.Info("worker pool stopped")
+		return nil
+	case <-grace.C:
+	case <-ctx.Done():
+	}
+	p.logger.Warn("interrupting running jobs", "running", p.Running(), "grace", p.cfg.ShutdownGrace)
+	p.stopJobs(errShutdown)
+	select {
+	case <-p.done:
+		p.logger.Info("worker pool stopped")
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("worker: stop: %d jobs still running: %w", p.Running(), ctx.Err())
+	}
+}
+
+// work is one worker: claim jobs until the queue is empty, then wait for
+// the poll ticker or a Notify. It owns state and closes it on exit.
+func (p *Pool) work(claimCtx, jobsCtx context.Context, id int, state *engine.State) {
+	defer state.Close()
+	ticker := time.NewTicker(p.cfg.PollInterval)
+	defer ticker.Stop()
+	failures := 0
+	for {
+		for claimCtx.Err() == nil {
+			job, err := p.st.ClaimNext()
+			if errors.Is(err, store.ErrNoJob) {
+				p.claimErrs.ok()
+				failures = 0
+				break
+			}
+			if err != nil {
+				failures = p.claimErrs.fail(err, "worker", id)
+				break
+			}
+			p.claimErrs.ok()
+			failures = 0
+			// Another idle worker may find more work.
+			p.Notify()
+			p.run(jobsCtx, state, job, id)
+		}
+		wake := p.wake
+		if failures > 0 {
+			// Back off from a failing store; hints do not cut it short.
+			wake = nil
+			ticker.Reset(backoff(p.cfg.PollInterval, failures))
+		} else {
+			ticker.Reset(p.cfg.PollInterval)
+		}
+		select {
+		case <-claimCtx.Done():
+			return
+		case <-ticker.C:
+		case <-wake:
+		}
+	}
+}
+
+// track registers a running job's cancel function.
+func (p *Pool) track(id string, cancel context.CancelCauseFunc) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.running[id] = cancel
+}
+
+func (p *Pool) untrack(id string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.running, id)
+}

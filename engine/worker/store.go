@@ -1,0 +1,81 @@
+package worker
+
+import (
+	"context"
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/engine/transcript"
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+// Store is what the pool needs from the job store; *store.Store satisfies
+// it. Every write after ClaimNext applies only while the job is still
+// processing and otherwise fails with store.ErrNotProcessing.
+type Store interface {
+	// RecoverOrphans settles the jobs a previous process left processing.
+	RecoverOrphans(build store.DeliveryFunc) (requeued, finished []store.Job, err error)
+	// ClaimNext takes the oldest queued job, or fails with store.ErrNoJob.
+	ClaimNext() (store.Job, error)
+	// UpdateProgress records the stage and percentage and reports whether
+	// the job's cancellation was requested.
+	UpdateProgress(id string, stage string, progress int) (cancelRequested bool, err error)
+	// SetAudio records the audio file a URL import was downloaded to.
+	SetAudio(id string, src store.Source, duration time.Duration) error
+	// FinishJob writes the job's terminal state.
+	FinishJob(id string, out store.Outcome) (store.Job, error)
+	// RequeueJob hands a job back to the queue.
+	RequeueJob(id string, reason string, refundAttempt bool) error
+	// GetKey and Usage serve the quota check of URL imports.
+	GetKey(id string) (store.Key, error)
+	Usage(keyID string, month time.Time) (float64, error)
+}
+
+var _ Store = (*store.Store)(nil)
+
+// PostProcessor adds to a transcript after whisper, such as speaker labels
+// or a summary. The pool runs its post-processors in order, at stage
+// "post_processing", on the transcript it then stores.
+//
+// Process may change t in place. It should return promptly when ctx is
+// cancelled. An error fails the job: return an *Error to choose the code
+// and the message the user sees; any other error fails the job with
+// CodePostProcessing and a message naming the processor.
+type PostProcessor interface {
+	// Name identifies the processor in logs and error messages.
+	Name() string
+	// Process runs on a finished transcription. samples is the decoded
+	// 16 kHz mono audio; it must not be modified or kept.
+	Process(ctx context.Context, job store.Job, t *transcript.Transcript, samples []float32) error
+}
+
+// Option customises a Pool or a Janitor.
+type Option func(*options)
+
+type options struct {
+	now  func() time.Time
+	post []PostProcessor
+}
+
+// WithClock sets the clock; time.Now by default. The pool reads it for the
+// quota month and log timings, the janitor for the retention cut-off and
+// the age of temporary files.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+// WithPostProcessors appends post-processors, run in the order given. A
+// Janitor ignores them.
+func WithPostProcessors(pp ...PostProcessor) Option {
+	return func(o *options) { o.post = append(o.post, pp...) }
+}
+
+func applyOptions(opts []Option) options {
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	return o
+}
