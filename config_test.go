@@ -1,0 +1,538 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/netguard"
+	"github.com/instanttranscriber/instanttranscriber/server"
+)
+
+const exampleConfig = "config.example.yaml"
+
+func TestConfigExampleIsDefaults(t *testing.T) {
+	f, err := os.Open(exampleConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := ParseConfig(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := DefaultConfig(); got != want {
+		t.Errorf("%s differs from DefaultConfig():\n got %+v\nwant %+v", exampleConfig, got, want)
+	}
+	if err := got.Validate(); err != nil {
+		t.Errorf("defaults do not validate: %v", err)
+	}
+}
+
+// TestConfigExampleDocumentsEveryKey fails when a field is added to Config
+// without a commented line in config.example.yaml.
+func TestConfigExampleDocumentsEveryKey(t *testing.T) {
+	data, err := os.ReadFile(exampleConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range configLeaves() {
+		key, val := lookupNode(doc.Content[0], strings.Split(l.path, "."))
+		if key == nil {
+			t.Errorf("%s: key %s is missing", exampleConfig, l.path)
+			continue
+		}
+		if key.HeadComment == "" && key.LineComment == "" && val.LineComment == "" {
+			t.Errorf("%s: line %d: key %s has no comment", exampleConfig, key.Line, l.path)
+		}
+	}
+}
+
+// lookupNode returns the key and value nodes at path in the mapping n.
+func lookupNode(n *yaml.Node, path []string) (key, val *yaml.Node) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value != path[0] {
+			continue
+		}
+		if len(path) == 1 {
+			return n.Content[i], n.Content[i+1]
+		}
+		return lookupNode(n.Content[i+1], path[1:])
+	}
+	return nil, nil
+}
+
+func TestParseConfigKeepsDefaults(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		edit       func(*Config)
+	}{
+		{"empty", "", func(*Config) {}},
+		{"comments only", "# nothing\n", func(*Config) {}},
+		{"null section", "server:\n", func(*Config) {}},
+		{"one key", "server:\n  addr: 127.0.0.1:9000\n", func(c *Config) { c.Server.Addr = "127.0.0.1:9000" }},
+		{"several sections", "data_dir: /var/lib/it\nlimits:\n  max_upload_bytes: 500MB\njobs:\n  retain_audio: true\n",
+			func(c *Config) {
+				c.DataDir = "/var/lib/it"
+				c.Limits.MaxUploadBytes = 500 * MB
+				c.Jobs.RetainAudio = true
+			}},
+		{"size as integer", "limits:\n  max_upload_bytes: 2048\n", func(c *Config) { c.Limits.MaxUploadBytes = 2048 }},
+		{"quoted size", "limits:\n  max_upload_bytes: \"512KiB\"\n", func(c *Config) { c.Limits.MaxUploadBytes = 512 * KiB }},
+		{"float", "server:\n  rate_limit: 2.5\n", func(c *Config) { c.Server.RateLimit = 2.5 }},
+		{"duration", "worker:\n  shutdown_grace: 1m30s\n", func(c *Config) { c.Worker.ShutdownGrace = 90 * time.Second }},
+		{"anchor and alias", "server:\n  shutdown_timeout: &t 5s\nworker:\n  shutdown_grace: *t\n",
+			func(c *Config) {
+				c.Server.ShutdownTimeout = 5 * time.Second
+				c.Worker.ShutdownGrace = 5 * time.Second
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseConfig(strings.NewReader(tt.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := DefaultConfig()
+			tt.edit(&want)
+			if got != want {
+				t.Errorf("got  %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"unknown top-level key", "data_dri: x\n", `config: line 1: unknown key "data_dri"`},
+		{"unknown nested key", "server:\n  adr: :80\n", `config: line 2: unknown key "server.adr"`},
+		{"unknown section", "database:\n  path: x\n", `config: line 1: unknown key "database"`},
+		{"bad integer", "worker:\n  beam_size: five\n", `config: line 2: worker.beam_size: "five" is not a whole number`},
+		{"float for integer", "worker:\n  beam_size: 2.5\n", `config: line 2: worker.beam_size: "2.5" is not a whole number`},
+		{"bad bool", "jobs:\n  retain_audio: maybe\n", `config: line 2: jobs.retain_audio: "maybe" is not true or false`},
+		{"bare number for duration", "server:\n  shutdown_timeout: 10\n", `config: line 2: server.shutdown_timeout: "10" is not a duration`},
+		{"bad duration", "server:\n  shutdown_timeout: soon\n", `config: line 2: server.shutdown_timeout: "soon" is not a duration`},
+		{"bad size", "limits:\n  max_upload_bytes: 1GB5\n", `config: line 2: limits.max_upload_bytes: "1GB5" is not a size`},
+		{"float size", "limits:\n  max_upload_bytes: 1.5\n", `config: line 2: limits.max_upload_bytes: "1.5" is not a whole number`},
+		{"section is a scalar", "server: :8080\n", `config: line 1: server: expected a mapping`},
+		{"list for a string", "data_dir: [a, b]\n", `config: line 1: data_dir: expected a string`},
+		{"top level is a list", "- a\n", `config: line 1: top level: expected a mapping`},
+		{"duplicate key", "data_dir: a\ndata_dir: b\n", `already defined`},
+		{"two documents", "data_dir: a\n---\ndata_dir: b\n", `config: more than one YAML document`},
+		{"invalid yaml", "server: [\n", `config: yaml:`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig(strings.NewReader(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadConfigFileAndEnv(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("server:\n  addr: :9000\n  rate_burst: 7\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadConfig(path, []string{"INSTANTTRANSCRIBER_SERVER_ADDR=:9100", "HOME=/root"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultConfig()
+	want.Server.Addr = ":9100" // the environment wins over the file
+	want.Server.RateBurst = 7
+	if got != want {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+
+	if got, err := LoadConfig("", nil); err != nil || got != DefaultConfig() {
+		t.Errorf(`LoadConfig("", nil) = %+v, %v; want defaults`, got, err)
+	}
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("server:\n  adr: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	invalid := filepath.Join(dir, "invalid.yaml")
+	if err := os.WriteFile(invalid, []byte("worker:\n  beam_size: 0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path string
+		environ    []string
+		want       string
+	}{
+		{"missing file", filepath.Join(dir, "nope.yaml"), nil, "config: open "},
+		{"unknown key", bad, nil, "config: " + bad + `: line 2: unknown key "server.adr"`},
+		{"invalid value", invalid, nil, "config: worker.beam_size: 0 is outside 1-16"},
+		{"invalid after env", "", []string{"INSTANTTRANSCRIBER_JOBS_MAX_ATTEMPTS=0"}, "config: jobs.max_attempts: must be at least 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadConfig(tt.path, tt.environ)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfigEnvOverrides(t *testing.T) {
+	tests := []struct {
+		env  string
+		edit func(*Config)
+	}{
+		{"INSTANTTRANSCRIBER_DATA_DIR=/srv/it", func(c *Config) { c.DataDir = "/srv/it" }},
+		{"INSTANTTRANSCRIBER_LOG_LEVEL=debug", func(c *Config) { c.Log.Level = "debug" }},
+		{"INSTANTTRANSCRIBER_SERVER_ADDR=127.0.0.1:80", func(c *Config) { c.Server.Addr = "127.0.0.1:80" }},
+		{"INSTANTTRANSCRIBER_SERVER_PUBLIC_URL=https://t.example.com/x?", func(c *Config) { c.Server.PublicURL = "https://t.example.com/x?" }},
+		{"INSTANTTRANSCRIBER_SERVER_RATE_LIMIT=0.5", func(c *Config) { c.Server.RateLimit = 0.5 }},
+		{"INSTANTTRANSCRIBER_SERVER_RATE_BURST=3", func(c *Config) { c.Server.RateBurst = 3 }},
+		{"INSTANTTRANSCRIBER_SERVER_DOWNLOAD_URL_TTL=90m", func(c *Config) { c.Server.DownloadURLTTL = 90 * time.Minute }},
+		{"INSTANTTRANSCRIBER_LIMITS_MAX_UPLOAD_BYTES=2GiB", func(c *Config) { c.Limits.MaxUploadBytes = 2 * GiB }},
+		{"INSTANTTRANSCRIBER_LIMITS_MAX_UPLOAD_BYTES=500MB", func(c *Config) { c.Limits.MaxUploadBytes = 500_000_000 }},
+		{"INSTANTTRANSCRIBER_LIMITS_MAX_UPLOAD_BYTES=1234", func(c *Config) { c.Limits.MaxUploadBytes = 1234 }},
+		{"INSTANTTRANSCRIBER_JOBS_RETAIN_AUDIO=true", func(c *Config) { c.Jobs.RetainAudio = true }},
+		{"INSTANTTRANSCRIBER_JOBS_RETENTION_DAYS=30", func(c *Config) { c.Jobs.RetentionDays = 30 }},
+		{"INSTANTTRANSCRIBER_ENGINE_GPU_DEVICE=1", func(c *Config) { c.Engine.GPUDevice = 1 }},
+		{"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1", func(c *Config) { c.Worker.BeamSize = 1 }},
+		{"INSTANTTRANSCRIBER_URL_IMPORT_ALLOW_PRIVATE_NETWORKS=true", func(c *Config) { c.URLImport.AllowPrivateNetworks = true }},
+		{"INSTANTTRANSCRIBER_URL_IMPORT_MAX_REDIRECTS=0", func(c *Config) { c.URLImport.MaxRedirects = 0 }},
+		// Ignored: not ours, unknown, or malformed.
+		{"INSTANTTRANSCRIBER_MODEL=models/other.bin", func(*Config) {}},
+		{"INSTANTTRANSCRIBER_SERVER_NOPE=1", func(*Config) {}},
+		{"INSTANTTRANSCRIBER_SERVER", func(*Config) {}},
+		{"instanttranscriber_server_addr=:1", func(*Config) {}},
+		{"PATH=/bin", func(*Config) {}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			got := DefaultConfig()
+			if err := got.applyEnv([]string{tt.env}); err != nil {
+				t.Fatal(err)
+			}
+			want := DefaultConfig()
+			tt.edit(&want)
+			if got != want {
+				t.Errorf("got  %+v\nwant %+v", got, want)
+			}
+		})
+	}
+
+	t.Run("last wins", func(t *testing.T) {
+		got := DefaultConfig()
+		err := got.applyEnv([]string{"INSTANTTRANSCRIBER_WORKER_WORKERS=2", "INSTANTTRANSCRIBER_WORKER_WORKERS=3"})
+		if err != nil || got.Worker.Workers != 3 {
+			t.Errorf("workers = %d, %v; want 3", got.Worker.Workers, err)
+		}
+	})
+}
+
+func TestConfigEnvErrors(t *testing.T) {
+	tests := []struct {
+		env, want string
+	}{
+		{"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=five", `config: INSTANTTRANSCRIBER_WORKER_BEAM_SIZE: "five" is not a whole number`},
+		{"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=", `config: INSTANTTRANSCRIBER_WORKER_BEAM_SIZE: "" is not a whole number`},
+		{"INSTANTTRANSCRIBER_JOBS_RETAIN_AUDIO=yes please", `config: INSTANTTRANSCRIBER_JOBS_RETAIN_AUDIO: "yes please" is not true or false`},
+		{"INSTANTTRANSCRIBER_SERVER_RATE_LIMIT=fast", `config: INSTANTTRANSCRIBER_SERVER_RATE_LIMIT: "fast" is not a number`},
+		{"INSTANTTRANSCRIBER_SERVER_SHUTDOWN_TIMEOUT=10", `config: INSTANTTRANSCRIBER_SERVER_SHUTDOWN_TIMEOUT: "10" is not a duration`},
+		{"INSTANTTRANSCRIBER_LIMITS_MAX_UPLOAD_BYTES=2 gigs", `config: INSTANTTRANSCRIBER_LIMITS_MAX_UPLOAD_BYTES: "2 gigs" is not a size`},
+		{"INSTANTTRANSCRIBER_LIMITS_MAX_UPLOAD_BYTES=99999999999TiB", `config: INSTANTTRANSCRIBER_LIMITS_MAX_UPLOAD_BYTES: size "99999999999TiB" is too large`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			c := DefaultConfig()
+			err := c.applyEnv([]string{tt.env})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestConfigEnvCoversEveryKey checks that every key has a distinct variable
+// and a type the environment can set.
+func TestConfigEnvCoversEveryKey(t *testing.T) {
+	samples := map[reflect.Type]string{
+		reflect.TypeFor[string]():        "x",
+		reflect.TypeFor[bool]():          "true",
+		reflect.TypeFor[int]():           "7",
+		reflect.TypeFor[float64]():       "1.5",
+		reflect.TypeFor[time.Duration](): "3s",
+		reflect.TypeFor[ByteSize]():      "3KiB",
+	}
+	seen := map[string]string{}
+	for _, l := range configLeaves() {
+		name := l.envName()
+		if other, ok := seen[name]; ok {
+			t.Errorf("%s and %s share %s", l.path, other, name)
+		}
+		seen[name] = l.path
+		sample, ok := samples[l.typ]
+		if !ok {
+			t.Errorf("%s: no sample for type %s", l.path, l.typ)
+			continue
+		}
+		c := DefaultConfig()
+		if err := c.applyEnv([]string{name + "=" + sample}); err != nil {
+			t.Errorf("%s: %v", l.path, err)
+		} else if c == DefaultConfig() {
+			t.Errorf("%s=%s changed nothing", name, sample)
+		}
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Config)
+		want string // "" means valid
+	}{
+		{"defaults", func(*Config) {}, ""},
+		{"empty data_dir", func(c *Config) { c.DataDir = "" }, "config: data_dir: must not be empty"},
+		{"log level", func(c *Config) { c.Log.Level = "verbose" }, `config: log.level: "verbose" is not one of debug, info, warn, error`},
+		{"log format", func(c *Config) { c.Log.Format = "xml" }, `config: log.format: "xml" is not one of text, json`},
+		{"empty addr", func(c *Config) { c.Server.Addr = "" }, "config: server.addr: must not be empty"},
+		{"addr without port", func(c *Config) { c.Server.Addr = "8080" }, `config: server.addr: "8080" is not host:port`},
+		{"public_url https with path", func(c *Config) { c.Server.PublicURL = "https://t.example.com/it/" }, ""},
+		{"public_url relative", func(c *Config) { c.Server.PublicURL = "/it" }, `config: server.public_url: "/it" must start with http:// or https://`},
+		{"public_url ftp", func(c *Config) { c.Server.PublicURL = "ftp://x" }, "config: server.public_url: \"ftp://x\" must start with http"},
+		{"public_url no host", func(c *Config) { c.Server.PublicURL = "http:///x" }, `config: server.public_url: "http:///x" has no host`},
+		{"public_url query", func(c *Config) { c.Server.PublicURL = "http://x/?a=1" }, `config: server.public_url: "http://x/?a=1" must not have a query`},
+		{"public_url empty query", func(c *Config) { c.Server.PublicURL = "http://x/?" }, `config: server.public_url: "http://x/?" must not have a query`},
+		{"public_url fragment", func(c *Config) { c.Server.PublicURL = "http://x/#f" }, `config: server.public_url: "http://x/#f" must not have a fragment`},
+		{"public_url credentials", func(c *Config) { c.Server.PublicURL = "http://u:p@x/" }, `config: server.public_url: "http://u:p@x/" must not contain credentials`},
+		{"shutdown_timeout", func(c *Config) { c.Server.ShutdownTimeout = 0 }, "config: server.shutdown_timeout: must be positive"},
+		{"rate_limit negative", func(c *Config) { c.Server.RateLimit = -1 }, "config: server.rate_limit: must be a finite number, 0 or more"},
+		{"rate_limit off, burst 0", func(c *Config) { c.Server.RateLimit, c.Server.RateBurst = 0, 0 }, ""},
+		{"rate_burst 0", func(c *Config) { c.Server.RateBurst = 0 }, "config: server.rate_burst: must be at least 1 when rate_limit is on"},
+		{"rate_burst negative", func(c *Config) { c.Server.RateBurst = -1 }, "config: server.rate_burst: must not be negative"},
+		{"download_url_ttl", func(c *Config) { c.Server.DownloadURLTTL = -time.Second }, "config: server.download_url_ttl: must be positive"},
+		{"max_upload_bytes", func(c *Config) { c.Limits.MaxUploadBytes = 0 }, "config: limits.max_upload_bytes: must be positive"},
+		{"max_audio_duration", func(c *Config) { c.Limits.MaxAudioDuration = 0 }, "config: limits.max_audio_duration: must be positive"},
+		{"max_queued_per_key 0", func(c *Config) { c.Limits.MaxQueuedPerKey = 0 }, ""},
+		{"max_queued_per_key", func(c *Config) { c.Limits.MaxQueuedPerKey = -1 }, "config: limits.max_queued_per_key: must not be negative"},
+		{"idempotency_ttl", func(c *Config) { c.Limits.IdempotencyTTL = 0 }, "config: limits.idempotency_ttl: must be positive"},
+		{"max_attempts", func(c *Config) { c.Jobs.MaxAttempts = 0 }, "config: jobs.max_attempts: must be at least 1"},
+		{"retention_days", func(c *Config) { c.Jobs.RetentionDays = -1 }, "config: jobs.retention_days: must not be negative"},
+		{"model_path", func(c *Config) { c.Engine.ModelPath = "" }, "config: engine.model_path: must not be empty"},
+		{"vad without model", func(c *Config) { c.Engine.VAD, c.Engine.VADModelPath = true, "" }, "config: engine.vad_model_path: must be set when vad is on"},
+		{"no vad, no vad model", func(c *Config) { c.Engine.VADModelPath = "" }, ""},
+		{"gpu_device", func(c *Config) { c.Engine.GPUDevice = -1 }, "config: engine.gpu_device: must not be negative"},
+		{"workers", func(c *Config) { c.Worker.Workers = -1 }, "config: worker.workers: must not be negative"},
+		{"threads_per_job", func(c *Config) { c.Worker.ThreadsPerJob = -1 }, "config: worker.threads_per_job: must not be negative"},
+		{"beam_size 0", func(c *Config) { c.Worker.BeamSize = 0 }, "config: worker.beam_size: 0 is outside 1-16"},
+		{"beam_size 17", func(c *Config) { c.Worker.BeamSize = 17 }, "config: worker.beam_size: 17 is outside 1-16"},
+		{"beam_size 16", func(c *Config) { c.Worker.BeamSize = 16 }, ""},
+		{"best_of", func(c *Config) { c.Worker.BestOf = 0 }, "config: worker.best_of: 0 is outside 1-16"},
+		{"progress_interval", func(c *Config) { c.Worker.ProgressInterval = 0 }, "config: worker.progress_interval: must be positive"},
+		{"shutdown_grace", func(c *Config) { c.Worker.ShutdownGrace = 0 }, "config: worker.shutdown_grace: must be positive"},
+		{"connect_timeout", func(c *Config) { c.URLImport.ConnectTimeout = 0 }, "config: url_import.connect_timeout: must be positive"},
+		{"header_timeout", func(c *Config) { c.URLImport.HeaderTimeout = 0 }, "config: url_import.header_timeout: must be positive"},
+		{"max_redirects 0", func(c *Config) { c.URLImport.MaxRedirects = 0 }, ""},
+		{"max_redirects", func(c *Config) { c.URLImport.MaxRedirects = -1 }, "config: url_import.max_redirects: must not be negative"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := DefaultConfig()
+			tt.edit(&c)
+			err := c.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("got error %v, want none", err)
+			case tt.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.want)):
+				t.Errorf("got error %v, want one starting %q", err, tt.want)
+			case err != nil && strings.Contains(err.Error(), "\n"):
+				t.Errorf("one bad field gave several errors: %v", err)
+			}
+		})
+	}
+
+	t.Run("reports every field", func(t *testing.T) {
+		c := DefaultConfig()
+		c.DataDir, c.Worker.BeamSize = "", 0
+		err := c.Validate()
+		if err == nil || !strings.Contains(err.Error(), "data_dir") || !strings.Contains(err.Error(), "worker.beam_size") {
+			t.Errorf("got error %v, want both data_dir and worker.beam_size", err)
+		}
+	})
+}
+
+func TestParseByteSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want ByteSize
+		err  string
+	}{
+		{in: "0", want: 0},
+		{in: "1073741824", want: 1 << 30},
+		{in: "1B", want: 1},
+		{in: "1KB", want: 1000},
+		{in: "500MB", want: 500_000_000},
+		{in: "2GB", want: 2_000_000_000},
+		{in: "1TB", want: 1_000_000_000_000},
+		{in: "512KiB", want: 512 << 10},
+		{in: "3MiB", want: 3 << 20},
+		{in: "1GiB", want: 1 << 30},
+		{in: "2TiB", want: 2 << 40},
+		{in: "1gib", want: 1 << 30},
+		{in: " 500 MB ", want: 500_000_000},
+		{in: "8589934591GiB", want: 8589934591 << 30},
+		{in: "", err: "is not a size"},
+		{in: "GiB", err: "is not a size"},
+		{in: "-1", err: "is not a size"},
+		{in: "+1", err: "is not a size"},
+		{in: "1.5GiB", err: "is not a size"},
+		{in: "1 G", err: "is not a size"},
+		{in: "1PiB", err: "is not a size"},
+		{in: "8589934592GiB", err: "is too large"},
+		{in: "99999999999999999999", err: "is too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseByteSize(tt.in)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Errorf("ParseByteSize(%q) = %d, %v; want error containing %q", tt.in, got, err, tt.err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("ParseByteSize(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestByteSizeString(t *testing.T) {
+	tests := []struct {
+		in   ByteSize
+		want string
+	}{
+		{0, "0B"},
+		{1, "1B"},
+		{1023, "1023B"},
+		{1024, "1KiB"},
+		{1000, "1KB"},
+		{1 << 30, "1GiB"},
+		{500 * MB, "500MB"},
+		{1536 * KiB, "1536KiB"},
+		{3 * TiB, "3TiB"},
+	}
+	for _, tt := range tests {
+		if got := tt.in.String(); got != tt.want {
+			t.Errorf("ByteSize(%d).String() = %q, want %q", int64(tt.in), got, tt.want)
+		}
+	}
+}
+
+func FuzzParseByteSize(f *testing.F) {
+	for _, s := range []string{"0", "1GiB", "500 MB", "-1", "1.5KB", "99999999999TiB"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := ParseByteSize(s)
+		if err != nil {
+			return
+		}
+		if b < 0 {
+			t.Fatalf("ParseByteSize(%q) = %d, negative", s, b)
+		}
+		again, err := ParseByteSize(b.String())
+		if err != nil || again != b {
+			t.Fatalf("ParseByteSize(%q) = %d; its String %q parses as %d, %v", s, b, b.String(), again, err)
+		}
+	})
+}
+
+func TestConfigComponents(t *testing.T) {
+	c := DefaultConfig()
+
+	if got, want := c.ServerConfig(), server.DefaultConfig(); got != want {
+		t.Errorf("ServerConfig() of the defaults:\n got %+v\nwant server.DefaultConfig() %+v", got, want)
+	}
+	if got, want := c.EngineConfig(), (engine.Config{ModelPath: "models/ggml-tiny-q8_0.bin"}); got != want {
+		t.Errorf("EngineConfig() = %+v, want %+v", got, want)
+	}
+	if got, want := c.NetguardConfig(), netguard.DefaultConfig(); got != want {
+		t.Errorf("NetguardConfig() = %+v, want netguard.DefaultConfig() %+v", got, want)
+	}
+	wantWorker := worker.DefaultConfig()
+	wantWorker.BestOf = 5
+	wantWorker.AudioDir = filepath.Join("data", "audio")
+	wantWorker.VADModelPath = "models/ggml-silero-v6.2.0.bin"
+	if got := c.WorkerConfig(); got != wantWorker {
+		t.Errorf("WorkerConfig() = %+v, want %+v", got, wantWorker)
+	}
+	wantJanitor := worker.JanitorConfig{Interval: worker.DefaultJanitorInterval, AudioDir: filepath.Join("data", "audio")}
+	if got := c.JanitorConfig(); got != wantJanitor {
+		t.Errorf("JanitorConfig() = %+v, want %+v", got, wantJanitor)
+	}
+
+	c.DataDir = "/srv/it"
+	c.Server.PublicURL = "https://t.example.com/it/"
+	c.Limits.MaxUploadBytes = 2 * GiB
+	c.Jobs.RetainAudio = true
+	c.Jobs.RetentionDays = 30
+	c.Engine.VAD = true
+	c.Engine.DisableGPU = true
+	c.Engine.GPUDevice = 1
+	c.URLImport.AllowPrivateNetworks = true
+	c.URLImport.MaxRedirects = 0
+
+	if got, want := c.StorePath(), "/srv/it/instanttranscriber.db"; got != want {
+		t.Errorf("StorePath() = %q, want %q", got, want)
+	}
+	s := c.ServerConfig()
+	if s.AudioDir != "/srv/it/audio" || s.PublicURL != "https://t.example.com/it" || s.MaxUploadBytes != 2<<30 ||
+		!s.RetainAudio || !s.AllowPrivateNetworks {
+		t.Errorf("ServerConfig() = %+v", s)
+	}
+	e := c.EngineConfig()
+	if !e.DisableGPU || e.GPUDevice != 1 {
+		t.Errorf("EngineConfig() = %+v", e)
+	}
+	w := c.WorkerConfig()
+	if w.AudioDir != "/srv/it/audio" || w.MaxDownloadBytes != 2<<30 || !w.RetainAudio || !w.VAD {
+		t.Errorf("WorkerConfig() = %+v", w)
+	}
+	if j := c.JanitorConfig(); j.RetentionDays != 30 || j.AudioDir != "/srv/it/audio" {
+		t.Errorf("JanitorConfig() = %+v", j)
+	}
+	n := c.NetguardConfig()
+	if !n.AllowPrivateNetworks || n.MaxRedirects >= 0 {
+		t.Errorf("NetguardConfig() = %+v, want private networks allowed and no redirects (negative)", n)
+	}
+}
+
+func TestConfigLogLevel(t *testing.T) {
+	for level, want := range map[string]slog.Level{
+		"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError, "bogus": slog.LevelInfo,
+	} {
+		c := DefaultConfig()
+		c.Log.Level = level
+		if got := c.LogLevel(); got != want {
+			t.Errorf("LogLevel() for %q = %v, want %v", level, got, want)
+		}
+	}
+}
