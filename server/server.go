@@ -7,28 +7,120 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
 // Config is the server's part of the configuration.
 type Config struct {
 	// Addr is the listen address, such as ":8080".
 	Addr string
-	// ShutdownTimeout bounds how long Shutdown waits for open requests.
+	// PublicURL is the absolute base URL clients reach the server at, used in
+	// download_urls and Location headers. "" means http://localhost:PORT.
+	PublicURL string
+	// ShutdownTimeout bounds how long Stop waits for open requests.
 	ShutdownTimeout time.Duration
+	// AudioDir is where uploads are written (tmp, fsync, rename).
+	AudioDir string
+	// MaxUploadBytes is the largest accepted upload (413 above it).
+	MaxUploadBytes int64
+	// MaxAudioDuration is the longest accepted audio, checked by probing
+	// the upload's headers.
+	MaxAudioDuration time.Duration
+	// MaxQueuedPerKey is the number of queued or processing jobs a key may
+	// have (429 above it); 0 means no limit.
+	MaxQueuedPerKey int
+	// MaxAttempts is how many times a job is tried when the process dies
+	// while running it.
+	MaxAttempts int
+	// RateLimit is the sustained requests per second per API key, and
+	// RateBurst the burst; RateLimit 0 turns the limiter off.
+	RateLimit float64
+	RateBurst int
+	// IdempotencyTTL is how long an Idempotency-Key is remembered.
+	IdempotencyTTL time.Duration
+	// DownloadURLTTL is the lifetime of signed download URLs.
+	DownloadURLTTL time.Duration
+	// RetainAudio keeps audio after a job ends (jobs can also ask for it).
+	RetainAudio bool
+	// AllowPrivateNetworks lets url imports and callbacks reach private and
+	// loopback addresses (homelabs); the same setting guards the worker's
+	// downloads and the webhook dispatcher.
+	AllowPrivateNetworks bool
 }
 
 // DefaultConfig returns the configuration make run uses.
 func DefaultConfig() Config {
-	return Config{Addr: ":8080", ShutdownTimeout: 10 * time.Second}
+	return Config{
+		Addr:             ":8080",
+		ShutdownTimeout:  10 * time.Second,
+		AudioDir:         "data/audio",
+		MaxUploadBytes:   1 << 30,
+		MaxAudioDuration: 4 * time.Hour,
+		MaxQueuedPerKey:  100,
+		MaxAttempts:      3,
+		RateLimit:        20,
+		RateBurst:        40,
+		IdempotencyTTL:   24 * time.Hour,
+		DownloadURLTTL:   7 * 24 * time.Hour,
+	}
+}
+
+// Store is what the API needs from the job store; *store.Store implements
+// it.
+type Store interface {
+	KeyByHash(hash [32]byte) (store.Key, error)
+	CreateKey(k store.Key) (store.Key, error)
+	ListKeys() ([]store.Key, error)
+	RevokeKey(id string) (store.Key, error)
+	CountKeys() (int, error)
+	CreateJob(job store.Job, lim store.CreateLimits) (store.Job, bool, error)
+	GetJob(id string) (store.Job, error)
+	GetJobForKey(id, keyID string) (store.Job, error)
+	GetTranscript(id string) ([]byte, error)
+	ListJobs(keyID string, status store.Status, limit int, cursor string) ([]store.Job, string, error)
+	CancelJob(id, keyID string, d *store.Delivery) (store.Job, error)
+	DeleteJob(id, keyID string) (store.Job, error)
+	Usage(keyID string, month time.Time) (float64, error)
+	Secret(name string, size int) ([]byte, error)
+}
+
+// Jobs is the worker pool as the API sees it.
+type Jobs interface {
+	// Notify hints that a job was queued.
+	Notify()
+	// Cancel aborts a job running in this process, if it is.
+	Cancel(jobID string) bool
+}
+
+// Deps are the server's collaborators.
+type Deps struct {
+	Store Store
+	Jobs  Jobs
+	// Ready reports whether the server can take work (store open, model
+	// loaded); nil means always ready.
+	Ready func() error
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Server is the HTTP API.
 type Server struct {
 	cfg    Config
 	log    *slog.Logger
+	store  Store
+	jobs   Jobs
+	ready  func() error
+	now    func() time.Time
+	limits *keyLimiters
+	signer *signer
+	public string
+
 	echo   *echo.Echo
 	http   *http.Server
 	ln     net.Listener
@@ -36,13 +128,38 @@ type Server struct {
 }
 
 // New builds the server and its routes. It does not listen yet.
-func New(cfg Config, logger *slog.Logger) *Server {
+func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Ready == nil {
+		deps.Ready = func() error { return nil }
+	}
+	secret, err := deps.Store.Secret("download_urls", 32)
+	if err != nil {
+		return nil, fmt.Errorf("server: signing secret: %w", err)
+	}
+	if err := os.MkdirAll(cfg.AudioDir, 0o700); err != nil {
+		return nil, fmt.Errorf("server: audio dir: %w", err)
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	s := &Server{cfg: cfg, log: logger.With("component", "server"), echo: e}
+	s := &Server{
+		cfg:    cfg,
+		log:    logger.With("component", "server"),
+		store:  deps.Store,
+		jobs:   deps.Jobs,
+		ready:  deps.Ready,
+		now:    deps.Now,
+		limits: newKeyLimiters(cfg.RateLimit, cfg.RateBurst),
+		signer: &signer{key: secret},
+		public: strings.TrimRight(cfg.PublicURL, "/"),
+		echo:   e,
+	}
+	e.HTTPErrorHandler = s.handleError
 	s.routes()
-	return s
+	return s, nil
 }
 
 // Handler returns the root handler, for tests with httptest.
@@ -56,14 +173,18 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("server: listen: %w", err)
 	}
 	s.ln = ln
+	if s.public == "" {
+		s.public = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+	}
 	s.http = &http.Server{
 		Handler:           s.echo,
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	s.served = make(chan error, 1)
 	go func() { s.served <- s.http.Serve(ln) }()
-	s.log.Info("listening", "addr", ln.Addr().String())
+	s.log.Info("listening", "addr", ln.Addr().String(), "public_url", s.public)
 	return nil
 }
 

@@ -1,0 +1,126 @@
+package server
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/engine/export"
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+// jobResponse is the job object of the API. It never carries the callback
+// secret.
+type jobResponse struct {
+	ID            string               `json:"id"`
+	Status        store.Status         `json:"status"`
+	Stage         string               `json:"stage"`
+	Progress      int                  `json:"progress"`
+	CreatedAt     time.Time            `json:"created_at"`
+	StartedAt     *time.Time           `json:"started_at"`
+	CompletedAt   *time.Time           `json:"completed_at"`
+	AudioDuration *float64             `json:"audio_duration"`
+	Language      *string              `json:"language"`
+	Text          *string              `json:"text"`
+	Segments      []export.JSONSegment `json:"segments,omitempty"`
+	Error         *errorDetail         `json:"error"`
+	DownloadURLs  map[string]string    `json:"download_urls"`
+	Metadata      json.RawMessage      `json:"metadata"`
+	Source        sourceResponse       `json:"source"`
+	Options       optionsResponse      `json:"options"`
+	Attempt       int                  `json:"attempt"`
+	CallbackURL   *string              `json:"callback_url"`
+}
+
+type sourceResponse struct {
+	Type     string `json:"type"`
+	Filename string `json:"filename,omitempty"`
+	URL      string `json:"url,omitempty"`
+}
+
+type optionsResponse struct {
+	Language  string `json:"language"`
+	Translate bool   `json:"translate"`
+	Diarize   bool   `json:"diarize"`
+	Summarize bool   `json:"summarize"`
+}
+
+// listResponse is a page of jobs.
+type listResponse struct {
+	Data       []jobResponse `json:"data"`
+	NextCursor *string       `json:"next_cursor"`
+}
+
+// toJobResponse converts a stored job. tr, when not nil, is the completed
+// job's transcript, which fills text (and segments when withSegments).
+func (s *Server) toJobResponse(j store.Job, tr *export.JSONTranscript, withSegments bool) jobResponse {
+	r := jobResponse{
+		ID:        j.ID,
+		Status:    j.Status,
+		Stage:     j.Stage,
+		Progress:  j.Progress,
+		CreatedAt: j.CreatedAt.UTC(),
+		Attempt:   j.Attempt,
+		Options: optionsResponse{
+			Language:  orDefault(j.Options.Language, "auto"),
+			Translate: j.Options.Translate,
+			Diarize:   j.Options.Diarize,
+			Summarize: j.Options.Summarize,
+		},
+	}
+	if !j.StartedAt.IsZero() {
+		t := j.StartedAt.UTC()
+		r.StartedAt = &t
+	}
+	if !j.CompletedAt.IsZero() {
+		t := j.CompletedAt.UTC()
+		r.CompletedAt = &t
+	}
+	if j.AudioDuration > 0 {
+		d := j.AudioDuration.Seconds()
+		r.AudioDuration = &d
+	}
+	if j.Language != "" {
+		r.Language = &j.Language
+	}
+	if j.Error != nil {
+		r.Error = &errorDetail{Code: j.Error.Code, Message: j.Error.Message}
+	}
+	if len(j.Metadata) > 0 {
+		r.Metadata = j.Metadata
+	}
+	if j.CallbackURL != "" {
+		r.CallbackURL = &j.CallbackURL
+	}
+	r.Source = sourceResponse{Type: "upload", Filename: j.Source.Filename}
+	if j.Source.URL != "" {
+		r.Source = sourceResponse{Type: "url", URL: j.Source.URL, Filename: j.Source.Filename}
+	}
+	if j.Status == store.Completed {
+		r.DownloadURLs = s.downloadURLs(j.ID)
+		if tr != nil {
+			r.Text = &tr.Text
+			if withSegments {
+				r.Segments = tr.Segments
+			}
+		}
+	}
+	return r
+}
+
+// downloadURLs returns the signed export URLs of a completed job.
+func (s *Server) downloadURLs(jobID string) map[string]string {
+	exp := s.now().Add(s.cfg.DownloadURLTTL)
+	urls := make(map[string]string, 4)
+	for _, f := range export.Formats() {
+		name := string(f)
+		urls[name] = s.public + "/v1/transcriptions/" + jobID + "/export." + name + "?" + s.signer.query(jobID, name, exp)
+	}
+	return urls
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

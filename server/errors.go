@@ -1,0 +1,134 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+// Error codes of the API. Each has one HTTP status; openapi.yaml documents
+// them all.
+const (
+	CodeInvalidRequest      = "invalid_request"
+	CodeInvalidAudio        = "invalid_audio"
+	CodeUnauthorized        = "unauthorized"
+	CodeQuotaExceeded       = "quota_exceeded"
+	CodeForbidden           = "forbidden"
+	CodeNotFound            = "not_found"
+	CodeMethodNotAllowed    = "method_not_allowed"
+	CodeNotReady            = "not_ready"
+	CodeConflict            = "conflict"
+	CodePayloadTooLarge     = "payload_too_large"
+	CodeAudioTooLong        = "audio_too_long"
+	CodeUnsupportedMedia    = "unsupported_media"
+	CodeIdempotencyConflict = "idempotency_conflict"
+	CodeRateLimited         = "rate_limited"
+	CodeInternal            = "internal_error"
+	CodeUnavailable         = "unavailable"
+)
+
+// codeStatus maps each code to its HTTP status.
+var codeStatus = map[string]int{
+	CodeInvalidRequest:      http.StatusBadRequest,
+	CodeInvalidAudio:        http.StatusBadRequest,
+	CodeUnauthorized:        http.StatusUnauthorized,
+	CodeQuotaExceeded:       http.StatusPaymentRequired,
+	CodeForbidden:           http.StatusForbidden,
+	CodeNotFound:            http.StatusNotFound,
+	CodeMethodNotAllowed:    http.StatusMethodNotAllowed,
+	CodeNotReady:            http.StatusConflict,
+	CodeConflict:            http.StatusConflict,
+	CodePayloadTooLarge:     http.StatusRequestEntityTooLarge,
+	CodeAudioTooLong:        http.StatusRequestEntityTooLarge,
+	CodeUnsupportedMedia:    http.StatusUnsupportedMediaType,
+	CodeIdempotencyConflict: http.StatusUnprocessableEntity,
+	CodeRateLimited:         http.StatusTooManyRequests,
+	CodeInternal:            http.StatusInternalServerError,
+	CodeUnavailable:         http.StatusServiceUnavailable,
+}
+
+// apiError is an error with a code and a message safe to show the client.
+type apiError struct {
+	Code       string
+	Message    string
+	RetryAfter int // seconds, for rate_limited
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+// apiErr returns an *apiError with a formatted message.
+func apiErr(code, format string, args ...any) *apiError {
+	return &apiError{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// errorBody is the one JSON shape of every error response.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// handleError is Echo's HTTPErrorHandler: the one place errors become HTTP
+// responses. Unknown errors are logged and answered with a generic 500.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	ae := s.toAPIError(err, c)
+	if ae.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(ae.RetryAfter))
+	}
+	status := codeStatus[ae.Code]
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = c.JSON(status, errorBody{Error: errorDetail{Code: ae.Code, Message: ae.Message}})
+}
+
+func (s *Server) toAPIError(err error, c echo.Context) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		switch he.Code {
+		case http.StatusNotFound:
+			return apiErr(CodeNotFound, "no such route: %s %s", c.Request().Method, c.Request().URL.Path)
+		case http.StatusMethodNotAllowed:
+			return apiErr(CodeMethodNotAllowed, "method %s not allowed here", c.Request().Method)
+		case http.StatusRequestEntityTooLarge:
+			return apiErr(CodePayloadTooLarge, "request body too large")
+		case http.StatusUnauthorized:
+			return apiErr(CodeUnauthorized, "missing or invalid api key")
+		case http.StatusBadRequest:
+			return apiErr(CodeInvalidRequest, "%v", he.Message)
+		}
+	}
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return apiErr(CodePayloadTooLarge, "request body larger than %d bytes", mbe.Limit)
+	case errors.Is(err, store.ErrNotFound):
+		return apiErr(CodeNotFound, "not found")
+	case errors.Is(err, store.ErrQuotaExceeded):
+		return apiErr(CodeQuotaExceeded, "this key's monthly audio quota would be exceeded")
+	case errors.Is(err, store.ErrQueueFull):
+		return &apiError{Code: CodeRateLimited, Message: "too many queued jobs for this key; retry when some finish", RetryAfter: 30}
+	case errors.Is(err, store.ErrIdempotencyConflict):
+		return apiErr(CodeIdempotencyConflict, "Idempotency-Key was already used with a different request")
+	case errors.Is(err, store.ErrAlreadyFinished), errors.Is(err, store.ErrNotFinished):
+		return apiErr(CodeConflict, "%s", "not allowed in the job's current state")
+	}
+	s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+	return apiErr(CodeInternal, "internal error")
+}

@@ -1,0 +1,140 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/instanttranscriber/instanttranscriber/netguard"
+)
+
+// Limits on request fields.
+const (
+	maxMetadataBytes       = 4 << 10
+	maxCallbackSecretBytes = 256
+	maxIdempotencyKeyBytes = 255
+	maxURLBytes            = 4 << 10
+)
+
+// createRequest is the body of POST /v1/transcriptions, as JSON or as the
+// fields of a multipart form.
+type createRequest struct {
+	URL            string          `json:"url"`
+	Language       string          `json:"language"`
+	Translate      bool            `json:"translate"`
+	CallbackURL    string          `json:"callback_url"`
+	CallbackSecret string          `json:"callback_secret"`
+	Metadata       json.RawMessage `json:"metadata"`
+	RetainAudio    bool            `json:"retain_audio"`
+	Diarize        bool            `json:"diarize"`
+	Summarize      bool            `json:"summarize"`
+}
+
+// setField sets a multipart form field.
+func (r *createRequest) setField(name, v string) error {
+	var err error
+	switch name {
+	case "url":
+		r.URL = v
+	case "language":
+		r.Language = v
+	case "callback_url":
+		r.CallbackURL = v
+	case "callback_secret":
+		r.CallbackSecret = v
+	case "metadata":
+		r.Metadata = json.RawMessage(v)
+	case "translate":
+		r.Translate, err = parseBool(name, v)
+	case "retain_audio":
+		r.RetainAudio, err = parseBool(name, v)
+	case "diarize":
+		r.Diarize, err = parseBool(name, v)
+	case "summarize":
+		r.Summarize, err = parseBool(name, v)
+	default:
+		return apiErr(CodeInvalidRequest, "unknown field %q", name)
+	}
+	return err
+}
+
+func parseBool(name, v string) (bool, error) {
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		return false, apiErr(CodeInvalidRequest, "field %q must be true or false", name)
+	}
+	return b, nil
+}
+
+// validate checks and normalizes the request; hasFile says whether a file
+// was uploaded.
+func (r *createRequest) validate(hasFile bool, guard netguard.Config) error {
+	r.URL = strings.TrimSpace(r.URL)
+	switch {
+	case hasFile && r.URL != "":
+		return apiErr(CodeInvalidRequest, "send either a file or a url, not both")
+	case !hasFile && r.URL == "":
+		return apiErr(CodeInvalidRequest, "send a file (multipart field \"file\") or a url")
+	}
+	if r.URL != "" {
+		if len(r.URL) > maxURLBytes {
+			return apiErr(CodeInvalidRequest, "url is longer than %d bytes", maxURLBytes)
+		}
+		if _, err := guard.ValidateURL(r.URL); err != nil {
+			return apiErr(CodeInvalidRequest, "url: %v", err)
+		}
+	}
+	lang, ok := normalizeLanguage(r.Language)
+	if !ok {
+		return apiErr(CodeInvalidRequest, "language %q is not a language whisper knows (use an ISO 639-1 code such as \"en\", or \"auto\")", r.Language)
+	}
+	r.Language = lang
+	r.CallbackURL = strings.TrimSpace(r.CallbackURL)
+	if r.CallbackURL != "" {
+		if len(r.CallbackURL) > maxURLBytes {
+			return apiErr(CodeInvalidRequest, "callback_url is longer than %d bytes", maxURLBytes)
+		}
+		if _, err := guard.ValidateURL(r.CallbackURL); err != nil {
+			return apiErr(CodeInvalidRequest, "callback_url: %v", err)
+		}
+	}
+	if r.CallbackSecret != "" && r.CallbackURL == "" {
+		return apiErr(CodeInvalidRequest, "callback_secret needs a callback_url")
+	}
+	if len(r.CallbackSecret) > maxCallbackSecretBytes {
+		return apiErr(CodeInvalidRequest, "callback_secret is longer than %d bytes", maxCallbackSecretBytes)
+	}
+	if len(r.Metadata) > 0 {
+		if len(r.Metadata) > maxMetadataBytes {
+			return apiErr(CodeInvalidRequest, "metadata is larger than %d bytes", maxMetadataBytes)
+		}
+		trimmed := bytes.TrimSpace(r.Metadata)
+		var obj map[string]any
+		if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &obj) != nil {
+			return apiErr(CodeInvalidRequest, "metadata must be a JSON object")
+		}
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, trimmed); err != nil {
+			return apiErr(CodeInvalidRequest, "metadata must be a JSON object")
+		}
+		r.Metadata = buf.Bytes()
+	}
+	return nil
+}
+
+// hash identifies the request for Idempotency-Key: the normalized fields
+// plus the uploaded file's SHA-256.
+func (r *createRequest) hash(fileSHA256 string) string {
+	b, _ := json.Marshal(struct {
+		createRequest
+		File string `json:"file"`
+	}{*r, fileSHA256})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

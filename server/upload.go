@@ -1,0 +1,154 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// maxFieldBytes bounds each non-file multipart field.
+const maxFieldBytes = 8 << 10
+
+// savedUpload is an uploaded file written durably to the audio directory.
+type savedUpload struct {
+	Path     string
+	Filename string
+	Size     int64
+	SHA256   string
+}
+
+// remove deletes the file; used when the job is not created after all.
+func (u *savedUpload) remove() {
+	if u != nil {
+		os.Remove(u.Path)
+	}
+}
+
+// readMultipart streams a multipart/form-data request: the file part goes
+// straight to disk (never into memory), the other fields into a
+// createRequest. The file is saved as <jobID>.audio.
+func (s *Server) readMultipart(r *http.Request, jobID string) (createRequest, *savedUpload, error) {
+	var (
+		in     createRequest
+		upload *savedUpload
+	)
+	fail := func(err error) (createRequest, *savedUpload, error) {
+		upload.remove()
+		return createRequest{}, nil, err
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return fail(apiErr(CodeInvalidRequest, "malformed multipart body: %v", err))
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fail(bodyError(err, "malformed multipart body"))
+		}
+		name := part.FormName()
+		if name == "file" {
+			if upload != nil {
+				return fail(apiErr(CodeInvalidRequest, "send one file per request"))
+			}
+			upload, err = s.saveUpload(part, jobID)
+			if err != nil {
+				return fail(err)
+			}
+			continue
+		}
+		v, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+		if err != nil {
+			return fail(bodyError(err, "malformed multipart body"))
+		}
+		if len(v) > maxFieldBytes {
+			return fail(apiErr(CodeInvalidRequest, "field %q is longer than %d bytes", name, maxFieldBytes))
+		}
+		if err := in.setField(name, string(v)); err != nil {
+			return fail(err)
+		}
+	}
+	return in, upload, nil
+}
+
+// saveUpload writes part to a temporary file, fsyncs it and renames it into
+// place, so a job never points at a partial file.
+func (s *Server) saveUpload(part *multipart.Part, jobID string) (*savedUpload, error) {
+	final := filepath.Join(s.cfg.AudioDir, jobID+".audio")
+	tmp, err := os.CreateTemp(s.cfg.AudioDir, jobID+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("server: create upload: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(part, s.cfg.MaxUploadBytes+1))
+	if err != nil {
+		return nil, bodyError(err, "upload interrupted")
+	}
+	if n > s.cfg.MaxUploadBytes {
+		return nil, apiErr(CodePayloadTooLarge, "the file is larger than the %d byte limit", s.cfg.MaxUploadBytes)
+	}
+	if n == 0 {
+		return nil, apiErr(CodeInvalidAudio, "the file is empty")
+	}
+	if err := tmp.Sync(); err != nil {
+		return nil, fmt.Errorf("server: sync upload: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, fmt.Errorf("server: close upload: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return nil, fmt.Errorf("server: rename upload: %w", err)
+	}
+	ok = true
+	syncDir(s.cfg.AudioDir)
+	return &savedUpload{Path: final, Filename: cleanFilename(part.FileName()), Size: n, SHA256: hexSum(h)}, nil
+}
+
+// bodyError maps an error reading the request body: over the size limit is
+// payload_too_large, anything else the client's fault.
+func bodyError(err error, what string) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return apiErr(CodePayloadTooLarge, "request body larger than %d bytes", mbe.Limit)
+	}
+	return apiErr(CodeInvalidRequest, "%s: %v", what, err)
+}
+
+// syncDir fsyncs a directory so a rename in it survives a crash.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// cleanFilename keeps the base name of a client's file name, for display.
+func cleanFilename(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	if name == "." || name == "/" {
+		return ""
+	}
+	if len(name) > 255 {
+		name = name[:255]
+	}
+	return strings.ToValidUTF8(name, "")
+}
+
+func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
