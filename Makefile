@@ -39,7 +39,7 @@ GO       := CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS)" CGO_LDFLAGS="$(CGO_LDFLAGS)
 GOTAGS   := -tags whisper
 LDFLAGS  := -X main.version=$(VERSION)
 
-.PHONY: build whisper whisper-cli model run test test-short vet fmt fuzz bench-engine clean distclean help
+.PHONY: build whisper whisper-cli model run test vet fuzz bench-engine bench-api clean distclean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -72,8 +72,9 @@ vet: $(WHISPER_LIB) ## gofmt and go vet
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet $(GOTAGS) ./...
 
-test: $(WHISPER_LIB) model vet ## the whole test suite, with the race detector, on the real model
+test: build model vet ## the whole test suite, with the race detector, on the real model
 	INSTANTTRANSCRIBER_TEST_MODEL=$(abspath $(MODEL_FILE)) \
+	INSTANTTRANSCRIBER_TEST_BIN=$(abspath $(BIN)) \
 	INSTANTTRANSCRIBER_TEST_VAD_MODEL=$(abspath $(MODELS_DIR)/ggml-$(VAD_MODEL).bin) \
 	$(GO) test $(GOTAGS) -race -count=1 ./...
 
@@ -85,6 +86,9 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 
 bench-engine: build whisper-cli model ## time transcribe against whisper-cli on a 60+ s clip
 	scripts/bench-engine.py $(BIN) $(WHISPER_CLI) $(MODEL_FILE) $(BENCH_ARGS)
+
+bench-api: ## load-test a running server's API (BENCH_API_ARGS="-url http://127.0.0.1:8080 -key itk_...")
+	go run ./scripts/benchapi $(BENCH_API_ARGS)
 
 clean: ## remove the binary
 	rm -rf bin

@@ -2,42 +2,118 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
+	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
-// runServe loads the model, starts the HTTP server and runs until ctx ends
-// (SIGINT or SIGTERM), then shuts down in reverse order.
-func runServe(ctx context.Context, args []string, stderr io.Writer) error {
-	cfg := server.DefaultConfig()
+// runServe opens the store, loads the model, starts the worker pool, the
+// janitor and the HTTP server, and runs until ctx ends (SIGINT or SIGTERM);
+// then it shuts down in reverse order: HTTP first (no new jobs), then the
+// workers (grace period, then running jobs go back to the queue), then the
+// model and the store.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "serve [flags]", stderr)
-	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
-	modelPath := fs.String("model", envOr("INSTANTTRANSCRIBER_MODEL", defaultModelPath), "whisper ggml model file")
+	configPath := fs.String("config", os.Getenv("INSTANTTRANSCRIBER_CONFIG"), "YAML config file (see config.example.yaml); defaults apply without one")
+	addr := fs.String("addr", "", "listen address (overrides server.addr)")
+	modelPath := fs.String("model", os.Getenv("INSTANTTRANSCRIBER_MODEL"), "whisper ggml model file (overrides engine.model_path)")
 	if pos, err := parseInterleaved(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: serve takes no arguments", errUsage)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-
-	model, err := engine.Load(engine.Config{ModelPath: *modelPath}, logger)
+	cfg, err := LoadConfig(*configPath, os.Environ())
 	if err != nil {
-		return fmt.Errorf("%w (run make model, or pass --model)", err)
+		return err
+	}
+	if *addr != "" {
+		cfg.Server.Addr = *addr
+	}
+	if *modelPath != "" {
+		cfg.Engine.ModelPath = *modelPath
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	logger := newLogger(cfg, stderr)
+
+	if err := os.MkdirAll(cfg.AudioDir(), 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	st, err := store.Open(cfg.StorePath(), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := ensureAdminKey(st, stdout, logger); err != nil {
+		return err
+	}
+
+	model, err := engine.Load(cfg.EngineConfig(), logger)
+	if err != nil {
+		return fmt.Errorf("%w (run make model, or set engine.model_path)", err)
 	}
 	defer model.Close()
 	info := model.Info()
 	logger.Info("model loaded", "path", info.Path, "type", info.Type, "multilingual", info.Multilingual, "whisper", engine.Version())
 
-	srv := server.New(cfg, logger)
-	if err := srv.Start(ctx); err != nil {
+	// The pool announces finished jobs through the server's delivery builder
+	// (it signs the download URLs); srv is set before the pool starts.
+	var srv *server.Server
+	deliveries := func(j store.Job) *store.Delivery { return srv.Delivery(j, j.Status) }
+	pool := worker.New(cfg.WorkerConfig(), model, st, netguard.NewClient(cfg.NetguardConfig()), deliveries, logger)
+	srv, err = server.New(cfg.ServerConfig(), server.Deps{Store: st, Jobs: pool}, logger)
+	if err != nil {
 		return err
 	}
+	janitor := worker.NewJanitor(cfg.JanitorConfig(), st, logger)
+
+	if err := pool.Start(ctx); err != nil {
+		return err
+	}
+	if err := janitor.Start(ctx); err != nil {
+		return errors.Join(err, pool.Stop(context.WithoutCancel(ctx)))
+	}
+	if err := srv.Start(ctx); err != nil {
+		return errors.Join(err, janitor.Stop(context.WithoutCancel(ctx)), pool.Stop(context.WithoutCancel(ctx)))
+	}
+
 	<-ctx.Done()
 	logger.Info("shutting down")
-	return srv.Stop(context.WithoutCancel(ctx))
+	stopCtx := context.WithoutCancel(ctx)
+	return errors.Join(srv.Stop(stopCtx), pool.Stop(stopCtx), janitor.Stop(stopCtx))
+}
+
+// ensureAdminKey creates an admin key on first start, when the store has no
+// keys, and prints it once to stdout (never to the log).
+func ensureAdminKey(st *store.Store, stdout io.Writer, logger *slog.Logger) error {
+	n, err := st.CountKeys()
+	if err != nil || n > 0 {
+		return err
+	}
+	k, secret, err := server.NewKey(st, "admin", 0, true)
+	if err != nil {
+		return err
+	}
+	logger.Info("created the first admin api key; it is printed once on stdout", "key_id", k.ID)
+	fmt.Fprintf(stdout, "\nFirst start: created an admin API key. It is shown only this once:\n\n    %s\n\nUse it as: Authorization: Bearer <key>. Create more with: instanttranscriber keys create --name NAME\n\n", secret)
+	return nil
+}
+
+// newLogger builds the process logger from the log: section.
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel()}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }

@@ -32,6 +32,7 @@ const usage = `usage: instanttranscriber <command> [flags]
 
 commands:
   serve        start the HTTP API server
+  keys         create, list and revoke API keys
   transcribe   transcribe one audio file to stdout
   version      print the program and whisper.cpp versions
 
@@ -47,7 +48,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch args[0] {
 	case "serve":
-		err = runServe(ctx, args[1:], stderr)
+		err = runServe(ctx, args[1:], stdout, stderr)
+	case "keys":
+		err = runKeys(ctx, args[1:], stdout, stderr)
 	case "transcribe":
 		err = runTranscribe(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":

@@ -153,11 +153,12 @@ func TestVersionCommand(t *testing.T) {
 
 // TestServeHealthz starts the real server on a free port and probes it.
 func TestServeHealthz(t *testing.T) {
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
 	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
+	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--model", testModel()}, &bytes.Buffer{}, &stderr)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--model", testModel()}, &stdout, &stderr)
 	}()
 	addrRe := regexp.MustCompile(`msg=listening .*addr=(\S+)`)
 	var addr string
@@ -184,6 +185,14 @@ func TestServeHealthz(t *testing.T) {
 	resp.Body.Close()
 	if err != nil || resp.StatusCode != http.StatusOK || body["status"] != "ok" {
 		t.Errorf("healthz = %d %v (%v), want 200 {status: ok}", resp.StatusCode, body, err)
+	}
+	// First start with no keys: one admin key, printed once on stdout and
+	// never in the log.
+	key := regexp.MustCompile(`itk_[0-9A-Za-z]{40}`).FindString(stdout.String())
+	if key == "" {
+		t.Errorf("stdout = %q, want the first admin key", stdout.String())
+	} else if strings.Contains(stderr.String(), key) {
+		t.Error("the admin key appears in the log")
 	}
 	cancel()
 	select {

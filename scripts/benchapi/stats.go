@@ -1,0 +1,153 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// recorder collects one client's latencies and outcomes; each client has
+// its own, so recording needs no lock.
+type recorder struct {
+	lat    []time.Duration
+	labels map[string]int
+}
+
+func (r *recorder) add(d time.Duration, label string) {
+	if r.labels == nil {
+		r.labels = make(map[string]int)
+	}
+	r.lat = append(r.lat, d)
+	r.labels[label]++
+}
+
+// result is one phase's merged measurements.
+type result struct {
+	name    string
+	okLabel string
+	elapsed time.Duration
+	lat     []time.Duration // sorted by done
+	labels  map[string]int  // outcome ("202", "429", "net", "no-id") -> count
+}
+
+func (r *result) merge(rec recorder) {
+	if r.labels == nil {
+		r.labels = make(map[string]int)
+	}
+	r.lat = append(r.lat, rec.lat...)
+	for k, v := range rec.labels {
+		r.labels[k] += v
+	}
+}
+
+func (r result) done() result {
+	slices.Sort(r.lat)
+	return r
+}
+
+func (r result) n() int      { return len(r.lat) }
+func (r result) errors() int { return r.n() - r.labels[r.okLabel] }
+
+func (r result) rate() float64 {
+	if r.elapsed <= 0 {
+		return 0
+	}
+	return float64(r.n()) / r.elapsed.Seconds()
+}
+
+// pct returns the nearest-rank percentile p (0 < p <= 100).
+func (r result) pct(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	i := int(float64(len(r.lat))*p/100+0.999999) - 1
+	return r.lat[max(0, min(i, len(r.lat)-1))]
+}
+
+// outcomes lists the counts by outcome, most frequent first: "202 x498, 429 x2".
+func (r result) outcomes() string {
+	keys := slices.SortedFunc(maps.Keys(r.labels), func(a, b string) int {
+		if r.labels[a] != r.labels[b] {
+			return r.labels[b] - r.labels[a]
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s x%d", k, r.labels[k])
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+
+// createVerdict and getVerdict hold the phases to the goals; errors make a
+// phase miss, so a fast stream of 429s does not pass.
+func createVerdict(r result) string {
+	switch {
+	case r.n() == 0:
+		return "MISS (no requests)"
+	case r.errors() > 0:
+		return fmt.Sprintf("MISS (%d errors)", r.errors())
+	case r.pct(99) >= goalCreateP99:
+		return "MISS"
+	}
+	return "PASS"
+}
+
+func getVerdict(r result) string {
+	switch {
+	case r.n() == 0:
+		return "MISS (no jobs to poll)"
+	case r.errors() > 0:
+		return fmt.Sprintf("MISS (%d errors)", r.errors())
+	case r.rate() <= goalGetRate:
+		return "MISS"
+	}
+	return "PASS"
+}
+
+// report prints the table of both phases, the outcomes and the goals.
+func report(w io.Writer, create, get result, created int) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "phase\trequests\terrors\treq/s\tp50\tp90\tp99\tmax\t")
+	for _, r := range []result{create, get} {
+		if r.name == "" {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t%s\t%s\t\n", r.name, r.n(), r.errors(), r.rate(),
+			ms(r.pct(50)), ms(r.pct(90)), ms(r.pct(99)), ms(r.pct(100)))
+	}
+	tw.Flush()
+
+	fmt.Fprintf(w, "\ncreate responses: %s (%d jobs created)\n", create.outcomes(), created)
+	if get.name != "" {
+		fmt.Fprintf(w, "status responses: %s\n", get.outcomes())
+	}
+	if create.labels["429"] > 0 || create.labels["402"] > 0 {
+		fmt.Fprintln(w, "note: 429/402 mean the rate limit, queue limit or quota was hit; "+
+			"benchmark with them off and an unlimited key")
+	}
+
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "goal\tmeasured\tverdict")
+	fmt.Fprintf(tw, "create p99 < %d ms\t%s\t%s\n", goalCreateP99.Milliseconds(), ms(create.pct(99)), createVerdict(create))
+	fmt.Fprintf(tw, "status GET > %.0f req/s\t%.0f req/s\t%s\n", goalGetRate, get.rate(), getVerdict(get))
+	tw.Flush()
+}
+
+// summary is one line for a closing note.
+func summary(create, get result) string {
+	return fmt.Sprintf("bench-api: create %d req, %.0f req/s, p50 %s, p99 %s, %d errors [goal p99 < %d ms: %s]; "+
+		"status GET %d req, %.0f req/s, p50 %s, p99 %s, %d errors [goal > %.0f req/s: %s]",
+		create.n(), create.rate(), ms(create.pct(50)), ms(create.pct(99)), create.errors(), goalCreateP99.Milliseconds(), createVerdict(create),
+		get.n(), get.rate(), ms(get.pct(50)), ms(get.pct(99)), get.errors(), goalGetRate, getVerdict(get))
+}
