@@ -204,3 +204,64 @@ func TestServeHealthz(t *testing.T) {
 		t.Fatal("serve did not shut down")
 	}
 }
+
+// TestKeysCommand manages keys with the server stopped (store file) and
+// running (admin API, since the server holds the store's lock).
+func TestKeysCommand(t *testing.T) {
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
+	keyRe := regexp.MustCompile(`key:\s+(itk_[0-9A-Za-z]{40})`)
+	idRe := regexp.MustCompile(`id:\s+(\S+)`)
+
+	code, out, errOut := runCLI(t, "keys", "create", "--name", "root", "--admin")
+	if code != 0 || !keyRe.MatchString(out) {
+		t.Fatalf("create (stopped): exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	admin := keyRe.FindStringSubmatch(out)[1]
+	code, out, _ = runCLI(t, "keys", "create", "--name", "crm", "--quota-hours", "2")
+	if code != 0 || !strings.Contains(out, "2h/month") {
+		t.Fatalf("create with quota: exit %d, %q", code, out)
+	}
+	crmID := idRe.FindStringSubmatch(out)[1]
+	code, out, _ = runCLI(t, "keys", "revoke", crmID)
+	if code != 0 || !strings.Contains(out, "revoked "+crmID) {
+		t.Fatalf("revoke (stopped): exit %d, %q", code, out)
+	}
+	code, out, _ = runCLI(t, "keys", "list")
+	if code != 0 || !strings.Contains(out, "root") || !strings.Contains(out, "crm") || strings.Contains(out, "itk_") {
+		t.Fatalf("list (stopped): exit %d, %q", code, out)
+	}
+
+	// Now with the server running.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--model", testModel()}, &bytes.Buffer{}, &stderr)
+	}()
+	addrRe := regexp.MustCompile(`msg=listening .*addr=(\S+)`)
+	var addr string
+	for deadline := time.Now().Add(30 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := addrRe.FindStringSubmatch(stderr.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("server did not start: %s", stderr.String())
+	}
+	code, _, errOut = runCLI(t, "keys", "list")
+	if code != 1 || !strings.Contains(errOut, "--admin-key") {
+		t.Errorf("list while running without an admin key: exit %d, %q", code, errOut)
+	}
+	server := "http://" + addr
+	code, out, errOut = runCLI(t, "keys", "create", "--name", "live", "--server", server, "--admin-key", admin)
+	if code != 0 || !keyRe.MatchString(out) {
+		t.Fatalf("create (running): exit %d, %q %q", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "keys", "list", "--server", server, "--admin-key", admin)
+	if code != 0 || !strings.Contains(out, "live") {
+		t.Errorf("list (running): exit %d, %q", code, out)
+	}
+	cancel()
+	<-done
+}
