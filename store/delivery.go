@@ -1,6 +1,8 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"time"
 )
@@ -9,30 +11,76 @@ import (
 const (
 	DeliveryPending   = "pending"
 	DeliveryDelivered = "delivered"
-	DeliveryDead      = "dead"
+	DeliveryFailed    = "failed"
+)
+
+// Limits on what a Delivery keeps of its attempts.
+const (
+	// MaxDeliveryAttempts is how many attempts a Delivery keeps in Attempts;
+	// older ones are dropped (Attempt still counts them).
+	MaxDeliveryAttempts = 50
+	// MaxAttemptResponseBody is how many bytes of a response body an
+	// attempt keeps.
+	MaxAttemptResponseBody = 1024
 )
 
 // Delivery is a webhook outbox record: one notification of a job's terminal
 // state, written in the same transaction as that state.
 //
 // When a Delivery is handed to FinishJob, CancelJob or RecoverOrphans the
-// caller provides Payload and, optionally, ID (a UUIDv7), URL and Secret; the
-// store sets JobID, fills an empty URL and Secret from the job's
-// CallbackURL and CallbackSecret, and sets Status pending, Attempt 0,
-// CreatedAt and NextAt to now.
+// caller provides Payload, Event and, optionally, ID (a UUIDv7), EventID, URL
+// and Secret; the store sets JobID, fills an empty URL and Secret from the
+// job's CallbackURL and CallbackSecret, derives an empty EventID from the job
+// ID and Event, and sets Status pending, CreatedAt and NextAt to now.
 type Delivery struct {
 	ID      string
 	JobID   string
 	URL     string
 	Secret  string
 	Payload []byte
-	// Attempt counts delivery attempts made so far.
-	Attempt   int
+	// Event names what happened, such as "transcription.completed".
+	Event string
+	// EventID is the Standard Webhooks webhook-id: the same on every attempt
+	// and redelivery, so that receivers can deduplicate. By default it is
+	// "msg_" followed by the first 32 hex digits of
+	// SHA-256(JobID + "/" + Event).
+	EventID string
+	// Attempt counts delivery attempts made so far, over all rounds.
+	Attempt int
+	// Round is 0 for the first delivery and goes up by one on each
+	// Redeliver. RoundAttempts counts the attempts made in the current
+	// round; the dispatcher's retry schedule is indexed by it.
+	Round         int
+	RoundAttempts int
+	// Attempts holds the latest MaxDeliveryAttempts attempts, oldest first.
+	Attempts []DeliveryAttempt
+	// NextAt is when the next attempt is due; zero unless pending.
 	NextAt    time.Time
 	CreatedAt time.Time
-	// Status is DeliveryPending, DeliveryDelivered or DeliveryDead.
-	Status    string
+	// Status is DeliveryPending, DeliveryDelivered or DeliveryFailed.
+	Status string
+	// LastError is the Error of the latest attempt.
 	LastError string
+}
+
+// DeliveryAttempt is one HTTP request made for a Delivery.
+type DeliveryAttempt struct {
+	At time.Time
+	// StatusCode is the response status; 0 when no response arrived.
+	StatusCode int
+	Duration   time.Duration
+	// Error explains a failed attempt; empty for a success.
+	Error string
+	// ResponseBody is the first MaxAttemptResponseBody bytes of the
+	// response body.
+	ResponseBody string
+}
+
+// DefaultEventID is the EventID the store gives a delivery of event for a
+// job: "msg_" and the first 32 hex digits of SHA-256(jobID + "/" + event).
+func DefaultEventID(jobID, event string) string {
+	sum := sha256.Sum256([]byte(jobID + "/" + event))
+	return "msg_" + hex.EncodeToString(sum[:])[:32]
 }
 
 // addDelivery stores d for job as a pending delivery due now.
@@ -63,29 +111,68 @@ func (t *txn) addDelivery(job Job, d Delivery, now time.Time) (Delivery, error) 
 	if d.URL == "" {
 		return Delivery{}, fmt.Errorf("delivery for job %s has no url: %w", job.ID, ErrInvalid)
 	}
+	if d.EventID == "" {
+		d.EventID = DefaultEventID(job.ID, d.Event)
+	}
 	d.Status = DeliveryPending
-	d.Attempt = 0
+	d.Attempt, d.Round, d.RoundAttempts, d.Attempts = 0, 0, 0, nil
 	d.CreatedAt, d.NextAt = now, now
 	d.LastError = ""
 
-	b := t.bucket(bucketDeliveries)
-	if b.Get(id) != nil {
+	if t.bucket(bucketDeliveries).Get(id) != nil {
 		return Delivery{}, fmt.Errorf("delivery %s: %w", d.ID, ErrExists)
 	}
-	v, err := encodeDelivery(d)
-	if err != nil {
-		return Delivery{}, fmt.Errorf("encode delivery %s: %w", d.ID, err)
-	}
-	if err := b.Put(id, v); err != nil {
-		return Delivery{}, fmt.Errorf("put delivery %s: %w", d.ID, err)
-	}
-	if err := t.bucket(bucketDeliveriesDue).Put(concat(timeKey(d.NextAt), id), nil); err != nil {
-		return Delivery{}, fmt.Errorf("index delivery %s: %w", d.ID, err)
+	if err := t.putDelivery(nil, d); err != nil {
+		return Delivery{}, err
 	}
 	if err := t.bucket(bucketDeliveriesByJob).Put(concat(jobKey, id), nil); err != nil {
 		return Delivery{}, fmt.Errorf("index delivery %s: %w", d.ID, err)
 	}
 	return d, nil
+}
+
+// putDelivery writes next and moves its deliveries_due entry from prev's
+// state; prev is nil for a new delivery. Only pending deliveries are due;
+// their entry carries the URL, so the dispatcher can pick deliveries per
+// host without loading them.
+func (t *txn) putDelivery(prev *Delivery, next Delivery) error {
+	id, ok := idBytes(next.ID)
+	if !ok {
+		return fmt.Errorf("delivery id %q: %w", next.ID, ErrInvalid)
+	}
+	v, err := encodeDelivery(next)
+	if err != nil {
+		return fmt.Errorf("encode delivery %s: %w", next.ID, err)
+	}
+	due := t.bucket(bucketDeliveriesDue)
+	if prev != nil && prev.Status == DeliveryPending {
+		if err := due.Delete(concat(timeKey(prev.NextAt), id)); err != nil {
+			return fmt.Errorf("unindex delivery %s: %w", next.ID, err)
+		}
+	}
+	if next.Status == DeliveryPending {
+		if err := due.Put(concat(timeKey(next.NextAt), id), []byte(next.URL)); err != nil {
+			return fmt.Errorf("index delivery %s: %w", next.ID, err)
+		}
+	}
+	if err := t.bucket(bucketDeliveries).Put(id, v); err != nil {
+		return fmt.Errorf("put delivery %s: %w", next.ID, err)
+	}
+	return nil
+}
+
+// getDelivery loads a delivery by its ID string; ErrNotFound for unknown or
+// malformed IDs.
+func (t *txn) getDelivery(id string) (Delivery, error) {
+	k, ok := idBytes(id)
+	if !ok {
+		return Delivery{}, ErrNotFound
+	}
+	v := t.bucket(bucketDeliveries).Get(k)
+	if v == nil {
+		return Delivery{}, ErrNotFound
+	}
+	return decodeDelivery(v)
 }
 
 // deliveriesForJob loads the deliveries of a job, oldest first.
@@ -106,7 +193,7 @@ func (t *txn) deliveriesForJob(jobKey []byte) ([]Delivery, error) {
 	return out, err
 }
 
-// removeFinishedDeliveries deletes a job's delivered and dead deliveries.
+// removeFinishedDeliveries deletes a job's delivered and failed deliveries.
 func (t *txn) removeFinishedDeliveries(jobKey []byte) error {
 	ds, err := t.deliveriesForJob(jobKey)
 	if err != nil {
@@ -118,7 +205,6 @@ func (t *txn) removeFinishedDeliveries(jobKey []byte) error {
 		}
 		id, _ := idBytes(d.ID)
 		for _, e := range []indexEntry{
-			{bucketDeliveriesDue, concat(timeKey(d.NextAt), id)},
 			{bucketDeliveriesByJob, concat(jobKey, id)},
 			{bucketDeliveries, id},
 		} {
@@ -134,16 +220,8 @@ func (t *txn) removeFinishedDeliveries(jobKey []byte) error {
 func (s *Store) GetDelivery(id string) (Delivery, error) {
 	var d Delivery
 	err := s.view(func(tx *txn) error {
-		k, ok := idBytes(id)
-		if !ok {
-			return ErrNotFound
-		}
-		v := tx.bucket(bucketDeliveries).Get(k)
-		if v == nil {
-			return ErrNotFound
-		}
 		var err error
-		d, err = decodeDelivery(v)
+		d, err = tx.getDelivery(id)
 		return err
 	})
 	if err != nil {

@@ -19,6 +19,21 @@
 // Job.Errors. A terminal state and the webhook delivery that announces it are
 // written in the same transaction (a transactional outbox).
 //
+// # Webhook outbox
+//
+// A Delivery is created pending and due at once. The dispatcher reads due
+// deliveries in NextAt order (DueEntries, then GetDelivery for the ones it
+// sends; DueDeliveries returns whole records), sleeps
+// until NextDeliveryAt, and records every attempt with RecordDeliveryAttempt,
+// which either reschedules the delivery (still pending, a later NextAt) or
+// ends it: delivered or failed. Only pending deliveries are in
+// deliveries_due. Redeliver makes a job's latest delivery pending again in a
+// new Round, keeping its EventID (the webhook-id receivers deduplicate on)
+// and its attempt history; the retry schedule counts RoundAttempts, the
+// attempts of the current round. DeleteJob and ExpireJobs delete a job's
+// delivered and failed deliveries but keep pending ones, so the webhook is
+// still sent.
+//
 // # Schema
 //
 // The schema version is 1. It is stored in meta/schema_version; Open refuses
@@ -51,8 +66,8 @@
 //	  <key id> YYYY-MM               -> float64 seconds, IEEE 754 bits big-endian
 //	deliveries
 //	  <delivery id>                  -> delivery record, JSON
-//	deliveries_due                   (pending deliveries only)
-//	  <time> <delivery id>           -> nil
+//	deliveries_due                   (pending deliveries only; First() is the next due)
+//	  <time> <delivery id>           -> the delivery's URL (<time> is its NextAt)
 //	deliveries_by_job
 //	  <job id> <delivery id>         -> nil
 //
@@ -73,6 +88,8 @@
 // Value encodings: records are JSON objects with snake_case names (see
 // record.go); times are RFC 3339 with nanoseconds in UTC, durations are
 // integer nanoseconds, byte slices are base64. Secondary indexes carry no
-// value; they are written and removed in the transaction that changes the
-// record they point to.
+// value, except deliveries_due, which carries a copy of the URL so that the
+// dispatcher can walk many due deliveries without decoding them; they are
+// written and removed in the transaction that changes the record they point
+// to.
 package store

@@ -16,6 +16,10 @@ var (
 	// is no longer processing (it was finished, requeued or recovered).
 	ErrNotProcessing = errors.New("job is not processing")
 
+	// ErrNotPending means an attempt was recorded for a webhook delivery
+	// that is no longer pending (it was delivered or failed).
+	ErrNotPending = errors.New("delivery is not pending")
+
 	// ErrQueueFull means the API key already has its maximum number of
 	// queued and processing jobs.
 	ErrQueueFull = errors.New("queue full")

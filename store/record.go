@@ -143,28 +143,58 @@ func decodeKey(b []byte) (Key, error) {
 }
 
 type deliveryRecord struct {
-	ID        string    `json:"id"`
-	JobID     string    `json:"job_id"`
-	URL       string    `json:"url"`
-	Secret    string    `json:"secret,omitempty"`
-	Payload   []byte    `json:"payload"`
-	Attempt   int       `json:"attempt"`
-	NextAt    time.Time `json:"next_at"`
-	CreatedAt time.Time `json:"created_at"`
-	Status    string    `json:"status"`
-	LastError string    `json:"last_error,omitempty"`
+	ID            string               `json:"id"`
+	JobID         string               `json:"job_id"`
+	URL           string               `json:"url"`
+	Secret        string               `json:"secret,omitempty"`
+	Payload       []byte               `json:"payload"`
+	Event         string               `json:"event,omitempty"`
+	EventID       string               `json:"event_id"`
+	Attempt       int                  `json:"attempt"`
+	Round         int                  `json:"round,omitempty"`
+	RoundAttempts int                  `json:"round_attempts,omitempty"`
+	Attempts      []deliveryAttemptRec `json:"attempts,omitempty"`
+	NextAt        time.Time            `json:"next_at,omitzero"`
+	CreatedAt     time.Time            `json:"created_at"`
+	Status        string               `json:"status"`
+	LastError     string               `json:"last_error,omitempty"`
+}
+
+type deliveryAttemptRec struct {
+	At           time.Time     `json:"at"`
+	StatusCode   int           `json:"status_code,omitempty"`
+	Duration     time.Duration `json:"duration_ns"`
+	Error        string        `json:"error,omitempty"`
+	ResponseBody string        `json:"response_body,omitempty"`
 }
 
 func encodeDelivery(d Delivery) ([]byte, error) {
-	return json.Marshal(deliveryRecord(d))
+	r := deliveryRecord{
+		ID: d.ID, JobID: d.JobID, URL: d.URL, Secret: d.Secret, Payload: d.Payload,
+		Event: d.Event, EventID: d.EventID, Attempt: d.Attempt, Round: d.Round, RoundAttempts: d.RoundAttempts,
+		NextAt: d.NextAt, CreatedAt: d.CreatedAt, Status: d.Status, LastError: d.LastError,
+	}
+	for _, a := range d.Attempts {
+		r.Attempts = append(r.Attempts, deliveryAttemptRec(a))
+	}
+	return json.Marshal(r)
 }
 
+// decodeDelivery copies a stored delivery out of transaction memory.
 func decodeDelivery(b []byte) (Delivery, error) {
 	var r deliveryRecord
 	if err := json.Unmarshal(b, &r); err != nil {
 		return Delivery{}, fmt.Errorf("decode delivery: %w", err)
 	}
-	return Delivery(r), nil
+	d := Delivery{
+		ID: r.ID, JobID: r.JobID, URL: r.URL, Secret: r.Secret, Payload: r.Payload,
+		Event: r.Event, EventID: r.EventID, Attempt: r.Attempt, Round: r.Round, RoundAttempts: r.RoundAttempts,
+		NextAt: r.NextAt, CreatedAt: r.CreatedAt, Status: r.Status, LastError: r.LastError,
+	}
+	for _, a := range r.Attempts {
+		d.Attempts = append(d.Attempts, DeliveryAttempt(a))
+	}
+	return d, nil
 }
 
 // idempotencyRecord remembers which job a request with an idempotency key

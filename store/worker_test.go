@@ -178,7 +178,7 @@ func TestFinishJobWritesDeliveryAtomically(t *testing.T) {
 	}
 
 	clock.Add(time.Second)
-	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, Delivery: &Delivery{Payload: []byte(`{"id":1}`)}}); err != nil {
+	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, Delivery: &Delivery{Payload: []byte(`{"id":1}`), Event: "transcription.completed"}}); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := s.DeliveriesForJob(job.ID)
@@ -191,6 +191,7 @@ func TestFinishJobWritesDeliveryAtomically(t *testing.T) {
 	}
 	want := Delivery{
 		ID: ds[0].ID, JobID: job.ID, URL: "https://hook.example/x", Secret: "whsec", Payload: []byte(`{"id":1}`),
+		Event: "transcription.completed", EventID: DefaultEventID(job.ID, "transcription.completed"),
 		NextAt: clock.Now(), CreatedAt: clock.Now(), Status: DeliveryPending,
 	}
 	if !reflect.DeepEqual(got, want) {
