@@ -1,0 +1,268 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/netguard"
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+// t0 starts every test clock.
+var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// testClock is an injectable clock that only moves when told to.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *testClock { return &testClock{t: t0} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t.
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// openStore opens a store file in dir with the clock (nil: real time) and
+// closes it when the test ends, unless the test closed it first.
+func openStore(t testing.TB, dir string, clock *testClock) *store.Store {
+	t.Helper()
+	opts := store.Options{Timeout: time.Second}
+	if clock != nil {
+		opts.Now = clock.Now
+	}
+	st, err := store.Open(filepath.Join(dir, "instanttranscriber.db"), opts)
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+// payloadFor is a webhook body with spacing and non-ASCII text, so that a
+// re-encoded body would differ from it.
+func payloadFor(jobID string) []byte {
+	return []byte(`{"id": "` + jobID + `", "status": "completed", "metadata": {"note": "Grüße – 日本"}}`)
+}
+
+// finishJob runs a job through the real path (CreateJob, ClaimNext,
+// FinishJob with a delivery) and returns its delivery.
+func finishJob(t testing.TB, st *store.Store, url, secret string) store.Delivery {
+	t.Helper()
+	job, _, err := st.CreateJob(store.Job{KeyID: "k1", CallbackURL: url, CallbackSecret: secret}, store.CreateLimits{})
+	if err != nil {
+		t.Fatalf("CreateJob: %v", err)
+	}
+	claimed, err := st.ClaimNext()
+	if err != nil || claimed.ID != job.ID {
+		t.Fatalf("ClaimNext = %s, %v; want %s", claimed.ID, err, job.ID)
+	}
+	out := store.Outcome{
+		Status:   store.Completed,
+		Delivery: &store.Delivery{Payload: payloadFor(job.ID), Event: "transcription.completed"},
+	}
+	if _, err := st.FinishJob(job.ID, out); err != nil {
+		t.Fatalf("FinishJob: %v", err)
+	}
+	ds, err := st.DeliveriesForJob(job.ID)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("DeliveriesForJob = %v, %v; want one", ds, err)
+	}
+	return ds[0]
+}
+
+// getDelivery reads a delivery back.
+func getDelivery(t testing.TB, st *store.Store, id string) store.Delivery {
+	t.Helper()
+	d, err := st.GetDelivery(id)
+	if err != nil {
+		t.Fatalf("GetDelivery: %v", err)
+	}
+	return d
+}
+
+// received is one request a receiver got.
+type received struct {
+	header http.Header
+	body   []byte
+	path   string
+}
+
+// receiver is an httptest webhook endpoint. respond answers the n-th
+// request (from 1); nil answers 200 "ok".
+type receiver struct {
+	*httptest.Server
+	respond func(n int, w http.ResponseWriter, r *http.Request)
+
+	mu   sync.Mutex
+	reqs []received
+}
+
+func newReceiver(t testing.TB, respond func(n int, w http.ResponseWriter, r *http.Request)) *receiver {
+	t.Helper()
+	rcv := &receiver{respond: respond}
+	rcv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rcv.mu.Lock()
+		rcv.reqs = append(rcv.reqs, received{header: r.Header.Clone(), body: body, path: r.URL.Path})
+		n := len(rcv.reqs)
+		rcv.mu.Unlock()
+		if rcv.respond == nil {
+			io.WriteString(w, "ok")
+			return
+		}
+		rcv.respond(n, w, r)
+	}))
+	t.Cleanup(rcv.Close)
+	return rcv
+}
+
+// count returns the number of requests received so far.
+func (r *receiver) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.reqs)
+}
+
+// req returns the i-th request (from 0).
+func (r *receiver) req(i int) received {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.reqs[i]
+}
+
+// status answers every request with code.
+func status(code int) func(int, http.ResponseWriter, *http.Request) {
+	return func(_ int, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(code) }
+}
+
+// syncBuffer is a log sink that tests can read while the dispatcher writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testConfig is DefaultConfig with a fast poll, no jitter and a short grace.
+func testConfig() Config {
+	cfg := DefaultConfig()
+	cfg.PollInterval = 5 * time.Millisecond
+	cfg.Jitter = 0
+	cfg.ShutdownGrace = 2 * time.Second
+	cfg.Timeout = 5 * time.Second
+	cfg.UserAgentVersion = "1.2.3"
+	return cfg
+}
+
+// loopbackClient is the netguard client with private networks allowed, so
+// that httptest receivers on 127.0.0.1 can be reached.
+func loopbackClient() *http.Client {
+	return netguard.NewClient(netguard.Config{AllowPrivateNetworks: true})
+}
+
+// startDispatcher starts a dispatcher and stops it when the test ends.
+// client nil means loopbackClient; clock nil means real time.
+func startDispatcher(t testing.TB, cfg Config, st Store, client *http.Client, clock *testClock, logs io.Writer, opts ...Option) *Dispatcher {
+	t.Helper()
+	if client == nil {
+		client = loopbackClient()
+	}
+	if clock != nil {
+		opts = append(opts, WithClock(clock.Now))
+	}
+	if logs == nil {
+		logs = io.Discard
+	}
+	d := New(cfg, st, client, slog.New(slog.NewTextHandler(logs, nil)), opts...)
+	if err := d.Start(context.Background()); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := d.Stop(ctx); err != nil {
+			t.Errorf("Stop: %v", err)
+		}
+	})
+	return d
+}
+
+// waitFor polls cond until it holds, failing the test after 10 s.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// waitAttempts waits until the delivery has n recorded attempts and
+// returns it.
+func waitAttempts(t testing.TB, st *store.Store, id string, n int) store.Delivery {
+	t.Helper()
+	var d store.Delivery
+	waitFor(t, "attempt "+strconv.Itoa(n)+" of delivery "+id, func() bool {
+		d = getDelivery(t, st, id)
+		return d.Attempt >= n
+	})
+	if d.Attempt != n {
+		t.Fatalf("delivery has %d attempts; want %d", d.Attempt, n)
+	}
+	return d
+}
+
+// specSignature computes webhook-signature from the Standard Webhooks
+// specification, independently of Sign: the key is the base64 decoding of
+// what follows "whsec_", or else the secret's bytes; the signed content is
+// "{id}.{timestamp}.{body}"; the value is "v1," and the base64 of its
+// HMAC-SHA256.
+func specSignature(t testing.TB, secret, id, timestamp string, body []byte) string {
+	t.Helper()
+	key := []byte(secret)
+	if rest, ok := strings.CutPrefix(secret, "whsec_"); ok {
+		var err error
+		if key, err = base64.StdEncoding.DecodeString(rest); err != nil {
+			t.Fatalf("secret %q: %v", secret, err)
+		}
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(id + "." + timestamp + "."))
+	mac.Write(body)
+	return "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}

@@ -1,0 +1,23 @@
+package webhook
+
+import (
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+// Store is the part of the outbox store the Dispatcher uses; *store.Store
+// satisfies it.
+type Store interface {
+	// DueEntries walks the due index: pending deliveries due at now, earliest
+	// first, after a previous page's last entry.
+	DueEntries(now time.Time, after store.DueEntry, limit int) ([]store.DueEntry, error)
+	// GetDelivery loads a delivery chosen for an attempt.
+	GetDelivery(id string) (store.Delivery, error)
+	// NextDeliveryAt returns the earliest NextAt of the pending deliveries.
+	NextDeliveryAt() (time.Time, bool, error)
+	// RecordDeliveryAttempt records an attempt and what follows from it.
+	RecordDeliveryAttempt(id string, a store.DeliveryAttempt, result store.DeliveryResult) (store.Delivery, error)
+}
+
+var _ Store = (*store.Store)(nil)
