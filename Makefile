@@ -39,7 +39,7 @@ GO       := CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS)" CGO_LDFLAGS="$(CGO_LDFLAGS)
 GOTAGS   := -tags whisper
 LDFLAGS  := -X main.version=$(VERSION)
 
-.PHONY: build whisper whisper-cli model run test vet fuzz bench-engine bench-api clean distclean help
+.PHONY: build whisper whisper-cli model run test vet fuzz webhook-verifier bench-engine bench-api bench-webhook clean distclean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -72,7 +72,13 @@ vet: $(WHISPER_LIB) ## gofmt and go vet
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet $(GOTAGS) ./...
 
-test: build model vet ## the whole test suite, with the race detector, on the real model
+webhook-verifier: scripts/webhookverify/node_modules ## install the standardwebhooks npm package the webhook tests verify against
+
+scripts/webhookverify/node_modules: scripts/webhookverify/package-lock.json
+	npm ci --silent --no-audit --no-fund --prefix scripts/webhookverify
+	@touch $@
+
+test: build model vet webhook-verifier ## the whole test suite, with the race detector, on the real model
 	INSTANTTRANSCRIBER_TEST_MODEL=$(abspath $(MODEL_FILE)) \
 	INSTANTTRANSCRIBER_TEST_BIN=$(abspath $(BIN)) \
 	INSTANTTRANSCRIBER_TEST_VAD_MODEL=$(abspath $(MODELS_DIR)/ggml-$(VAD_MODEL).bin) \
@@ -89,6 +95,9 @@ bench-engine: build whisper-cli model ## time transcribe against whisper-cli on 
 
 bench-api: ## load-test a running server's API (BENCH_API_ARGS="-url http://127.0.0.1:8080 -key itk_...")
 	go run ./scripts/benchapi $(BENCH_API_ARGS)
+
+bench-webhook: ## webhook deliveries/s to a loopback receiver, and terminal -> first attempt latency
+	go run ./scripts/benchwebhook $(BENCH_WEBHOOK_ARGS)
 
 clean: ## remove the binary
 	rm -rf bin

@@ -13,6 +13,7 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
 	"github.com/instanttranscriber/instanttranscriber/store"
+	"github.com/instanttranscriber/instanttranscriber/webhook"
 )
 
 // runServe opens the store, loads the model, starts the worker pool, the
@@ -66,31 +67,67 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	info := model.Info()
 	logger.Info("model loaded", "path", info.Path, "type", info.Type, "multilingual", info.Multilingual, "whisper", engine.Version())
 
+	client := netguard.NewClient(cfg.NetguardConfig())
+	dispatcher := webhook.New(cfg.WebhookConfig(version), st, client, logger)
+
 	// The pool announces finished jobs through the server's delivery builder
-	// (it signs the download URLs); srv is set before the pool starts.
+	// (it signs the download URLs); srv is set before the pool starts. The
+	// pool's store wakes the dispatcher after each terminal transition.
 	var srv *server.Server
 	deliveries := func(j store.Job) *store.Delivery { return srv.Delivery(j, j.Status) }
-	pool := worker.New(cfg.WorkerConfig(), model, st, netguard.NewClient(cfg.NetguardConfig()), deliveries, logger)
-	srv, err = server.New(cfg.ServerConfig(), server.Deps{Store: st, Jobs: pool}, logger)
+	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, deliveries, logger)
+	srv, err = server.New(cfg.ServerConfig(), server.Deps{Store: st, Jobs: pool, Webhooks: dispatcher}, logger)
 	if err != nil {
 		return err
 	}
 	janitor := worker.NewJanitor(cfg.JanitorConfig(), st, logger)
 
-	if err := pool.Start(ctx); err != nil {
-		return err
+	// Start in dependency order; stop in reverse: HTTP first (no new jobs),
+	// then the workers (which may still finish jobs and queue callbacks),
+	// then the dispatcher and the janitor.
+	stopCtx := context.WithoutCancel(ctx)
+	var stops []func(context.Context) error
+	stopAll := func() error {
+		var errs []error
+		for i := len(stops) - 1; i >= 0; i-- {
+			errs = append(errs, stops[i](stopCtx))
+		}
+		return errors.Join(errs...)
 	}
-	if err := janitor.Start(ctx); err != nil {
-		return errors.Join(err, pool.Stop(context.WithoutCancel(ctx)))
-	}
-	if err := srv.Start(ctx); err != nil {
-		return errors.Join(err, janitor.Stop(context.WithoutCancel(ctx)), pool.Stop(context.WithoutCancel(ctx)))
+	for _, c := range []struct {
+		start func(context.Context) error
+		stop  func(context.Context) error
+	}{
+		{dispatcher.Start, dispatcher.Stop},
+		{janitor.Start, janitor.Stop},
+		{pool.Start, pool.Stop},
+		{srv.Start, srv.Stop},
+	} {
+		if err := c.start(ctx); err != nil {
+			return errors.Join(err, stopAll())
+		}
+		stops = append(stops, c.stop)
 	}
 
 	<-ctx.Done()
 	logger.Info("shutting down")
-	stopCtx := context.WithoutCancel(ctx)
-	return errors.Join(srv.Stop(stopCtx), pool.Stop(stopCtx), janitor.Stop(stopCtx))
+	return stopAll()
+}
+
+// notifyingStore is the store as the worker pool sees it: a committed
+// terminal transition (which may have queued a callback) wakes the webhook
+// dispatcher at once instead of at its next poll.
+type notifyingStore struct {
+	*store.Store
+	dispatcher *webhook.Dispatcher
+}
+
+func (s notifyingStore) FinishJob(id string, out store.Outcome) (store.Job, error) {
+	j, err := s.Store.FinishJob(id, out)
+	if err == nil && out.Delivery != nil {
+		s.dispatcher.Notify()
+	}
+	return j, err
 }
 
 // ensureAdminKey creates an admin key on first start, when the store has no

@@ -21,6 +21,7 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/engine/worker"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
+	"github.com/instanttranscriber/instanttranscriber/webhook"
 )
 
 // envPrefix starts every environment variable that overrides a config key:
@@ -42,6 +43,7 @@ type Config struct {
 	Engine    EngineSection    `yaml:"engine"`
 	Worker    WorkerSection    `yaml:"worker"`
 	URLImport URLImportSection `yaml:"url_import"`
+	Webhook   WebhookSection   `yaml:"webhook"`
 }
 
 // LogSection is the log: section.
@@ -95,6 +97,17 @@ type WorkerSection struct {
 	ShutdownGrace    time.Duration `yaml:"shutdown_grace"`
 }
 
+// WebhookSection is the webhook: section: the callback dispatcher.
+type WebhookSection struct {
+	Workers       int           `yaml:"workers"`
+	PerHost       int           `yaml:"per_host"`
+	Timeout       time.Duration `yaml:"timeout"`
+	RetrySchedule string        `yaml:"retry_schedule"` // delays before each attempt, space-separated
+	Jitter        float64       `yaml:"jitter"`
+	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
+	ShutdownGrace time.Duration `yaml:"shutdown_grace"`
+}
+
 // URLImportSection is the url_import: section; it also governs webhook
 // callbacks.
 type URLImportSection struct {
@@ -138,6 +151,15 @@ func DefaultConfig() Config {
 			ConnectTimeout: 30 * time.Second,
 			HeaderTimeout:  30 * time.Second,
 			MaxRedirects:   5,
+		},
+		Webhook: WebhookSection{
+			Workers:       webhook.DefaultWorkers,
+			PerHost:       webhook.DefaultPerHost,
+			Timeout:       webhook.DefaultTimeout,
+			RetrySchedule: "0s 5s 5m 30m 2h 5h 10h 14h 20h 24h",
+			Jitter:        webhook.DefaultJitter,
+			MaxRetryAfter: webhook.DefaultMaxRetryAfter,
+			ShutdownGrace: webhook.DefaultShutdownGrace,
 		},
 	}
 }
@@ -491,6 +513,12 @@ func (c Config) Validate() error {
 	positive("url_import.connect_timeout", c.URLImport.ConnectTimeout)
 	positive("url_import.header_timeout", c.URLImport.HeaderTimeout)
 	nonNegative("url_import.max_redirects", c.URLImport.MaxRedirects)
+	if err := c.WebhookConfig("").Validate(); err != nil {
+		bad("webhook", "%v", err)
+	}
+	if _, err := parseSchedule(c.Webhook.RetrySchedule); err != nil {
+		bad("webhook.retry_schedule", "%v", err)
+	}
 
 	return errors.Join(errs...)
 }
@@ -598,6 +626,45 @@ func (c Config) JanitorConfig() worker.JanitorConfig {
 		Interval:      worker.DefaultJanitorInterval,
 		AudioDir:      c.AudioDir(),
 	}
+}
+
+// WebhookConfig is the webhook dispatcher's configuration; version goes in
+// its User-Agent. An unparsable retry_schedule (Validate reports it) leaves
+// the default schedule.
+func (c Config) WebhookConfig(version string) webhook.Config {
+	w := webhook.DefaultConfig()
+	w.Workers = c.Webhook.Workers
+	w.PerHost = c.Webhook.PerHost
+	w.Timeout = c.Webhook.Timeout
+	if sched, err := parseSchedule(c.Webhook.RetrySchedule); err == nil {
+		w.Schedule = sched
+	}
+	w.Jitter = c.Webhook.Jitter
+	w.MaxRetryAfter = c.Webhook.MaxRetryAfter
+	w.ShutdownGrace = c.Webhook.ShutdownGrace
+	w.UserAgentVersion = version
+	return w
+}
+
+// parseSchedule reads a retry schedule: durations separated by spaces or
+// commas, the first 0s.
+func parseSchedule(s string) ([]time.Duration, error) {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
+	if len(fields) == 0 {
+		return nil, errors.New("needs at least one delay")
+	}
+	out := make([]time.Duration, 0, len(fields))
+	for _, f := range fields {
+		d, err := time.ParseDuration(f)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("%q is not a duration such as 5m", f)
+		}
+		out = append(out, d)
+	}
+	if out[0] != 0 {
+		return nil, errors.New("the first delay must be 0s: a callback is due as soon as the job ends")
+	}
+	return out, nil
 }
 
 // NetguardConfig returns the outbound HTTP client's configuration, shared

@@ -74,6 +74,9 @@ func TestBadInputs(t *testing.T) {
 		{"bad metadata json", h.userKey, "", func() (string, *strings.Reader) {
 			return multipartWith(map[string]string{"metadata": `{"a": `}, wav)
 		}, 400, "invalid_request"},
+		{"bad whsec secret", h.userKey, jsonCT, func() (string, *strings.Reader) {
+			return jsonCT, strings.NewReader(`{"url": "https://example.com/a.wav", "callback_url": "https://example.com/hook", "callback_secret": "whsec_***not base64***"}`)
+		}, 400, "invalid_request"},
 		{"metadata not an object", h.userKey, jsonCT, func() (string, *strings.Reader) {
 			return jsonCT, strings.NewReader(`{"url": "https://example.com/a.wav", "metadata": [1, 2]}`)
 		}, 400, "invalid_request"},

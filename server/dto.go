@@ -29,6 +29,7 @@ type jobResponse struct {
 	Options       optionsResponse      `json:"options"`
 	Attempt       int                  `json:"attempt"`
 	CallbackURL   *string              `json:"callback_url"`
+	Webhook       *webhookSummary      `json:"webhook"`
 }
 
 type sourceResponse struct {
@@ -53,6 +54,18 @@ type listResponse struct {
 // toJobResponse converts a stored job. tr, when not nil, is the completed
 // job's transcript, which fills text (and segments when withSegments).
 func (s *Server) toJobResponse(j store.Job, tr *export.JSONTranscript, withSegments bool) jobResponse {
+	r := s.jobFields(j, tr, withSegments)
+	if j.CallbackURL != "" && j.Status.Terminal() {
+		if ds, err := s.store.DeliveriesForJob(j.ID); err == nil {
+			r.Webhook = summarize(ds)
+		} else {
+			s.log.Warn("read deliveries", "job_id", j.ID, "err", err)
+		}
+	}
+	return r
+}
+
+func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments bool) jobResponse {
 	r := jobResponse{
 		ID:        j.ID,
 		Status:    j.Status,

@@ -24,6 +24,7 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
 	"github.com/instanttranscriber/instanttranscriber/store"
+	"github.com/instanttranscriber/instanttranscriber/webhook"
 )
 
 const (
@@ -79,6 +80,7 @@ type harness struct {
 	st       *store.Store
 	srv      *server.Server
 	pool     *worker.Pool
+	hooks    *webhook.Dispatcher
 	clock    *clock
 	adminKey string
 	userKey  string
@@ -123,11 +125,20 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	h.pool = worker.New(wcfg, testModel(t), st, fetch,
 		func(j store.Job) *store.Delivery { return h.srv.Delivery(j, j.Status) }, logger)
 
-	h.srv, err = server.New(cfg, server.Deps{Store: st, Jobs: h.pool, Now: h.clock.now}, logger)
+	wh := webhook.DefaultConfig()
+	wh.Schedule = []time.Duration{0, 200 * time.Millisecond, 200 * time.Millisecond}
+	wh.Jitter = 0
+	wh.PollInterval = 50 * time.Millisecond
+	h.hooks = webhook.New(wh, st, fetch, logger)
+	h.srv, err = server.New(cfg, server.Deps{Store: st, Jobs: h.pool, Webhooks: h.hooks, Now: h.clock.now}, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !o.noPool {
+		if err := h.hooks.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { h.hooks.Stop(context.Background()) })
 		if err := h.pool.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -308,4 +319,10 @@ func terminal(j map[string]any) bool {
 		return true
 	}
 	return false
+}
+
+// newKey creates a non-admin key.
+func newKey(h *harness, name string) (string, string, error) {
+	k, secret, err := server.NewKey(h.st, name, 0, false)
+	return k.ID, secret, err
 }

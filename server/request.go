@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/instanttranscriber/instanttranscriber/netguard"
+	"github.com/instanttranscriber/instanttranscriber/webhook"
 )
 
 // Limits on request fields.
@@ -109,6 +110,13 @@ func (r *createRequest) validate(hasFile bool, guard netguard.Config) error {
 	}
 	if len(r.CallbackSecret) > maxCallbackSecretBytes {
 		return apiErr(CodeInvalidRequest, "callback_secret is longer than %d bytes", maxCallbackSecretBytes)
+	}
+	if r.CallbackSecret != "" {
+		// A whsec_ secret must carry a base64 key; refuse it now rather than
+		// fail every delivery later.
+		if _, err := webhook.Sign(r.CallbackSecret, "check", 0, nil); err != nil {
+			return apiErr(CodeInvalidRequest, "callback_secret: a %s secret must be followed by a base64-encoded key", webhook.SecretPrefix)
+		}
 	}
 	if len(r.Metadata) > 0 {
 		if len(r.Metadata) > maxMetadataBytes {

@@ -22,6 +22,8 @@ func (s *Server) routes() {
 	e.GET("/v1/transcriptions", s.listTranscriptions, auth)
 	e.GET("/v1/transcriptions/:id", s.getTranscription, auth)
 	e.DELETE("/v1/transcriptions/:id", s.deleteTranscription, auth)
+	e.GET("/v1/transcriptions/:id/deliveries", s.listDeliveries, auth)
+	e.POST("/v1/transcriptions/:id/deliveries", s.redeliver, auth)
 	e.GET("/v1/usage", s.usage, auth)
 
 	e.POST("/v1/keys", s.createKey, auth, requireAdmin)

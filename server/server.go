@@ -88,6 +88,14 @@ type Store interface {
 	DeleteJob(id, keyID string) (store.Job, error)
 	Usage(keyID string, month time.Time) (float64, error)
 	Secret(name string, size int) ([]byte, error)
+	DeliveriesForJob(jobID string) ([]store.Delivery, error)
+	Redeliver(jobID string) (store.Delivery, error)
+}
+
+// Webhooks is the webhook dispatcher as the API sees it.
+type Webhooks interface {
+	// Notify hints that a delivery became due.
+	Notify()
 }
 
 // Jobs is the worker pool as the API sees it.
@@ -102,6 +110,8 @@ type Jobs interface {
 type Deps struct {
 	Store Store
 	Jobs  Jobs
+	// Webhooks is woken when a redelivery is queued; nil means none.
+	Webhooks Webhooks
 	// Ready reports whether the server can take work (store open, model
 	// loaded); nil means always ready.
 	Ready func() error
@@ -111,15 +121,16 @@ type Deps struct {
 
 // Server is the HTTP API.
 type Server struct {
-	cfg    Config
-	log    *slog.Logger
-	store  Store
-	jobs   Jobs
-	ready  func() error
-	now    func() time.Time
-	limits *keyLimiters
-	signer *signer
-	public string
+	cfg      Config
+	log      *slog.Logger
+	store    Store
+	jobs     Jobs
+	webhooks Webhooks
+	ready    func() error
+	now      func() time.Time
+	limits   *keyLimiters
+	signer   *signer
+	public   string
 
 	echo   *echo.Echo
 	http   *http.Server
@@ -131,6 +142,9 @@ type Server struct {
 func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if deps.Webhooks == nil {
+		deps.Webhooks = noWebhooks{}
 	}
 	if deps.Ready == nil {
 		deps.Ready = func() error { return nil }
@@ -146,16 +160,17 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	s := &Server{
-		cfg:    cfg,
-		log:    logger.With("component", "server"),
-		store:  deps.Store,
-		jobs:   deps.Jobs,
-		ready:  deps.Ready,
-		now:    deps.Now,
-		limits: newKeyLimiters(cfg.RateLimit, cfg.RateBurst),
-		signer: &signer{key: secret},
-		public: strings.TrimRight(cfg.PublicURL, "/"),
-		echo:   e,
+		cfg:      cfg,
+		log:      logger.With("component", "server"),
+		store:    deps.Store,
+		jobs:     deps.Jobs,
+		webhooks: deps.Webhooks,
+		ready:    deps.Ready,
+		now:      deps.Now,
+		limits:   newKeyLimiters(cfg.RateLimit, cfg.RateBurst),
+		signer:   &signer{key: secret},
+		public:   strings.TrimRight(cfg.PublicURL, "/"),
+		echo:     e,
 	}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
@@ -205,3 +220,8 @@ func (s *Server) Stop(ctx context.Context) error {
 	}
 	return err
 }
+
+// noWebhooks is the Webhooks of a server without a dispatcher.
+type noWebhooks struct{}
+
+func (noWebhooks) Notify() {}

@@ -1,0 +1,142 @@
+//go:build whisper
+
+package server_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/webhook"
+)
+
+// TestWebhookLifecycle: a callback that fails once is retried and
+// delivered; the job object and the deliveries endpoint show the attempts;
+// a manual redelivery resends the same event; a canceled job sends nothing.
+func TestWebhookLifecycle(t *testing.T) {
+	h := newHarness(t, harnessOpts{allowPrivat: true})
+	var (
+		mu      sync.Mutex
+		headers []http.Header
+		bodies  [][]byte
+	)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		headers = append(headers, r.Header.Clone())
+		bodies = append(bodies, b)
+		n := len(headers)
+		mu.Unlock()
+		if n == 1 {
+			http.Error(w, "not yet", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer rcv.Close()
+	count := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(headers)
+	}
+	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+	r := h.upload(h.userKey, jfk(t, 1), map[string]string{"language": "en", "callback_url": rcv.URL + "/hook", "callback_secret": secret})
+	if r.status != http.StatusAccepted {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	id := r.json(t)["id"].(string)
+	deadline := time.Now().Add(60 * time.Second)
+	for count() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("callback not delivered; %d attempts", count())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	mu.Lock()
+	if headers[0].Get("webhook-id") != headers[1].Get("webhook-id") || headers[1].Get("webhook-id") == "" {
+		t.Errorf("webhook-id differs between attempts: %q, %q", headers[0].Get("webhook-id"), headers[1].Get("webhook-id"))
+	}
+	if err := webhook.Verify(secret, headers[1], bodies[1], time.Minute, time.Now()); err != nil {
+		t.Errorf("signature: %v", err)
+	}
+	if !strings.Contains(string(bodies[1]), `"status":"completed"`) || !strings.Contains(string(bodies[1]), "export.srt?expires=") {
+		t.Errorf("payload = %s", bodies[1])
+	}
+	mu.Unlock()
+
+	j := h.wait(h.userKey, id, 10*time.Second, func(j map[string]any) bool {
+		w, _ := j["webhook"].(map[string]any)
+		return w != nil && w["state"] == "delivered"
+	})
+	w := j["webhook"].(map[string]any)
+	if w["attempts"] != float64(2) || w["last_status"] != float64(204) || w["url"] != rcv.URL+"/hook" {
+		t.Errorf("webhook = %v, want delivered after 2 attempts, last 204", w)
+	}
+	if strings.Contains(string(h.do(http.MethodGet, "/v1/transcriptions/"+id, h.userKey, "", nil).body), secret) {
+		t.Error("the job object shows the callback secret")
+	}
+
+	ds := h.do(http.MethodGet, "/v1/transcriptions/"+id+"/deliveries", h.userKey, "", nil)
+	if ds.status != http.StatusOK {
+		t.Fatalf("deliveries: %d %s", ds.status, ds.body)
+	}
+	data := ds.json(t)["data"].([]any)
+	if len(data) != 1 {
+		t.Fatalf("deliveries = %s, want one event", ds.body)
+	}
+	d := data[0].(map[string]any)
+	attempts := d["attempts"].([]any)
+	if len(attempts) != 2 || d["event"] != "transcription.completed" || d["state"] != "delivered" {
+		t.Errorf("delivery = %v", d)
+	} else if a := attempts[0].(map[string]any); a["status_code"] != float64(500) || !strings.Contains(a["response_body"].(string), "not yet") {
+		t.Errorf("first attempt = %v, want 500 with the response body", a)
+	}
+
+	// Manual redelivery: same webhook-id again.
+	if r := h.do(http.MethodPost, "/v1/transcriptions/"+id+"/deliveries", h.userKey, "", nil); r.status != http.StatusAccepted {
+		t.Fatalf("redeliver: %d %s", r.status, r.body)
+	}
+	for deadline := time.Now().Add(10 * time.Second); count() < 3; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("redelivery not sent")
+		}
+	}
+	mu.Lock()
+	if headers[2].Get("webhook-id") != headers[0].Get("webhook-id") {
+		t.Errorf("redelivery webhook-id %q, want %q", headers[2].Get("webhook-id"), headers[0].Get("webhook-id"))
+	}
+	mu.Unlock()
+
+	// Another key cannot see or redeliver it.
+	_, other, _ := newKey(h, "other")
+	if r := h.do(http.MethodGet, "/v1/transcriptions/"+id+"/deliveries", other, "", nil); r.status != http.StatusNotFound {
+		t.Errorf("other key deliveries: %d", r.status)
+	}
+
+	// A canceled job announces nothing.
+	r = h.upload(h.userKey, jfk(t, 8), map[string]string{"language": "en", "callback_url": rcv.URL + "/canceled"})
+	cid := r.json(t)["id"].(string)
+	h.wait(h.userKey, cid, 30*time.Second, func(j map[string]any) bool { return j["stage"] == "transcribing" })
+	h.do(http.MethodDelete, "/v1/transcriptions/"+cid, h.userKey, "", nil)
+	h.wait(h.userKey, cid, 10*time.Second, terminal)
+	time.Sleep(300 * time.Millisecond)
+	mu.Lock()
+	for _, hd := range headers {
+		if hd.Get("X-InstantTranscriber-Event") == "" {
+			t.Errorf("callback without an event header")
+		}
+	}
+	n := len(headers)
+	mu.Unlock()
+	if n != 3 {
+		t.Errorf("%d callbacks, want 3 (none for the canceled job)", n)
+	}
+	if r := h.do(http.MethodPost, "/v1/transcriptions/"+cid+"/deliveries", h.userKey, "", nil); r.status != http.StatusConflict {
+		t.Errorf("redeliver with no event: %d %s, want 409", r.status, r.body)
+	}
+}
