@@ -41,8 +41,15 @@ func TestUploadToExports(t *testing.T) {
 	if j["progress"] != float64(100) || j["language"] != "en" || j["audio_duration"] != float64(11) {
 		t.Errorf("progress/language/duration = %v/%v/%v", j["progress"], j["language"], j["audio_duration"])
 	}
-	if _, err := os.Stat(h.dir + "/audio/" + id + ".audio"); !os.IsNotExist(err) {
-		t.Errorf("audio file still there after completion (err %v)", err)
+	// The worker deletes the audio just after the job's final commit.
+	audioFile := h.dir + "/audio/" + id + ".audio"
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(audioFile); os.IsNotExist(err) {
+			break
+		} else if time.Now().After(deadline) {
+			t.Errorf("audio file still there after completion (err %v)", err)
+			break
+		}
 	}
 
 	// Usage is charged on completion.
