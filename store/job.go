@@ -90,8 +90,14 @@ type Source struct {
 type JobOptions struct {
 	Language  string
 	Translate bool
-	Diarize   bool
-	Summarize bool
+	// Diarize asks for speaker labels; SpeakersExpected (1-10) is the
+	// caller's speaker count, 0 to estimate it.
+	Diarize          bool
+	SpeakersExpected int
+	// Summarize asks for a summary of SummaryType ("bullets" or
+	// "paragraph").
+	Summarize   bool
+	SummaryType string
 }
 
 // JobError is the error that ended a job.

@@ -54,10 +54,12 @@ type sourceRec struct {
 }
 
 type optionsRec struct {
-	Language  string `json:"language,omitempty"`
-	Translate bool   `json:"translate,omitempty"`
-	Diarize   bool   `json:"diarize,omitempty"`
-	Summarize bool   `json:"summarize,omitempty"`
+	Language         string `json:"language,omitempty"`
+	Translate        bool   `json:"translate,omitempty"`
+	Diarize          bool   `json:"diarize,omitempty"`
+	SpeakersExpected int    `json:"speakers_expected,omitempty"`
+	Summarize        bool   `json:"summarize,omitempty"`
+	SummaryType      string `json:"summary_type,omitempty"`
 }
 
 func encodeJob(j Job) ([]byte, error) {

@@ -54,11 +54,11 @@ func TestSRTPrefix(t *testing.T) {
 		want    string
 	}{
 		{"", 42, ""},
-		{"Speaker 1", 42, "Speaker 1: "},
-		{"Dr. Alexandra Montgomery-Smith", 42, "Dr. Alexandra Montgomery-…: "},
-		{"Speaker 1", 10, "Spea…: "},
-		{"Speaker 1", 5, "S…: "},
-		{"Speaker 1", 3, ""},
+		{"A", 42, "[Speaker A] "},
+		{"Dr. Alexandra Montgomery-Smith", 42, "[Speaker Dr. Alexandra Mo…] "},
+		{"A", 10, "[Spe…] "},
+		{"A", 5, ""},
+		{"A", 3, ""},
 	}
 	for _, tt := range tests {
 		if got := srtPrefix(tt.speaker, tt.width); got != tt.want {
@@ -79,13 +79,13 @@ func render(t *testing.T, tr *transcript.Transcript, f Format, o CaptionOptions)
 
 func TestSpeakerBudget(t *testing.T) {
 	text := "This line has thirty-eight characters." // 39 runes
-	tr := &transcript.Transcript{Segments: []transcript.Segment{{End: 3 * time.Second, Text: text, Speaker: "Speaker 1"}}}
+	tr := &transcript.Transcript{Segments: []transcript.Segment{{End: 3 * time.Second, Text: text, Speaker: "A"}}}
 	srt := render(t, tr, SRT, CaptionOptions{})
-	if want := "Speaker 1: This line has\nthirty-eight characters.\n"; !strings.HasSuffix(srt, want) {
+	if want := "[Speaker A] This line has\nthirty-eight characters.\n"; !strings.HasSuffix(srt, want) {
 		t.Errorf("SRT =\n%s\nwant the prefix to push text onto a second line:\n%s", srt, want)
 	}
 	vtt := render(t, tr, VTT, CaptionOptions{})
-	if want := "<v Speaker 1>" + text + "\n"; !strings.HasSuffix(vtt, want) {
+	if want := "<v Speaker A>" + text + "\n"; !strings.HasSuffix(vtt, want) {
 		t.Errorf("VTT =\n%s\nwant the voice span not to count:\n%s", vtt, want)
 	}
 }
@@ -105,7 +105,7 @@ func TestVTTEscapes(t *testing.T) {
 	tr := &transcript.Transcript{Segments: []transcript.Segment{
 		{End: time.Second, Text: "a<b & c-->d", Speaker: "x>y&z"},
 	}}
-	want := "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v x&gt;y&amp;z>a&lt;b &amp; c--&gt;d\n"
+	want := "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Speaker x&gt;y&amp;z>a&lt;b &amp; c--&gt;d\n"
 	if got := render(t, tr, VTT, CaptionOptions{}); got != want {
 		t.Errorf("VTT =\n%s\nwant\n%s", got, want)
 	}

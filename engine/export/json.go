@@ -19,6 +19,25 @@ type JSONTranscript struct {
 	Duration Seconds       `json:"duration"`
 	Text     string        `json:"text"`
 	Segments []JSONSegment `json:"segments"`
+	// Speakers, Summary and Warnings come from post-processing and are left
+	// out when absent.
+	Speakers []JSONSpeaker `json:"speakers,omitempty"`
+	Summary  *JSONSummary  `json:"summary,omitempty"`
+	Warnings []string      `json:"warnings,omitempty"`
+}
+
+// JSONSpeaker is a speaker found by diarization.
+type JSONSpeaker struct {
+	Label        string  `json:"label"`
+	SpeakingTime Seconds `json:"speaking_time"`
+}
+
+// JSONSummary is a summary: the text, and the bullets for type "bullets".
+type JSONSummary struct {
+	Type    string   `json:"type"`
+	Text    string   `json:"text"`
+	Bullets []string `json:"bullets,omitempty"`
+	Method  string   `json:"method"`
 }
 
 // JSONSegment is a segment in a [JSONTranscript]. ID is its index, from 0.
@@ -39,6 +58,7 @@ type JSONWord struct {
 	Start       Seconds `json:"start"`
 	End         Seconds `json:"end"`
 	Probability float32 `json:"probability"`
+	Speaker     string  `json:"speaker,omitempty"`
 }
 
 // NewJSONTranscript returns t in its JSON form. Times are rounded to the
@@ -65,10 +85,17 @@ func NewJSONTranscript(t *transcript.Transcript) JSONTranscript {
 			if math.IsNaN(float64(p)) || math.IsInf(float64(p), 0) {
 				p = 0
 			}
-			js.Words = append(js.Words, JSONWord{Word: w.Text, Start: Seconds(w.Start), End: Seconds(w.End), Probability: p})
+			js.Words = append(js.Words, JSONWord{Word: w.Text, Start: Seconds(w.Start), End: Seconds(w.End), Probability: p, Speaker: w.Speaker})
 		}
 		j.Segments = append(j.Segments, js)
 	}
+	for _, sp := range t.Speakers {
+		j.Speakers = append(j.Speakers, JSONSpeaker{Label: sp.Label, SpeakingTime: Seconds(sp.SpeakingTime)})
+	}
+	if t.Summary != nil {
+		j.Summary = &JSONSummary{Type: t.Summary.Type, Text: t.Summary.Text, Bullets: t.Summary.Bullets, Method: t.Summary.Method}
+	}
+	j.Warnings = t.Warnings
 	return j
 }
 
@@ -88,10 +115,17 @@ func (j JSONTranscript) Transcript() *transcript.Transcript {
 			SpeakerTurnNext: js.SpeakerTurnNext,
 		}
 		for _, w := range js.Words {
-			s.Words = append(s.Words, transcript.Word{Text: w.Word, Start: time.Duration(w.Start), End: time.Duration(w.End), Probability: w.Probability})
+			s.Words = append(s.Words, transcript.Word{Text: w.Word, Start: time.Duration(w.Start), End: time.Duration(w.End), Probability: w.Probability, Speaker: w.Speaker})
 		}
 		t.Segments = append(t.Segments, s)
 	}
+	for _, sp := range j.Speakers {
+		t.Speakers = append(t.Speakers, transcript.Speaker{Label: sp.Label, SpeakingTime: time.Duration(sp.SpeakingTime)})
+	}
+	if j.Summary != nil {
+		t.Summary = &transcript.Summary{Type: j.Summary.Type, Text: j.Summary.Text, Bullets: j.Summary.Bullets, Method: j.Summary.Method}
+	}
+	t.Warnings = j.Warnings
 	return t
 }
 

@@ -34,19 +34,21 @@ func writeSRT(w *bufio.Writer, t *transcript.Transcript, o CaptionOptions) {
 	}
 }
 
-// srtPrefix returns "speaker: ", or "" when speaker is "". The prefix takes
-// at most two thirds of a line of width runes: a longer speaker is cut and
-// ends in "…", and dropped when even that does not fit.
-func srtPrefix(speaker string, width int) string {
-	if speaker == "" {
+// srtPrefix returns "[Speaker A] " for label "A", or "" when there is no
+// label. The prefix takes at most two thirds of a line of width runes: a
+// longer name is cut and ends in "…", and dropped when even that does not
+// fit.
+func srtPrefix(label string, width int) string {
+	if label == "" {
 		return ""
 	}
+	name := speakerName(label)
 	room := width - max(width/3, 1)
-	if utf8.RuneCountInString(speaker)+2 <= room {
-		return speaker + ": "
+	if utf8.RuneCountInString(name)+3 <= room {
+		return "[" + name + "] "
 	}
-	if room < 4 {
+	if room < 5 {
 		return ""
 	}
-	return string([]rune(speaker)[:room-3]) + "…: "
+	return "[" + string([]rune(name)[:room-4]) + "…] "
 }

@@ -14,7 +14,7 @@ import (
 // writes one line per segment. When any segment has a speaker label or a
 // speaker-turn mark, it writes paragraphs separated by a blank line instead:
 // a paragraph holds the segments of one speaker up to a change of speaker
-// or a turn, and starts with "Speaker: " when the speaker is known. A
+// or a turn, and starts with "Speaker A: " when the speaker is known. A
 // transcript without segments is written as its Text.
 func writeTXT(w *bufio.Writer, t *transcript.Transcript) {
 	if len(t.Segments) == 0 {
@@ -55,7 +55,7 @@ func writeTXT(w *bufio.Writer, t *transcript.Transcript) {
 				w.WriteString("\n\n")
 			}
 			if s != "" {
-				w.WriteString(s)
+				w.WriteString(speakerName(s))
 				w.WriteString(": ")
 			}
 			open, speaker = true, s

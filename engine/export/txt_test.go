@@ -20,16 +20,16 @@ func TestTXT(t *testing.T) {
 		{"speakers", &transcript.Transcript{Segments: []transcript.Segment{
 			{Text: "Hi.", Speaker: "A"}, {Text: "How are you?", Speaker: "A"}, {Text: "", Speaker: "B"},
 			{Text: "Fine.", Speaker: "B"}, {Text: "Unlabelled."}, {Text: "Back.", Speaker: "A"},
-		}}, "A: Hi. How are you?\n\nB: Fine.\n\nUnlabelled.\n\nA: Back.\n"},
+		}}, "Speaker A: Hi. How are you?\n\nSpeaker B: Fine.\n\nUnlabelled.\n\nSpeaker A: Back.\n"},
 		{"turns", &transcript.Transcript{Segments: []transcript.Segment{
 			{Text: "one"}, {Text: "two", SpeakerTurnNext: true}, {Text: "three"}, {Text: " ", SpeakerTurnNext: true}, {Text: "four"},
 		}}, "one two\n\nthree\n\nfour\n"},
 		{"turn within a speaker", &transcript.Transcript{Segments: []transcript.Segment{
 			{Text: "one", Speaker: "A", SpeakerTurnNext: true}, {Text: "two", Speaker: "A"},
-		}}, "A: one\n\nA: two\n"},
+		}}, "Speaker A: one\n\nSpeaker A: two\n"},
 		{"chinese joins without spaces", &transcript.Transcript{Segments: []transcript.Segment{
 			{Text: "我们今天讨论字幕。", Speaker: "甲"}, {Text: "每行不能太长", Speaker: "甲"}, {Text: "OK", Speaker: "甲"},
-		}}, "甲: 我们今天讨论字幕。每行不能太长 OK\n"},
+		}}, "Speaker 甲: 我们今天讨论字幕。每行不能太长 OK\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 
 // writeVTT writes t as WebVTT: the "WEBVTT" header, then each cue after a
 // blank line as its times and lines, with LF line endings. A labelled cue
-// starts with a voice span, "<v Speaker>", that does not count towards the
+// starts with a voice span, "<v Speaker A>", that does not count towards the
 // line length.
 func writeVTT(w *bufio.Writer, t *transcript.Transcript, o CaptionOptions) {
 	w.WriteString("WEBVTT\n")
@@ -23,7 +23,7 @@ func writeVTT(w *bufio.Writer, t *transcript.Transcript, o CaptionOptions) {
 		for j, line := range c.lines {
 			if j == 0 && c.speaker != "" {
 				w.WriteString("<v ")
-				w.WriteString(vttEscaper.Replace(c.speaker))
+				w.WriteString(vttEscaper.Replace(speakerName(c.speaker)))
 				w.WriteByte('>')
 			}
 			w.WriteString(vttEscaper.Replace(line))

@@ -16,6 +16,40 @@ type Transcript struct {
 	Text string
 	// Segments are the timed pieces of the transcript, in order.
 	Segments []Segment
+	// Speakers lists the speakers diarization found, with their speaking
+	// time; nil when speaker labels were not requested.
+	Speakers []Speaker
+	// Summary is set when a summary was requested.
+	Summary *Summary
+	// Warnings are user-facing notes about degraded post-processing, such
+	// as an LLM summary that fell back to the extractive one.
+	Warnings []string
+}
+
+// Speaker is one speaker found by diarization.
+type Speaker struct {
+	// Label is "A", "B", ... in order of first appearance.
+	Label string
+	// SpeakingTime is the total time attributed to the speaker.
+	SpeakingTime time.Duration
+}
+
+// Summary types.
+const (
+	SummaryBullets   = "bullets"
+	SummaryParagraph = "paragraph"
+)
+
+// Summary is a summary of the transcript.
+type Summary struct {
+	// Type is SummaryBullets or SummaryParagraph.
+	Type string
+	// Text is the paragraph, or the bullets joined by newlines.
+	Text string
+	// Bullets holds the bullet points when Type is SummaryBullets.
+	Bullets []string
+	// Method is "extractive" or "llm".
+	Method string
 }
 
 // Segment is one timed piece of a transcript, as whisper emits it.
@@ -25,7 +59,8 @@ type Segment struct {
 	End   time.Duration
 	// Text is the segment's text with surrounding whitespace removed.
 	Text string
-	// Speaker is an optional label ("Speaker 1") set by post-processing.
+	// Speaker is the diarization label ("A", "B", ...) of the speaker with
+	// the most overlap, set by post-processing.
 	Speaker string
 	// SpeakerTurnNext is tinydiarize's prediction that the speaker changes
 	// after this segment. It is only set with a tdrz model and option.
@@ -41,6 +76,8 @@ type Word struct {
 	Start       time.Duration
 	End         time.Duration
 	Probability float32
+	// Speaker is the diarization label of the word, like Segment.Speaker.
+	Speaker string
 }
 
 // MapTimes replaces every segment and word time t with f(t). The engine

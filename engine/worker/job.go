@@ -128,11 +128,8 @@ func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job,
 		return nil, err
 	}
 
-	if len(p.post) > 0 {
-		rep.setStage(StagePostProcessing, progressPost)
-		if err := p.postProcess(ctx, *job, t, pcm.Samples); err != nil {
-			return nil, err
-		}
+	if err := p.postProcess(ctx, *job, t, pcm.Samples, rep); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -145,12 +142,20 @@ func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job,
 	return &result{transcript: buf.Bytes(), language: t.Language, duration: pcm.Duration()}, nil
 }
 
-// postProcess runs the post-processors in order.
-func (p *Pool) postProcess(ctx context.Context, job store.Job, t *transcript.Transcript, samples []float32) error {
+// postProcess runs, in order, the post-processors the job asked for, each
+// under its own stage; progress climbs from progressPost towards 100.
+func (p *Pool) postProcess(ctx context.Context, job store.Job, t *transcript.Transcript, samples []float32, rep *reporter) error {
+	var run []PostProcessor
 	for _, pp := range p.post {
+		if pp.Stage(job) != "" {
+			run = append(run, pp)
+		}
+	}
+	for i, pp := range run {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		rep.setStage(pp.Stage(job), progressPost+i*(100-progressPost)/len(run))
 		if err := pp.Process(ctx, job, t, samples); err != nil {
 			if ctx.Err() != nil {
 				return err

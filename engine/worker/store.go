@@ -43,6 +43,9 @@ var _ Store = (*store.Store)(nil)
 type PostProcessor interface {
 	// Name identifies the processor in logs and error messages.
 	Name() string
+	// Stage returns the job stage to report while the processor runs on
+	// job (such as "diarizing"), or "" when the job did not ask for it.
+	Stage(job store.Job) string
 	// Process runs on a finished transcription. samples is the decoded
 	// 16 kHz mono audio; it must not be modified or kept.
 	Process(ctx context.Context, job store.Job, t *transcript.Transcript, samples []float32) error

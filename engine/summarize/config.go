@@ -1,0 +1,107 @@
+package summarize
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+)
+
+// Defaults used for zero LLMConfig fields.
+const (
+	DefaultTimeout       = 60 * time.Second
+	DefaultMaxRetries    = 2
+	DefaultMaxInputChars = 24000
+)
+
+// Config configures a Summarizer. The zero Config makes extractive
+// summaries only.
+type Config struct {
+	// LLM is the optional OpenAI-compatible endpoint for abstractive
+	// summaries.
+	LLM LLMConfig `yaml:"llm"`
+}
+
+// LLMConfig configures the LLM summaries. Zero fields take their defaults.
+type LLMConfig struct {
+	// BaseURL is the API root of an OpenAI-compatible server, such as
+	// "http://localhost:11434/v1" for Ollama; requests go to
+	// BaseURL + "/chat/completions". Empty turns LLM summaries off.
+	BaseURL string `yaml:"base_url"`
+	// Model is the model name sent with each request.
+	Model string `yaml:"model"`
+	// APIKey is sent as "Authorization: Bearer <key>" when set.
+	APIKey Secret `yaml:"api_key"`
+	// Timeout bounds one request, reading the answer included; 60 s by
+	// default.
+	Timeout time.Duration `yaml:"timeout"`
+	// MaxRetries is how many times a request that timed out or got a 5xx or
+	// 429 answer is repeated, after a growing pause; 2 by default, and a
+	// negative value means none.
+	MaxRetries int `yaml:"max_retries"`
+	// MaxInputChars caps the transcript characters (runes) sent to the
+	// model; a longer transcript is cut at a word boundary. 24000 by
+	// default.
+	MaxInputChars int `yaml:"max_input_chars"`
+}
+
+// Enabled reports whether LLM summaries are configured.
+func (c LLMConfig) Enabled() bool { return c.BaseURL != "" }
+
+// LogValue implements slog.LogValuer: the config without its secrets, the
+// API key as "[redacted]" and a password in the base URL as "xxxxx".
+func (c LLMConfig) LogValue() slog.Value {
+	base := c.BaseURL
+	if u, err := url.Parse(base); err == nil {
+		base = u.Redacted()
+	} else if base != "" {
+		base = redacted
+	}
+	return slog.GroupValue(
+		slog.String("base_url", base),
+		slog.String("model", c.Model),
+		slog.Any("api_key", c.APIKey),
+		slog.Duration("timeout", c.Timeout),
+		slog.Int("max_retries", c.MaxRetries),
+		slog.Int("max_input_chars", c.MaxInputChars),
+	)
+}
+
+// Validate reports the first field with an unusable value, by its YAML
+// name.
+func (c Config) Validate() error {
+	l := c.LLM
+	switch {
+	case l.Timeout < 0:
+		return fmt.Errorf("summarize: config: llm.timeout %s is negative", l.Timeout)
+	case l.MaxInputChars < 0:
+		return fmt.Errorf("summarize: config: llm.max_input_chars %d is negative", l.MaxInputChars)
+	case !l.Enabled():
+		return nil
+	case l.Model == "":
+		return fmt.Errorf("summarize: config: llm.model is required with llm.base_url")
+	}
+	u, err := url.Parse(l.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		// The URL may hold credentials: name the field, not the value.
+		return fmt.Errorf("summarize: config: llm.base_url is not an http or https URL")
+	}
+	return nil
+}
+
+// withDefaults returns c with zero fields resolved.
+func (c LLMConfig) withDefaults() LLMConfig {
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
+	switch {
+	case c.MaxRetries == 0:
+		c.MaxRetries = DefaultMaxRetries
+	case c.MaxRetries < 0:
+		c.MaxRetries = 0
+	}
+	if c.MaxInputChars <= 0 {
+		c.MaxInputChars = DefaultMaxInputChars
+	}
+	return c
+}
