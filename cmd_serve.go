@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/engine/postprocess"
+	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
 	"github.com/instanttranscriber/instanttranscriber/engine/worker"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
@@ -75,7 +78,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// pool's store wakes the dispatcher after each terminal transition.
 	var srv *server.Server
 	deliveries := func(j store.Job) *store.Delivery { return srv.Delivery(j, j.Status) }
-	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, deliveries, logger)
+	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, deliveries, logger,
+		worker.WithPostProcessors(postProcessors(cfg, logger)...))
 	srv, err = server.New(cfg.ServerConfig(), server.Deps{Store: st, Jobs: pool, Webhooks: dispatcher}, logger)
 	if err != nil {
 		return err
@@ -112,6 +116,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	<-ctx.Done()
 	logger.Info("shutting down")
 	return stopAll()
+}
+
+// postProcessors are diarization and summaries, run after transcription for
+// the jobs that ask for them. Diarization finds speech with the Silero VAD
+// model when it is present (make model fetches it), else with an energy
+// detector.
+func postProcessors(cfg Config, logger *slog.Logger) []worker.PostProcessor {
+	vad := cfg.Engine.VADModelPath
+	if _, err := os.Stat(vad); err != nil {
+		vad = ""
+	}
+	// The LLM endpoint is the operator's own configuration (usually a local
+	// server), not user input, so it is reached without the SSRF guard.
+	llm := &http.Client{}
+	return []worker.PostProcessor{
+		&postprocess.Diarizer{VADModelPath: vad, Threads: cfg.Worker.ThreadsPerJob, Logger: logger},
+		&postprocess.Summarizer{S: summarize.New(cfg.SummaryConfig(), llm, logger)},
+	}
 }
 
 // notifyingStore is the store as the worker pool sees it: a committed

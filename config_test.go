@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
+
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -280,6 +282,8 @@ func TestConfigEnvCoversEveryKey(t *testing.T) {
 		reflect.TypeFor[float64]():       "1.5",
 		reflect.TypeFor[time.Duration](): "3s",
 		reflect.TypeFor[ByteSize]():      "3KiB",
+		// The LLM API key: a string that never prints.
+		reflect.TypeFor[summarize.Secret](): "sk-test",
 	}
 	seen := map[string]string{}
 	for _, l := range configLeaves() {

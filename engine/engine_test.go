@@ -384,3 +384,23 @@ func TestVADSilence(t *testing.T) {
 		t.Errorf("got %+v, want no segments and a 3 s duration", tr)
 	}
 }
+
+// TestDetectSpeech finds the speech in jfk.wav padded with silence.
+func TestDetectSpeech(t *testing.T) {
+	vadModel := envPath("INSTANTTRANSCRIBER_TEST_VAD_MODEL", "../models/ggml-silero-v6.2.0.bin")
+	pad := make([]float32, 3*16000)
+	samples := append(append(append([]float32{}, pad...), jfk(t)...), pad...)
+	spans, err := engine.DetectSpeech(vadModel, samples, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(spans) == 0 {
+		t.Fatal("no speech found")
+	}
+	if first, last := spans[0], spans[len(spans)-1]; first.Start < 2500*time.Millisecond || last.End > 14500*time.Millisecond {
+		t.Errorf("speech %v .. %v, want inside the 3-14 s of speech", first.Start, last.End)
+	}
+	if _, err := engine.DetectSpeech("/nonexistent/vad.bin", samples, 2); !errors.Is(err, engine.ErrInvalidOption) {
+		t.Errorf("missing model: err = %v", err)
+	}
+}

@@ -10,6 +10,7 @@ import "C"
 
 import (
 	"fmt"
+	"time"
 	"unsafe"
 )
 
@@ -61,4 +62,35 @@ func (s *State) freeVAD() {
 		s.vad = nil
 		s.vadPath = ""
 	}
+}
+
+// SpeechSpan is a stretch of speech found by voice activity detection.
+type SpeechSpan struct {
+	Start, End time.Duration
+}
+
+// DetectSpeech runs Silero VAD (the ggml model at modelPath) over 16 kHz mono
+// samples and returns the speech spans. Diarization uses it to find where to
+// look for speakers. It loads the small VAD model on each call.
+func DetectSpeech(modelPath string, samples []float32, threads int) ([]SpeechSpan, error) {
+	if len(samples) == 0 {
+		return nil, nil
+	}
+	if threads <= 0 {
+		threads = DefaultThreads()
+	}
+	s := &State{}
+	defer s.freeVAD()
+	spans, err := s.speech(samples, modelPath, threads)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SpeechSpan, 0, len(spans))
+	for _, sp := range spans {
+		out = append(out, SpeechSpan{
+			Start: time.Duration(sp.start) * time.Second / C.WHISPER_SAMPLE_RATE,
+			End:   time.Duration(sp.end) * time.Second / C.WHISPER_SAMPLE_RATE,
+		})
+	}
+	return out, nil
 }

@@ -22,6 +22,9 @@ type jobResponse struct {
 	Language      *string              `json:"language"`
 	Text          *string              `json:"text"`
 	Segments      []export.JSONSegment `json:"segments,omitempty"`
+	Speakers      []export.JSONSpeaker `json:"speakers,omitempty"`
+	Summary       *export.JSONSummary  `json:"summary,omitempty"`
+	Warnings      []string             `json:"warnings,omitempty"`
 	Error         *errorDetail         `json:"error"`
 	DownloadURLs  map[string]string    `json:"download_urls"`
 	Metadata      json.RawMessage      `json:"metadata"`
@@ -39,10 +42,12 @@ type sourceResponse struct {
 }
 
 type optionsResponse struct {
-	Language  string `json:"language"`
-	Translate bool   `json:"translate"`
-	Diarize   bool   `json:"diarize"`
-	Summarize bool   `json:"summarize"`
+	Language         string `json:"language"`
+	Translate        bool   `json:"translate"`
+	SpeakerLabels    bool   `json:"speaker_labels"`
+	SpeakersExpected *int   `json:"speakers_expected"`
+	Summary          bool   `json:"summary"`
+	SummaryType      string `json:"summary_type,omitempty"`
 }
 
 // listResponse is a page of jobs.
@@ -74,11 +79,16 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 		CreatedAt: j.CreatedAt.UTC(),
 		Attempt:   j.Attempt,
 		Options: optionsResponse{
-			Language:  orDefault(j.Options.Language, "auto"),
-			Translate: j.Options.Translate,
-			Diarize:   j.Options.Diarize,
-			Summarize: j.Options.Summarize,
+			Language:      orDefault(j.Options.Language, "auto"),
+			Translate:     j.Options.Translate,
+			SpeakerLabels: j.Options.Diarize,
+			Summary:       j.Options.Summarize,
+			SummaryType:   j.Options.SummaryType,
 		},
+	}
+	if j.Options.SpeakersExpected > 0 {
+		n := j.Options.SpeakersExpected
+		r.Options.SpeakersExpected = &n
 	}
 	if !j.StartedAt.IsZero() {
 		t := j.StartedAt.UTC()
@@ -112,6 +122,7 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 		r.DownloadURLs = s.downloadURLs(j.ID)
 		if tr != nil {
 			r.Text = &tr.Text
+			r.Speakers, r.Summary, r.Warnings = tr.Speakers, tr.Summary, tr.Warnings
 			if withSegments {
 				r.Segments = tr.Segments
 			}

@@ -20,6 +20,8 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+	"github.com/instanttranscriber/instanttranscriber/engine/postprocess"
+	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
 	"github.com/instanttranscriber/instanttranscriber/engine/worker"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
@@ -52,6 +54,14 @@ func testModel(t *testing.T) *engine.Model {
 		t.Fatalf("load model: %v (run make model)", modelErr)
 	}
 	return model
+}
+
+// vadModelPath is the Silero VAD model make test provides.
+func vadModelPath() string {
+	if p := os.Getenv("INSTANTTRANSCRIBER_TEST_VAD_MODEL"); p != "" {
+		return p
+	}
+	return "../models/ggml-silero-v6.2.0.bin"
 }
 
 // clock is an adjustable clock for the server (signed URL expiry).
@@ -122,8 +132,12 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	wcfg.PollInterval = 100 * time.Millisecond
 	wcfg.ShutdownGrace = time.Second
 	fetch := netguard.NewClient(netguard.Config{AllowPrivateNetworks: o.allowPrivat})
+	post := worker.WithPostProcessors(
+		&postprocess.Diarizer{VADModelPath: vadModelPath()},
+		&postprocess.Summarizer{S: summarize.New(summarize.Config{}, nil, logger)},
+	)
 	h.pool = worker.New(wcfg, testModel(t), st, fetch,
-		func(j store.Job) *store.Delivery { return h.srv.Delivery(j, j.Status) }, logger)
+		func(j store.Job) *store.Delivery { return h.srv.Delivery(j, j.Status) }, logger, post)
 
 	wh := webhook.DefaultConfig()
 	wh.Schedule = []time.Duration{0, 200 * time.Millisecond, 200 * time.Millisecond}

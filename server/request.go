@@ -23,15 +23,17 @@ const (
 // createRequest is the body of POST /v1/transcriptions, as JSON or as the
 // fields of a multipart form.
 type createRequest struct {
-	URL            string          `json:"url"`
-	Language       string          `json:"language"`
-	Translate      bool            `json:"translate"`
-	CallbackURL    string          `json:"callback_url"`
-	CallbackSecret string          `json:"callback_secret"`
-	Metadata       json.RawMessage `json:"metadata"`
-	RetainAudio    bool            `json:"retain_audio"`
-	Diarize        bool            `json:"diarize"`
-	Summarize      bool            `json:"summarize"`
+	URL              string          `json:"url"`
+	Language         string          `json:"language"`
+	Translate        bool            `json:"translate"`
+	CallbackURL      string          `json:"callback_url"`
+	CallbackSecret   string          `json:"callback_secret"`
+	Metadata         json.RawMessage `json:"metadata"`
+	RetainAudio      bool            `json:"retain_audio"`
+	SpeakerLabels    bool            `json:"speaker_labels"`
+	SpeakersExpected int             `json:"speakers_expected"`
+	Summary          bool            `json:"summary"`
+	SummaryType      string          `json:"summary_type"`
 }
 
 // setField sets a multipart form field.
@@ -52,10 +54,18 @@ func (r *createRequest) setField(name, v string) error {
 		r.Translate, err = parseBool(name, v)
 	case "retain_audio":
 		r.RetainAudio, err = parseBool(name, v)
-	case "diarize":
-		r.Diarize, err = parseBool(name, v)
-	case "summarize":
-		r.Summarize, err = parseBool(name, v)
+	case "speaker_labels":
+		r.SpeakerLabels, err = parseBool(name, v)
+	case "speakers_expected":
+		if v = strings.TrimSpace(v); v != "" {
+			if r.SpeakersExpected, err = strconv.Atoi(v); err != nil {
+				err = apiErr(CodeInvalidRequest, "speakers_expected must be a whole number from 1 to 10")
+			}
+		}
+	case "summary":
+		r.Summary, err = parseBool(name, v)
+	case "summary_type":
+		r.SummaryType = v
 	default:
 		return apiErr(CodeInvalidRequest, "unknown field %q", name)
 	}
@@ -104,6 +114,26 @@ func (r *createRequest) validate(hasFile bool, guard netguard.Config) error {
 		if _, err := guard.ValidateURL(r.CallbackURL); err != nil {
 			return apiErr(CodeInvalidRequest, "callback_url: %v", err)
 		}
+	}
+	if r.SpeakersExpected != 0 {
+		if !r.SpeakerLabels {
+			return apiErr(CodeInvalidRequest, "speakers_expected needs speaker_labels=true")
+		}
+		if r.SpeakersExpected < 1 || r.SpeakersExpected > 10 {
+			return apiErr(CodeInvalidRequest, "speakers_expected must be a whole number from 1 to 10")
+		}
+	}
+	switch r.SummaryType {
+	case "":
+		if r.Summary {
+			r.SummaryType = "bullets"
+		}
+	case "bullets", "paragraph":
+		if !r.Summary {
+			return apiErr(CodeInvalidRequest, "summary_type needs summary=true")
+		}
+	default:
+		return apiErr(CodeInvalidRequest, "summary_type must be bullets or paragraph")
 	}
 	if r.CallbackSecret != "" && r.CallbackURL == "" {
 		return apiErr(CodeInvalidRequest, "callback_secret needs a callback_url")

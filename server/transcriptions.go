@@ -70,10 +70,17 @@ func (s *Server) createTranscription(c echo.Context) error {
 	}
 
 	job := store.Job{
-		ID:             jobID,
-		KeyID:          key.ID,
-		MaxAttempts:    s.cfg.MaxAttempts,
-		Options:        store.JobOptions{Language: in.Language, Translate: in.Translate, Diarize: in.Diarize, Summarize: in.Summarize},
+		ID:          jobID,
+		KeyID:       key.ID,
+		MaxAttempts: s.cfg.MaxAttempts,
+		Options: store.JobOptions{
+			Language:         in.Language,
+			Translate:        in.Translate,
+			Diarize:          in.SpeakerLabels,
+			SpeakersExpected: in.SpeakersExpected,
+			Summarize:        in.Summary,
+			SummaryType:      in.SummaryType,
+		},
 		CallbackURL:    in.CallbackURL,
 		CallbackSecret: in.CallbackSecret,
 		Metadata:       in.Metadata,

@@ -1,0 +1,97 @@
+package diarize
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+)
+
+// Turn is a span of speech by one speaker. Speakers are numbered from 0 in
+// order of first appearance.
+type Turn struct {
+	Start, End time.Duration
+	Speaker    int
+}
+
+// Duration returns the length of the turn.
+func (t Turn) Duration() time.Duration { return t.End - t.Start }
+
+// Diarize finds who speaks when in samples, 16 kHz mono audio. speech gives
+// the speech regions, from a VAD; nil runs EnergyVAD, while an empty non-nil
+// slice means there is no speech and returns no turns. Turns lie inside the
+// speech regions, in order, and do not overlap. See the package
+// documentation for the method.
+func Diarize(ctx context.Context, samples []float32, speech []Region, opts Options) ([]Turn, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if speech == nil {
+		speech = EnergyVAD(samples)
+	}
+	total := time.Duration(len(samples)) * time.Second / sampleRate
+	speech = cleanRegions(speech, total)
+	if len(speech) == 0 {
+		return nil, nil
+	}
+	fs, err := extract(ctx, samples, speech)
+	if err != nil {
+		return nil, err
+	}
+	wins := fs.windows(winFrames, winHop)
+	if len(wins) == 0 {
+		return nil, nil
+	}
+	gate := fs.gate()
+	emb := make([][]float64, len(wins))
+	flat := make([]float64, len(wins)*embeddingDim)
+	for i, w := range wins {
+		emb[i] = flat[i*embeddingDim : (i+1)*embeddingDim : (i+1)*embeddingDim]
+		fs.embed(w, gate, emb[i])
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	full := make([]int, 0, len(wins))
+	for i, w := range wins {
+		if w.f1-w.f0 >= minFullWin {
+			full = append(full, i)
+		}
+	}
+	if len(full) < 2 {
+		full = full[:0]
+		for i := range wins {
+			full = append(full, i)
+		}
+	}
+	normalize(emb, full)
+	blocks := fs.blocks(speech, gate)
+	seg, err := segmentSpeakers(ctx, emb, full, wins, blocks, opts)
+	if err != nil {
+		return nil, err
+	}
+	return blockTurns(blocks, seg.labels, opts.MinTurn), nil
+}
+
+// cleanRegions returns the regions clamped to [0, total], sorted, with
+// empty ones dropped and overlapping ones merged.
+func cleanRegions(speech []Region, total time.Duration) []Region {
+	out := make([]Region, 0, len(speech))
+	for _, r := range speech {
+		r.Start, r.End = max(r.Start, 0), min(r.End, total)
+		if r.End > r.Start {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b Region) int { return cmp.Compare(a.Start, b.Start) })
+	merged := out[:0]
+	for _, r := range out {
+		if n := len(merged); n > 0 && r.Start <= merged[n-1].End {
+			merged[n-1].End = max(merged[n-1].End, r.End)
+			continue
+		}
+		merged = append(merged, r)
+	}
+	return merged
+}

@@ -1,0 +1,53 @@
+package diarize
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrInvalidOptions is wrapped by the error Diarize returns for Options out
+// of range.
+var ErrInvalidOptions = errors.New("diarize: invalid options")
+
+// Limits and defaults of Options.
+const (
+	// MaxSpeakersLimit is the largest speaker count Options accepts.
+	MaxSpeakersLimit   = 10
+	defaultMaxSpeakers = 8
+	defaultMinTurn     = 500 * time.Millisecond
+)
+
+// Options control Diarize. The zero value estimates the number of speakers,
+// up to 8, and smooths out turns shorter than half a second.
+type Options struct {
+	// Speakers is the expected number of speakers, 1 to 10; 0 estimates it.
+	Speakers int
+	// MaxSpeakers bounds the estimate when Speakers is 0; 0 means 8.
+	MaxSpeakers int
+	// MinTurn is the shortest turn kept inside continuous speech: a shorter
+	// turn between two others goes to its neighbours. 0 means 500 ms; a
+	// negative value keeps every turn.
+	MinTurn time.Duration
+}
+
+// withDefaults returns o with zero fields set to their defaults, or an error
+// that names the invalid field.
+func (o Options) withDefaults() (Options, error) {
+	if o.Speakers < 0 || o.Speakers > MaxSpeakersLimit {
+		return o, fmt.Errorf("%w: Speakers %d out of range 0-%d", ErrInvalidOptions, o.Speakers, MaxSpeakersLimit)
+	}
+	if o.MaxSpeakers < 0 || o.MaxSpeakers > MaxSpeakersLimit {
+		return o, fmt.Errorf("%w: MaxSpeakers %d out of range 0-%d", ErrInvalidOptions, o.MaxSpeakers, MaxSpeakersLimit)
+	}
+	if o.MaxSpeakers == 0 {
+		o.MaxSpeakers = defaultMaxSpeakers
+	}
+	if o.MinTurn == 0 {
+		o.MinTurn = defaultMinTurn
+	}
+	if o.MinTurn < 0 {
+		o.MinTurn = 0
+	}
+	return o, nil
+}

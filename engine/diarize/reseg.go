@@ -1,0 +1,187 @@
+package diarize
+
+import (
+	"math"
+	"time"
+)
+
+// Resegmentation parameters.
+const (
+	blockFrames   = 25   // 0.25 s blocks: the time resolution of turns
+	resegRounds   = 6    // Gaussian fit and Viterbi rounds at most
+	minClusterN   = 150  // gated frames (1.5 s) a speaker needs to keep a model
+	switchPenalty = 60.0 // log-likelihood cost of a speaker change inside a region
+	gapPenalty    = 20.0 // and across a pause between regions
+)
+
+// pairLambda is the separation two speakers need to count as two:
+// merging their models must lose more than pairLambda times the BIC
+// penalty of one model. Tuned on synthetic conversations (see the package
+// documentation).
+var pairLambda = 2.75
+
+// block is a 0.25 s piece of a speech region with the statistics of its
+// frames louder than the gate.
+type block struct {
+	region     int
+	start, end time.Duration
+	st         stats
+}
+
+// blocks cuts each speech region into blocks of about blockFrames frames,
+// of equal length; a region shorter than a block is one block. The first
+// and last blocks reach the region's ends.
+func (fs *features) blocks(speech []Region, gate float64) []block {
+	var out []block
+	for ri, rf := range fs.regions {
+		if rf.n == 0 {
+			continue
+		}
+		nb := max(1, (rf.n+blockFrames/2)/blockFrames)
+		for i := range nb {
+			a, b := i*rf.n/nb, (i+1)*rf.n/nb
+			blk := block{region: ri, start: frameStart(rf.first + a), end: frameStart(rf.first + b)}
+			if i == 0 {
+				blk.start = speech[ri].Start
+			}
+			if i == nb-1 {
+				blk.end = speech[ri].End
+			}
+			for f := rf.off + a; f < rf.off+b; f++ {
+				if fs.energy[f] >= gate {
+					blk.st.add(fs.ceps[f*numCeps:f*numCeps+statDim], fs.logF0[f])
+				}
+			}
+			out = append(out, blk)
+		}
+	}
+	return out
+}
+
+// segmentation is a speaker label for every block.
+type segmentation struct {
+	labels   []int
+	speakers int     // clusters with a model
+	logLik   float64 // of all gated frames under their speaker's Gaussian
+}
+
+// resegment refines block labels (0..k-1): it fits a full-covariance
+// Gaussian per speaker on its blocks, relabels the blocks with a Viterbi
+// pass that charges each speaker change, and repeats until the labels
+// settle. A speaker with fewer than minClusterN frames loses its model and
+// its blocks go to the others.
+func resegment(blocks []block, labels []int, k int) segmentation {
+	labels = append([]int(nil), labels...)
+	ll := make([]float64, len(blocks)*k)
+	var models []gaussian
+	var ids []int // cluster id of each model
+	for round := 0; ; round++ {
+		models, ids = fitModels(blocks, labels, k)
+		if len(models) == 0 {
+			for i := range labels {
+				labels[i] = 0
+			}
+			return segmentation{labels: labels, speakers: 1, logLik: math.Inf(-1)}
+		}
+		if round == resegRounds {
+			break
+		}
+		m := len(models)
+		for b := range blocks {
+			for c := range models {
+				ll[b*m+c] = models[c].logLik(&blocks[b].st)
+			}
+		}
+		next := viterbi(blocks, ll[:len(blocks)*m], m)
+		changed := false
+		for b, c := range next {
+			if ids[c] != labels[b] {
+				labels[b], changed = ids[c], true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	var total float64
+	for c, id := range ids {
+		var st stats
+		for b := range blocks {
+			if labels[b] == id {
+				st.merge(&blocks[b].st)
+			}
+		}
+		total += models[c].logLik(&st)
+	}
+	return segmentation{labels: labels, speakers: len(models), logLik: total}
+}
+
+// fitModels fits a Gaussian to the frames of each label 0..k-1 that has
+// enough of them, returning the models and their labels.
+func fitModels(blocks []block, labels []int, k int) ([]gaussian, []int) {
+	acc := make([]stats, k)
+	for b, l := range labels {
+		if l >= 0 && l < k {
+			acc[l].merge(&blocks[b].st)
+		}
+	}
+	var models []gaussian
+	var ids []int
+	for c := range acc {
+		if acc[c].n < minClusterN {
+			continue
+		}
+		if g, ok := fit(&acc[c]); ok {
+			models = append(models, g)
+			ids = append(ids, c)
+		}
+	}
+	return models, ids
+}
+
+// viterbi returns the model index of each block that maximizes the total
+// log-likelihood ll (blocks × m) minus a penalty for each change of model:
+// switchPenalty inside a region, gapPenalty between regions.
+func viterbi(blocks []block, ll []float64, m int) []int {
+	n := len(blocks)
+	if n == 0 {
+		return nil
+	}
+	back := make([]int32, n*m)
+	score := make([]float64, m)
+	next := make([]float64, m)
+	copy(score, ll[:m])
+	for b := 1; b < n; b++ {
+		pen := switchPenalty
+		if blocks[b].region != blocks[b-1].region {
+			pen = gapPenalty
+		}
+		best := 0
+		for c := 1; c < m; c++ {
+			if score[c] > score[best] {
+				best = c
+			}
+		}
+		for c := range m {
+			from, s := c, score[c]
+			if score[best]-pen > s {
+				from, s = best, score[best]-pen
+			}
+			next[c] = s + ll[b*m+c]
+			back[b*m+c] = int32(from)
+		}
+		score, next = next, score
+	}
+	out := make([]int, n)
+	best := 0
+	for c := 1; c < m; c++ {
+		if score[c] > score[best] {
+			best = c
+		}
+	}
+	for b := n - 1; b >= 0; b-- {
+		out[b] = best
+		best = int(back[b*m+best])
+	}
+	return out
+}

@@ -1,0 +1,119 @@
+package diarize
+
+import (
+	"math"
+	"slices"
+	"time"
+)
+
+// Region is a span of speech, as offsets from the start of the audio.
+type Region struct {
+	Start, End time.Duration
+}
+
+// Duration returns the length of the region.
+func (r Region) Duration() time.Duration { return r.End - r.Start }
+
+// EnergyVAD parameters.
+const (
+	vadSilentDB    = -60.0 // a file whose loud frames stay below this has no speech
+	vadMinRangeDB  = 6.0   // the threshold is at least this far above the noise floor
+	vadRangeShare  = 0.35  // and this share of the way from noise floor to speech level
+	vadHysteresis  = 4.0   // dB below the threshold that speech may dip and go on
+	vadHangover    = 15    // frames (150 ms) kept after the energy falls
+	vadPreroll     = 5     // frames (50 ms) added before an onset
+	vadMinSpeech   = 15    // frames: shorter bursts are dropped
+	vadMinSilence  = 25    // frames: shorter gaps are bridged
+	vadFloorPct    = 0.10
+	vadSpeechLvPct = 0.95
+)
+
+// EnergyVAD finds the speech in samples (16 kHz mono) by frame energy. It
+// is the fallback when no Silero VAD model is configured.
+//
+// Each 25 ms frame (10 ms hop) gets its energy in dB. The threshold adapts
+// to the recording: it sits between the noise floor (10th percentile of
+// frame energies) and the speech level (95th percentile), at least 6 dB
+// over the floor. Speech starts above the threshold and continues until the
+// energy stays 4 dB below it for the 150 ms hangover; onsets get 50 ms of
+// pre-roll. Bursts shorter than 150 ms are dropped and gaps shorter than
+// 250 ms are bridged. A file that never gets louder than -60 dBFS has no
+// speech. The floor is one per file, so a recording whose noise level
+// changes a lot, or loud music, will be segmented poorly.
+func EnergyVAD(samples []float32) []Region {
+	db := frameEnergiesDB(samples)
+	if len(db) == 0 {
+		return nil
+	}
+	sorted := slices.Clone(db)
+	slices.Sort(sorted)
+	floor := sorted[int(vadFloorPct*float64(len(sorted)-1))]
+	level := sorted[int(vadSpeechLvPct*float64(len(sorted)-1))]
+	if level < vadSilentDB {
+		return nil
+	}
+	thr := floor + max(vadMinRangeDB, vadRangeShare*(level-floor))
+	thr = max(thr, vadSilentDB)
+
+	// Frame decisions with hysteresis and hangover.
+	var spans [][2]int // frame ranges [start, end)
+	in, start, below := false, 0, 0
+	for i, e := range db {
+		switch {
+		case !in && e >= thr:
+			in, start, below = true, max(0, i-vadPreroll), 0
+		case in && e < thr-vadHysteresis:
+			below++
+			if below > vadHangover {
+				spans = append(spans, [2]int{start, i - below + vadHangover + 1})
+				in = false
+			}
+		case in:
+			below = 0
+		}
+	}
+	if in {
+		spans = append(spans, [2]int{start, len(db)})
+	}
+
+	// Bridge short gaps, then drop short bursts.
+	var merged [][2]int
+	for _, s := range spans {
+		if n := len(merged); n > 0 && s[0]-merged[n-1][1] < vadMinSilence {
+			merged[n-1][1] = max(merged[n-1][1], s[1])
+			continue
+		}
+		merged = append(merged, s)
+	}
+	total := time.Duration(len(samples)) * time.Second / sampleRate
+	var out []Region
+	for _, s := range merged {
+		if s[1]-s[0] < vadMinSpeech {
+			continue
+		}
+		out = append(out, Region{
+			Start: time.Duration(s[0]) * frameTime,
+			End:   min(time.Duration(s[1]-1)*frameTime+frameLen*time.Second/sampleRate, total),
+		})
+	}
+	return out
+}
+
+// frameEnergiesDB returns the energy in dBFS of each 25 ms frame, 10 ms
+// apart, of samples; the last frame may be short.
+func frameEnergiesDB(samples []float32) []float64 {
+	if len(samples) == 0 {
+		return nil
+	}
+	n := (len(samples)-1)/frameHop + 1
+	db := make([]float64, n)
+	for i := range db {
+		x := samples[i*frameHop : min(i*frameHop+frameLen, len(samples))]
+		var s float64
+		for _, v := range x {
+			s += float64(v) * float64(v)
+		}
+		db[i] = 10 * math.Log10(s/float64(len(x))+1e-12)
+	}
+	return db
+}
