@@ -19,6 +19,18 @@
 // Job.Errors. A terminal state and the webhook delivery that announces it are
 // written in the same transaction (a transactional outbox).
 //
+// # Fair queueing
+//
+// Synchronous jobs (Job.Sync: an HTTP request waits for the result) wait in
+// sync_queue, all others in queue; both are FIFO by job ID. When both hold
+// jobs, ClaimNext alternates between them (round-robin), so synchronous
+// callers cannot starve queued jobs nor the reverse; when one is empty it
+// takes from the other. meta/queue_turn records the queue that served the
+// last claim, in the claim's own transaction. A synchronous job lives only
+// as long as its request: RecoverOrphans fails every synchronous job still
+// queued or processing at start-up with code "interrupted" instead of
+// requeueing it.
+//
 // # Webhook outbox
 //
 // A Delivery is created pending and due at once. The dispatcher reads due
@@ -37,16 +49,21 @@
 // # Schema
 //
 // The schema version is 1. It is stored in meta/schema_version; Open refuses
-// files written by a newer version (ErrSchema). All buckets are top level:
+// files written by a newer version (ErrSchema); Open creates missing buckets,
+// so additions such as sync_queue need no new version. All buckets are top
+// level:
 //
 //	meta
 //	  schema_version                 -> uint64, big-endian (1)
 //	  secret.<name>                  -> raw random bytes (Secret)
+//	  queue_turn                     -> 'a' or 's': the queue of the last claim
 //	jobs
 //	  <job id>                       -> job record, JSON
 //	transcripts
 //	  <job id>                       -> transcript, raw JSON bytes as given to FinishJob
-//	queue                            (queued jobs only; First() is the oldest)
+//	queue                            (queued jobs except synchronous ones; First() is the oldest)
+//	  <job id>                       -> nil
+//	sync_queue                       (queued synchronous jobs only; First() is the oldest)
 //	  <job id>                       -> nil
 //	processing                       (processing jobs only)
 //	  <job id>                       -> nil

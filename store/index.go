@@ -31,7 +31,7 @@ func jobIndexes(j *Job) ([]indexEntry, error) {
 	}
 	switch {
 	case j.Status == Queued:
-		entries = append(entries, indexEntry{bucketQueue, id})
+		entries = append(entries, indexEntry{queueBucket(j), id})
 	case j.Status == Processing:
 		entries = append(entries, indexEntry{bucketProcessing, id})
 	case j.Status.Terminal():

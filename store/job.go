@@ -72,6 +72,10 @@ type Job struct {
 	IdempotencyKey  string
 	CancelRequested bool
 	RetainAudio     bool
+	// Sync marks a job whose creator waits for it on an open request (the
+	// OpenAI-compatible API). It waits in its own queue, which ClaimNext
+	// serves in turn with the queue of other jobs.
+	Sync bool
 }
 
 // Source is where a job's audio comes from.
@@ -98,6 +102,9 @@ type JobOptions struct {
 	// "paragraph").
 	Summarize   bool
 	SummaryType string
+	// Prompt is text that conditions the decoder (whisper's initial
+	// prompt), such as names and spellings.
+	Prompt string
 }
 
 // JobError is the error that ended a job.

@@ -32,6 +32,7 @@ type jobRecord struct {
 	IdempotencyKey  string            `json:"idempotency_key,omitempty"`
 	CancelRequested bool              `json:"cancel_requested,omitempty"`
 	RetainAudio     bool              `json:"retain_audio,omitempty"`
+	Sync            bool              `json:"sync,omitempty"`
 }
 
 type attemptErrorRec struct {
@@ -60,6 +61,7 @@ type optionsRec struct {
 	SpeakersExpected int    `json:"speakers_expected,omitempty"`
 	Summarize        bool   `json:"summarize,omitempty"`
 	SummaryType      string `json:"summary_type,omitempty"`
+	Prompt           string `json:"prompt,omitempty"`
 }
 
 func encodeJob(j Job) ([]byte, error) {
@@ -72,6 +74,7 @@ func encodeJob(j Job) ([]byte, error) {
 		CallbackURL: j.CallbackURL, CallbackSecret: j.CallbackSecret,
 		Metadata: j.Metadata, AudioDuration: j.AudioDuration, Language: j.Language,
 		IdempotencyKey: j.IdempotencyKey, CancelRequested: j.CancelRequested, RetainAudio: j.RetainAudio,
+		Sync: j.Sync,
 	}
 	for _, e := range j.Errors {
 		r.Errors = append(r.Errors, attemptErrorRec(e))
@@ -101,6 +104,7 @@ func decodeJob(b []byte) (Job, error) {
 		CallbackURL: r.CallbackURL, CallbackSecret: r.CallbackSecret,
 		Metadata: r.Metadata, AudioDuration: r.AudioDuration, Language: r.Language,
 		IdempotencyKey: r.IdempotencyKey, CancelRequested: r.CancelRequested, RetainAudio: r.RetainAudio,
+		Sync: r.Sync,
 	}
 	for _, e := range r.Errors {
 		j.Errors = append(j.Errors, AttemptError(e))

@@ -10,16 +10,27 @@ type DeliveryFunc func(Job) *Delivery
 // interruptedMessage explains an orphaned attempt.
 const interruptedMessage = "the server stopped while the job was processing"
 
+// syncInterruptedMessage explains why a synchronous job was given up: the
+// request that waited for it ended with the previous process.
+const syncInterruptedMessage = "the server stopped while the synchronous request waited for the job"
+
 // RecoverOrphans settles the jobs left processing by a previous process. It
-// must run at start-up, before any worker claims: bbolt's file lock means
-// this process owns the file, so every processing job is an orphan. Each
+// must run at start-up, before any worker claims and before the API takes
+// synchronous requests: bbolt's file lock means this process owns the file,
+// so every processing job, and every queued synchronous one, is an orphan.
+// Each
 // orphan's attempt is recorded as an AttemptError with code "interrupted",
 // then the job is
 //
 //   - finished Canceled if its cancellation had been requested;
 //   - finished Failed with Error{Code: "interrupted"} if Attempt has reached
 //     MaxAttempts;
+//   - finished Failed with Error{Code: "interrupted"} if it is a
+//     synchronous job (Job.Sync): the request waiting for it is gone;
 //   - otherwise requeued in its original place, keeping Attempt.
+//
+// Queued synchronous jobs are finished Failed the same way, without an
+// attempt error, since nobody waits for them any more.
 //
 // For jobs finished here that have a CallbackURL, build (if non-nil) is
 // called with the final job and its delivery is written in the same
@@ -29,24 +40,32 @@ func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, er
 	err = s.update(func(tx *txn) error {
 		requeued, finished = nil, nil
 		var keys [][]byte
-		c := tx.bucket(bucketProcessing).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			keys = append(keys, append([]byte(nil), k...))
+		for _, b := range [][]byte{bucketProcessing, bucketSyncQueue} {
+			c := tx.bucket(b).Cursor()
+			for k, _ := c.First(); k != nil; k, _ = c.Next() {
+				keys = append(keys, append([]byte(nil), k...))
+			}
 		}
 		now := s.now()
 		for _, k := range keys {
 			prev, err := tx.getJobByKey(k)
 			if err != nil {
-				return fmt.Errorf("processing entry %s: %w", idString(k), err)
+				return fmt.Errorf("orphan entry %s: %w", idString(k), err)
 			}
-			if prev.Status != Processing {
-				return fmt.Errorf("processing entry %s: job is %s", prev.ID, prev.Status)
+			if prev.Status != Processing && !(prev.Sync && prev.Status == Queued) {
+				return fmt.Errorf("orphan entry %s: job is %s", prev.ID, prev.Status)
 			}
 			job := prev
 			switch {
+			case job.Sync && job.Status == Queued:
+				errs := job.Errors // no attempt was cut short
+				finish(&job, Failed, &JobError{Code: CodeInterrupted, Message: syncInterruptedMessage}, now)
+				job.Errors = errs
 			case job.CancelRequested:
 				interrupt(&job, interruptedMessage, now)
 				finish(&job, Canceled, nil, now)
+			case job.Sync:
+				finish(&job, Failed, &JobError{Code: CodeInterrupted, Message: syncInterruptedMessage}, now)
 			case job.Attempt >= job.MaxAttempts:
 				finish(&job, Failed, &JobError{Code: CodeInterrupted, Message: interruptedMessage}, now)
 			default:

@@ -22,6 +22,7 @@ var (
 	bucketJobs            = []byte("jobs")
 	bucketTranscripts     = []byte("transcripts")
 	bucketQueue           = []byte("queue")
+	bucketSyncQueue       = []byte("sync_queue")
 	bucketProcessing      = []byte("processing")
 	bucketJobsByKey       = []byte("jobs_by_key")
 	bucketJobsByKeyStatus = []byte("jobs_by_key_status")
@@ -39,7 +40,7 @@ var (
 )
 
 var allBuckets = [][]byte{
-	bucketMeta, bucketJobs, bucketTranscripts, bucketQueue, bucketProcessing,
+	bucketMeta, bucketJobs, bucketTranscripts, bucketQueue, bucketSyncQueue, bucketProcessing,
 	bucketJobsByKey, bucketJobsByKeyStatus, bucketJobsByCompleted,
 	bucketIdempotency, bucketKeys, bucketKeyHashes, bucketUsage,
 	bucketDeliveries, bucketDeliveriesDue, bucketDeliveriesByJob,

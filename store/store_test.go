@@ -117,7 +117,7 @@ func checkIndexes(t *testing.T, s *Store) {
 		}
 		got := map[indexKey]bool{}
 		for _, b := range [][]byte{
-			bucketQueue, bucketProcessing, bucketJobsByKey, bucketJobsByKeyStatus,
+			bucketQueue, bucketSyncQueue, bucketProcessing, bucketJobsByKey, bucketJobsByKeyStatus,
 			bucketJobsByCompleted, bucketIdempotency, bucketDeliveriesDue, bucketDeliveriesByJob,
 		} {
 			err := tx.Bucket(b).ForEach(func(k, _ []byte) error {

@@ -9,12 +9,17 @@ import (
 // after the claim applies only while the job is still processing.
 
 // ClaimNext takes the oldest queued job, marks it processing with
-// Stage "starting", raises its Attempt and sets StartedAt. It returns ErrNoJob
-// when the queue is empty.
+// Stage "starting", raises its Attempt and sets StartedAt. Synchronous jobs
+// (Job.Sync) wait in a queue of their own: when both queues hold jobs,
+// ClaimNext takes from them in turn, oldest first within each (see
+// queue.go). It returns ErrNoJob when both queues are empty.
 func (s *Store) ClaimNext() (Job, error) {
 	var job Job
 	err := s.update(func(tx *txn) error {
-		k, _ := tx.bucket(bucketQueue).Cursor().First()
+		k, err := tx.nextQueued()
+		if err != nil {
+			return err
+		}
 		if k == nil {
 			return ErrNoJob
 		}

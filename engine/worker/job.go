@@ -114,6 +114,7 @@ func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job,
 	t, err := state.Transcribe(ctx, pcm.Samples, engine.Options{
 		Language:        job.Options.Language,
 		Translate:       job.Options.Translate,
+		InitialPrompt:   job.Options.Prompt,
 		BeamSize:        p.cfg.BeamSize,
 		BestOf:          p.cfg.BestOf,
 		Threads:         p.cfg.ThreadsPerJob,
