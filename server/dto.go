@@ -118,6 +118,9 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 	if j.Source.URL != "" {
 		r.Source = sourceResponse{Type: "url", URL: j.Source.URL, Filename: j.Source.Filename}
 	}
+	if j.Sync {
+		r.Source.Type = "sync" // an upload to the OpenAI-compatible API
+	}
 	if j.Status == store.Completed {
 		r.DownloadURLs = s.downloadURLs(j.ID)
 		if tr != nil {

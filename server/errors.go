@@ -129,6 +129,6 @@ func (s *Server) toAPIError(err error, c echo.Context) *apiError {
 	case errors.Is(err, store.ErrAlreadyFinished), errors.Is(err, store.ErrNotFinished):
 		return apiErr(CodeConflict, "%s", "not allowed in the job's current state")
 	}
-	s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+	s.logger(c).Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
 	return apiErr(CodeInternal, "internal error")
 }

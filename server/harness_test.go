@@ -23,6 +23,7 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/engine/postprocess"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
 	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
 	"github.com/instanttranscriber/instanttranscriber/store"
@@ -91,6 +92,7 @@ type harness struct {
 	srv      *server.Server
 	pool     *worker.Pool
 	hooks    *webhook.Dispatcher
+	metrics  *metrics.Metrics
 	clock    *clock
 	adminKey string
 	userKey  string
@@ -121,7 +123,8 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		o.cfg(&cfg)
 	}
 	logger := slog.New(slog.DiscardHandler)
-	h := &harness{t: t, st: st, clock: &clock{}, dir: dir}
+	h := &harness{t: t, st: st, clock: &clock{}, dir: dir, metrics: metrics.New(logger)}
+	h.metrics.WatchStore(st, nil)
 
 	wcfg := worker.DefaultConfig()
 	wcfg.Workers = 1
@@ -137,14 +140,18 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		&postprocess.Summarizer{S: summarize.New(summarize.Config{}, nil, logger)},
 	)
 	h.pool = worker.New(wcfg, testModel(t), st, fetch,
-		func(j store.Job) *store.Delivery { return h.srv.Delivery(j, j.Status) }, logger, post)
+		func(j store.Job) *store.Delivery { return h.srv.Delivery(j, j.Status) }, logger, post,
+		worker.WithMetrics(h.metrics.Jobs()))
 
 	wh := webhook.DefaultConfig()
 	wh.Schedule = []time.Duration{0, 200 * time.Millisecond, 200 * time.Millisecond}
 	wh.Jitter = 0
 	wh.PollInterval = 50 * time.Millisecond
-	h.hooks = webhook.New(wh, st, fetch, logger)
-	h.srv, err = server.New(cfg, server.Deps{Store: st, Jobs: h.pool, Webhooks: h.hooks, Now: h.clock.now}, logger)
+	h.hooks = webhook.New(wh, st, fetch, logger, webhook.WithMetrics(h.metrics.Webhooks()))
+	h.srv, err = server.New(cfg, server.Deps{
+		Store: metrics.CountingStore{Store: st, Jobs: h.metrics.Jobs()}, Jobs: h.pool, Webhooks: h.hooks,
+		Now: h.clock.now, Metrics: h.metrics,
+	}, logger)
 	if err != nil {
 		t.Fatal(err)
 	}

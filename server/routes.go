@@ -26,9 +26,15 @@ func (s *Server) routes() {
 	e.POST("/v1/transcriptions/:id/deliveries", s.redeliver, auth)
 	e.GET("/v1/usage", s.usage, auth)
 
+	// The OpenAI-compatible API (openai.go), with OpenAI's error fields.
+	e.POST("/v1/audio/transcriptions", s.openAITranscribe(false), s.openAIErrors, auth)
+	e.POST("/v1/audio/translations", s.openAITranscribe(true), s.openAIErrors, auth)
+	e.GET("/v1/models", s.listModels, s.openAIErrors, auth)
+
 	e.POST("/v1/keys", s.createKey, auth, requireAdmin)
 	e.GET("/v1/keys", s.listKeys, auth, requireAdmin)
 	e.DELETE("/v1/keys/:id", s.revokeKey, auth, requireAdmin)
+	e.GET("/v1/admin/backup", s.backup, auth, requireAdmin)
 }
 
 // Routes lists the registered routes as "METHOD /path/:param", for the

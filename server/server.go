@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -52,6 +53,18 @@ type Config struct {
 	// loopback addresses (homelabs); the same setting guards the worker's
 	// downloads and the webhook dispatcher.
 	AllowPrivateNetworks bool
+	// ModelPath is the whisper model file; its base name without extension
+	// is the model id of the OpenAI-compatible API.
+	ModelPath string
+	// MetricsSeparate means Deps.Metrics is served on a listener of its
+	// own, not here; otherwise GET /metrics serves it on this listener.
+	MetricsSeparate bool
+	// MetricsOpen serves GET /metrics here without an API key; otherwise
+	// it needs an admin key.
+	MetricsOpen bool
+	// MinFreeDisk is the free space, in bytes, below which /readyz fails,
+	// measured on the file system of AudioDir; 0 turns the check off.
+	MinFreeDisk int64
 }
 
 // DefaultConfig returns the configuration make run uses.
@@ -68,6 +81,8 @@ func DefaultConfig() Config {
 		RateBurst:        40,
 		IdempotencyTTL:   24 * time.Hour,
 		DownloadURLTTL:   7 * 24 * time.Hour,
+		MinFreeDisk:      1 << 30,
+		ModelPath:        "models/ggml-tiny-q8_0.bin",
 	}
 }
 
@@ -117,6 +132,13 @@ type Deps struct {
 	Ready func() error
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Metrics records request metrics and is served at GET /metrics (see
+	// Config.MetricsSeparate); nil means none. Job metrics come from the
+	// store given as Store (metrics.CountingStore) and the worker pool.
+	Metrics *metrics.Metrics
+	// FreeDisk returns the bytes available to this process on the file
+	// system holding path, for /readyz; nil means statfs(2).
+	FreeDisk func(path string) (uint64, error)
 }
 
 // Server is the HTTP API.
@@ -128,6 +150,10 @@ type Server struct {
 	webhooks Webhooks
 	ready    func() error
 	now      func() time.Time
+	metrics  *metrics.Metrics
+	freeDisk func(path string) (uint64, error)
+	routeSet map[string]bool
+	ping     pingCache
 	limits   *keyLimiters
 	signer   *signer
 	public   string
@@ -149,6 +175,9 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	if deps.Ready == nil {
 		deps.Ready = func() error { return nil }
 	}
+	if deps.FreeDisk == nil {
+		deps.FreeDisk = freeDisk
+	}
 	secret, err := deps.Store.Secret("download_urls", 32)
 	if err != nil {
 		return nil, fmt.Errorf("server: signing secret: %w", err)
@@ -167,13 +196,18 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		webhooks: deps.Webhooks,
 		ready:    deps.Ready,
 		now:      deps.Now,
+		metrics:  deps.Metrics,
+		freeDisk: deps.FreeDisk,
 		limits:   newKeyLimiters(cfg.RateLimit, cfg.RateBurst),
 		signer:   &signer{key: secret},
 		public:   strings.TrimRight(cfg.PublicURL, "/"),
 		echo:     e,
 	}
 	e.HTTPErrorHandler = s.handleError
+	e.Use(s.requestID, s.accessLog)
 	s.routes()
+	s.metricsRoute()
+	s.routeSet = routeSet(e)
 	return s, nil
 }
 

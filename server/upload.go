@@ -36,13 +36,20 @@ func (u *savedUpload) remove() {
 // straight to disk (never into memory), the other fields into a
 // createRequest. The file is saved as <jobID>.audio.
 func (s *Server) readMultipart(r *http.Request, jobID string) (createRequest, *savedUpload, error) {
-	var (
-		in     createRequest
-		upload *savedUpload
-	)
-	fail := func(err error) (createRequest, *savedUpload, error) {
-		upload.remove()
+	var in createRequest
+	upload, err := s.readForm(r, jobID, in.setField)
+	if err != nil {
 		return createRequest{}, nil, err
+	}
+	return in, upload, nil
+}
+
+// readForm is readMultipart with the non-file fields given to setField.
+func (s *Server) readForm(r *http.Request, jobID string, setField func(name, v string) error) (*savedUpload, error) {
+	var upload *savedUpload
+	fail := func(err error) (*savedUpload, error) {
+		upload.remove()
+		return nil, err
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -74,11 +81,11 @@ func (s *Server) readMultipart(r *http.Request, jobID string) (createRequest, *s
 		if len(v) > maxFieldBytes {
 			return fail(apiErr(CodeInvalidRequest, "field %q is longer than %d bytes", name, maxFieldBytes))
 		}
-		if err := in.setField(name, string(v)); err != nil {
+		if err := setField(name, string(v)); err != nil {
 			return fail(err)
 		}
 	}
-	return in, upload, nil
+	return upload, nil
 }
 
 // saveUpload writes part to a temporary file, fsyncs it and renames it into

@@ -79,10 +79,13 @@ func (d *Dispatcher) attempt(ctx context.Context, t task) {
 	}
 	switch rec.Status {
 	case store.DeliveryPending:
+		d.metrics.WebhookAttempt("retry")
 		d.logger.Info("webhook attempt failed; will retry", append(args, "next_at", rec.NextAt)...)
 	case store.DeliveryDelivered:
+		d.metrics.WebhookAttempt("delivered")
 		d.logger.Info("webhook delivered", args...)
 	default:
+		d.metrics.WebhookAttempt("failed")
 		d.logger.Warn("webhook delivery failed; giving up", args...)
 	}
 	d.release(t, time.Time{})

@@ -33,6 +33,7 @@ type Dispatcher struct {
 	client    *http.Client
 	logger    *slog.Logger
 	now       func() time.Time
+	metrics   Metrics
 	userAgent string
 	scanErrs  *errLog
 
@@ -84,9 +85,28 @@ type task struct {
 type Option func(*options)
 
 type options struct {
-	now  func() time.Time
-	rand func() float64
+	now     func() time.Time
+	rand    func() float64
+	metrics Metrics
 }
+
+// Metrics counts the dispatcher's attempts, for monitoring;
+// *metrics.Webhooks implements it. It must be cheap and safe for concurrent
+// use.
+type Metrics interface {
+	// WebhookAttempt counts one recorded attempt: "delivered", "retry"
+	// (failed, still pending) or "failed" (given up).
+	WebhookAttempt(result string)
+}
+
+// WithMetrics reports every recorded attempt to m.
+func WithMetrics(m Metrics) Option {
+	return func(o *options) { o.metrics = m }
+}
+
+type noMetrics struct{}
+
+func (noMetrics) WebhookAttempt(string) {}
 
 // WithClock makes the Dispatcher read the time from now: due times,
 // webhook-timestamp, attempt times and retry times. Tests inject a clock
@@ -116,6 +136,9 @@ func New(cfg Config, st Store, client *http.Client, logger *slog.Logger, opts ..
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.metrics == nil {
+		o.metrics = noMetrics{}
+	}
 	if client == nil {
 		client = netguard.NewClient(netguard.DefaultConfig())
 	}
@@ -131,6 +154,7 @@ func New(cfg Config, st Store, client *http.Client, logger *slog.Logger, opts ..
 		logger:      logger,
 		now:         o.now,
 		rand:        o.rand,
+		metrics:     o.metrics,
 		userAgent:   "InstantTranscriber-Webhook/" + cfg.UserAgentVersion,
 		scanErrs:    &errLog{logger: logger, msg: "scan webhook outbox failed"},
 		wake:        make(chan struct{}, 1),

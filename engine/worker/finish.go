@@ -70,6 +70,7 @@ func (p *Pool) finish(job store.Job, out store.Outcome, logger *slog.Logger, ela
 		logger.Error("finish job failed; the job stays processing until the next start recovers it", "status", out.Status, "err", err)
 		return
 	}
+	p.metrics.JobFinished(string(final.Status), elapsed, final.AudioDuration)
 	if out.ClearAudio && job.Source.AudioPath != "" {
 		p.removeAudio(job.Source.AudioPath, logger)
 	}

@@ -35,6 +35,7 @@ type Pool struct {
 	logger     *slog.Logger
 	now        func() time.Time
 	post       []PostProcessor
+	metrics    Metrics
 
 	claimErrs    *errLog
 	progressErrs *errLog
@@ -71,6 +72,7 @@ func New(cfg Config, model *engine.Model, st Store, fetch *http.Client, deliveri
 		logger:       logger,
 		now:          o.now,
 		post:         o.post,
+		metrics:      metricsOr(o.metrics),
 		claimErrs:    newErrLog(logger, "claim job failed", o.now),
 		progressErrs: newErrLog(logger, "update progress failed", o.now),
 		wake:         make(chan struct{}, 1),
@@ -104,6 +106,7 @@ func (p *Pool) Start(ctx context.Context) error {
 	}
 	for _, j := range finished {
 		p.logger.Warn("finished job interrupted by the previous process", "job_id", j.ID, "attempt", j.Attempt, "status", j.Status)
+		p.metrics.JobFinished(string(j.Status), 0, 0)
 	}
 
 	states := make([]*engine.State, 0, p.cfg.Workers)
@@ -121,6 +124,7 @@ func (p *Pool) Start(ctx context.Context) error {
 	claimCtx, stopClaim := context.WithCancel(ctx)
 	jobsCtx, stopJobs := context.WithCancelCause(context.WithoutCancel(ctx))
 	p.started, p.stopClaim, p.stopJobs = true, stopClaim, stopJobs
+	p.metrics.SetWorkers(len(states))
 	var wg sync.WaitGroup
 	for i, s := range states {
 		wg.Go(func() { p.work(claimCtx, jobsCtx, i, s) })
@@ -225,7 +229,9 @@ func (p *Pool) work(claimCtx, jobsCtx context.Context, id int, state *engine.Sta
 			failures = 0
 			// Another idle worker may find more work.
 			p.Notify()
+			p.metrics.JobStarted()
 			p.run(jobsCtx, state, job, id)
+			p.metrics.JobEnded()
 		}
 		wake := p.wake
 		if failures > 0 {
@@ -256,3 +262,36 @@ func (p *Pool) untrack(id string) {
 	defer p.mu.Unlock()
 	delete(p.running, id)
 }
+
+// Metrics is told what the pool does, for monitoring; *metrics.Jobs
+// implements it. Its methods must be cheap and safe for concurrent use.
+type Metrics interface {
+	// SetWorkers records the number of workers when the pool starts.
+	SetWorkers(n int)
+	// JobStarted and JobEnded bracket each claimed job a worker runs.
+	JobStarted()
+	JobEnded()
+	// JobFinished records a job the pool brought to a terminal status,
+	// with how long its attempt ran and, when completed, its audio length.
+	JobFinished(status string, elapsed, audio time.Duration)
+}
+
+// WithMetrics reports the pool's activity to m. A Janitor ignores it.
+func WithMetrics(m Metrics) Option {
+	return func(o *options) { o.metrics = m }
+}
+
+// metricsOr is m, or a Metrics that records nothing when m is nil.
+func metricsOr(m Metrics) Metrics {
+	if m == nil {
+		return noMetrics{}
+	}
+	return m
+}
+
+type noMetrics struct{}
+
+func (noMetrics) SetWorkers(int)                                   {}
+func (noMetrics) JobStarted()                                      {}
+func (noMetrics) JobEnded()                                        {}
+func (noMetrics) JobFinished(string, time.Duration, time.Duration) {}

@@ -55,8 +55,9 @@ type PostProcessor interface {
 type Option func(*options)
 
 type options struct {
-	now  func() time.Time
-	post []PostProcessor
+	now     func() time.Time
+	post    []PostProcessor
+	metrics Metrics
 }
 
 // WithClock sets the clock; time.Now by default. The pool reads it for the

@@ -1,0 +1,36 @@
+package metrics
+
+import "github.com/instanttranscriber/instanttranscriber/store"
+
+// CountingStore is a *store.Store that counts, in Jobs, the jobs created
+// through it (jobs_created_total) and the queued jobs canceled through it
+// (jobs_finished_total{status="canceled"}; a running job is counted by the
+// worker pool when it stops). Give it to the API in place of the store:
+// every other method is the store's own.
+type CountingStore struct {
+	*store.Store
+	Jobs *Jobs
+}
+
+// CreateJob is store.Store.CreateJob, counting a job that was created
+// rather than found by its idempotency key.
+func (s CountingStore) CreateJob(job store.Job, lim store.CreateLimits) (store.Job, bool, error) {
+	j, existing, err := s.Store.CreateJob(job, lim)
+	if err == nil && !existing {
+		source := SourceUpload
+		if j.Source.URL != "" {
+			source = SourceURL
+		}
+		s.Jobs.JobCreated(source)
+	}
+	return j, existing, err
+}
+
+// CancelJob is store.Store.CancelJob, counting a queued job it cancels.
+func (s CountingStore) CancelJob(id, keyID string, d *store.Delivery) (store.Job, error) {
+	j, err := s.Store.CancelJob(id, keyID, d)
+	if err == nil && j.Status == store.Canceled {
+		s.Jobs.JobFinished(string(store.Canceled), 0, 0)
+	}
+	return j, err
+}

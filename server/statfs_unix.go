@@ -1,0 +1,18 @@
+//go:build unix
+
+package server
+
+import (
+	"fmt"
+	"syscall"
+)
+
+// freeDisk returns the bytes available to unprivileged users on the file
+// system holding path.
+func freeDisk(path string) (uint64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(path, &st); err != nil {
+		return 0, fmt.Errorf("statfs %s: %w", path, err)
+	}
+	return uint64(st.Bavail) * uint64(st.Bsize), nil
+}
