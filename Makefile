@@ -39,7 +39,7 @@ GO       := CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS)" CGO_LDFLAGS="$(CGO_LDFLAGS)
 GOTAGS   := -tags whisper
 LDFLAGS  := -X main.version=$(VERSION)
 
-.PHONY: build whisper whisper-cli model run test vet fuzz webhook-verifier bench-engine bench-api bench-webhook clean distclean help
+.PHONY: build whisper whisper-cli model run test vet fuzz webhook-verifier openai-client bench-engine bench-api bench-webhook clean distclean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -78,11 +78,17 @@ scripts/webhookverify/node_modules: scripts/webhookverify/package-lock.json
 	npm ci --silent --no-audit --no-fund --prefix scripts/webhookverify
 	@touch $@
 
-test: build model vet webhook-verifier ## the whole test suite, with the race detector, on the real model
+openai-client: scripts/openaiclient/node_modules ## install the openai npm package the OpenAI-compatibility test runs as a client
+
+scripts/openaiclient/node_modules: scripts/openaiclient/package-lock.json
+	npm ci --silent --no-audit --no-fund --prefix scripts/openaiclient
+	@touch $@
+
+test: build model vet webhook-verifier openai-client ## the whole test suite, with the race detector, on the real model
 	INSTANTTRANSCRIBER_TEST_MODEL=$(abspath $(MODEL_FILE)) \
 	INSTANTTRANSCRIBER_TEST_BIN=$(abspath $(BIN)) \
 	INSTANTTRANSCRIBER_TEST_VAD_MODEL=$(abspath $(MODELS_DIR)/ggml-$(VAD_MODEL).bin) \
-	$(GO) test $(GOTAGS) -race -count=1 ./...
+	$(GO) test $(GOTAGS) -race -count=1 -p 1 ./...
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	@for pkg in ./engine/audio ./engine/export; do \
@@ -98,6 +104,46 @@ bench-api: ## load-test a running server's API (BENCH_API_ARGS="-url http://127.
 
 bench-webhook: ## webhook deliveries/s to a loopback receiver, and terminal -> first attempt latency
 	go run ./scripts/benchwebhook $(BENCH_WEBHOOK_ARGS)
+
+# `make install`: the binary, the model and the VAD model, the example
+# config as /etc/instanttranscriber/config.yaml (only when there is none; its
+# model paths point at the installed models) and the systemd unit. /etc is
+# written only with DESTDIR (staging, packages) or as root. Run `make build
+# model` first, as yourself, then `sudo make install`. See docs/operations.md.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+SYSCONFDIR ?= /etc
+UNITDIR    ?= /etc/systemd/system
+SHARE_DIR  := $(PREFIX)/share/instanttranscriber
+
+.PHONY: install
+install: ## install binary, models, config and systemd unit (PREFIX=/usr/local, DESTDIR=)
+	@for f in $(BIN) $(MODEL_FILE); do \
+	  [ -f $$f ] || { echo "install: $$f is missing; run make build model first" >&2; exit 1; }; done
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHARE_DIR)/models
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/instanttranscriber
+	install -m 0644 $(MODEL_FILE) $(DESTDIR)$(SHARE_DIR)/models/
+	@if [ -f $(MODELS_DIR)/ggml-$(VAD_MODEL).bin ]; then \
+	  echo install -m 0644 $(MODELS_DIR)/ggml-$(VAD_MODEL).bin $(DESTDIR)$(SHARE_DIR)/models/; \
+	  install -m 0644 $(MODELS_DIR)/ggml-$(VAD_MODEL).bin $(DESTDIR)$(SHARE_DIR)/models/; fi
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" != 0 ]; then \
+	  echo "install: not root and no DESTDIR: skipping $(SYSCONFDIR)/instanttranscriber/config.yaml and the systemd unit"; exit 0; fi; \
+	set -e; \
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/instanttranscriber $(DESTDIR)$(UNITDIR); \
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/instanttranscriber/config.yaml ]; then \
+	  echo "keeping $(DESTDIR)$(SYSCONFDIR)/instanttranscriber/config.yaml"; \
+	else \
+	  echo "installing $(DESTDIR)$(SYSCONFDIR)/instanttranscriber/config.yaml"; \
+	  sed -e 's#^\(  model_path:\).*#\1 $(SHARE_DIR)/models/ggml-$(MODEL).bin#' \
+	      -e 's#^\(  vad_model_path:\).*#\1 $(SHARE_DIR)/models/ggml-$(VAD_MODEL).bin#' \
+	      config.example.yaml > $(DESTDIR)$(SYSCONFDIR)/instanttranscriber/config.yaml; \
+	  chmod 0644 $(DESTDIR)$(SYSCONFDIR)/instanttranscriber/config.yaml; \
+	fi; \
+	echo "installing $(DESTDIR)$(UNITDIR)/instanttranscriber.service"; \
+	sed -e 's#/usr/local/#$(PREFIX)/#g' -e 's#/etc/instanttranscriber/#$(SYSCONFDIR)/instanttranscriber/#g' \
+	  deploy/instanttranscriber.service > $(DESTDIR)$(UNITDIR)/instanttranscriber.service; \
+	chmod 0644 $(DESTDIR)$(UNITDIR)/instanttranscriber.service; \
+	if [ -z "$(DESTDIR)" ]; then echo "next: systemctl daemon-reload && systemctl enable --now instanttranscriber"; fi
 
 clean: ## remove the binary
 	rm -rf bin

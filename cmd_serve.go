@@ -13,6 +13,7 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/engine/postprocess"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
 	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
 	"github.com/instanttranscriber/instanttranscriber/store"
@@ -70,8 +71,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	info := model.Info()
 	logger.Info("model loaded", "path", info.Path, "type", info.Type, "multilingual", info.Multilingual, "whisper", engine.Version())
 
+	// Metrics live in their own registry; the store's gauges are read at
+	// scrape time.
+	m := metrics.New(logger)
+	m.WatchStore(st, nil)
+
 	client := netguard.NewClient(cfg.NetguardConfig())
-	dispatcher := webhook.New(cfg.WebhookConfig(version), st, client, logger)
+	dispatcher := webhook.New(cfg.WebhookConfig(version), st, client, logger, webhook.WithMetrics(m.Webhooks()))
 
 	// The pool announces finished jobs through the server's delivery builder
 	// (it signs the download URLs); srv is set before the pool starts. The
@@ -79,8 +85,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var srv *server.Server
 	deliveries := func(j store.Job) *store.Delivery { return srv.Delivery(j, j.Status) }
 	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, deliveries, logger,
-		worker.WithPostProcessors(postProcessors(cfg, logger)...))
-	srv, err = server.New(cfg.ServerConfig(), server.Deps{Store: st, Jobs: pool, Webhooks: dispatcher}, logger)
+		worker.WithPostProcessors(postProcessors(cfg, logger)...), worker.WithMetrics(m.Jobs()))
+	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
+	srv, err = server.New(cfg.ServerConfig(), server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Metrics: m}, logger)
 	if err != nil {
 		return err
 	}
@@ -98,15 +105,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return errors.Join(errs...)
 	}
-	for _, c := range []struct {
+	type component struct {
 		start func(context.Context) error
 		stop  func(context.Context) error
-	}{
-		{dispatcher.Start, dispatcher.Stop},
-		{janitor.Start, janitor.Stop},
-		{pool.Start, pool.Stop},
-		{srv.Start, srv.Stop},
-	} {
+	}
+	var components []component
+	if cfg.Metrics.Addr != "" {
+		// First up, last down: scrapes see the shutdown.
+		ms := metrics.NewServer(cfg.Metrics.Addr, m.Handler(), logger)
+		components = append(components, component{ms.Start, ms.Stop})
+	}
+	components = append(components,
+		component{dispatcher.Start, dispatcher.Stop},
+		component{janitor.Start, janitor.Stop},
+		component{pool.Start, pool.Stop},
+		component{srv.Start, srv.Stop},
+	)
+	for _, c := range components {
 		if err := c.start(ctx); err != nil {
 			return errors.Join(err, stopAll())
 		}

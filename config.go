@@ -36,6 +36,17 @@ type Config struct {
 	URLImport URLImportSection `yaml:"url_import"`
 	Webhook   WebhookSection   `yaml:"webhook"`
 	Summary   SummarySection   `yaml:"summary"`
+	Metrics   MetricsSection   `yaml:"metrics"`
+}
+
+// MetricsSection is the metrics: section: where the Prometheus metrics are
+// served.
+type MetricsSection struct {
+	// Addr, when set, serves GET /metrics on a listener of its own, without
+	// authentication; empty serves it on server.addr.
+	Addr string `yaml:"addr"`
+	// RequireAdminKey puts /metrics on server.addr behind an admin key.
+	RequireAdminKey bool `yaml:"require_admin_key"`
 }
 
 // SummarySection is the summary: section.
@@ -68,6 +79,7 @@ type ServerSection struct {
 	RateLimit       float64       `yaml:"rate_limit"`
 	RateBurst       int           `yaml:"rate_burst"`
 	DownloadURLTTL  time.Duration `yaml:"download_url_ttl"`
+	MinFreeDisk     ByteSize      `yaml:"min_free_disk"`
 }
 
 // LimitsSection is the limits: section.
@@ -137,6 +149,7 @@ func DefaultConfig() Config {
 			RateLimit:       20,
 			RateBurst:       40,
 			DownloadURLTTL:  168 * time.Hour,
+			MinFreeDisk:     1 * GiB,
 		},
 		Limits: LimitsSection{
 			MaxUploadBytes:   1 * GiB,
@@ -173,6 +186,7 @@ func DefaultConfig() Config {
 			Timeout:    summarize.DefaultTimeout,
 			MaxRetries: summarize.DefaultMaxRetries,
 		}},
+		Metrics: MetricsSection{RequireAdminKey: true},
 	}
 }
 

@@ -43,6 +43,10 @@ func (c Config) ServerConfig() server.Config {
 		DownloadURLTTL:       c.Server.DownloadURLTTL,
 		RetainAudio:          c.Jobs.RetainAudio,
 		AllowPrivateNetworks: c.URLImport.AllowPrivateNetworks,
+		MetricsSeparate:      c.Metrics.Addr != "",
+		MetricsOpen:          !c.Metrics.RequireAdminKey,
+		MinFreeDisk:          int64(c.Server.MinFreeDisk),
+		ModelPath:            c.Engine.ModelPath,
 	}
 }
 

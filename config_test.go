@@ -219,6 +219,9 @@ func TestConfigEnvOverrides(t *testing.T) {
 		{"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1", func(c *Config) { c.Worker.BeamSize = 1 }},
 		{"INSTANTTRANSCRIBER_URL_IMPORT_ALLOW_PRIVATE_NETWORKS=true", func(c *Config) { c.URLImport.AllowPrivateNetworks = true }},
 		{"INSTANTTRANSCRIBER_URL_IMPORT_MAX_REDIRECTS=0", func(c *Config) { c.URLImport.MaxRedirects = 0 }},
+		{"INSTANTTRANSCRIBER_SERVER_MIN_FREE_DISK=0", func(c *Config) { c.Server.MinFreeDisk = 0 }},
+		{"INSTANTTRANSCRIBER_METRICS_ADDR=127.0.0.1:9090", func(c *Config) { c.Metrics.Addr = "127.0.0.1:9090" }},
+		{"INSTANTTRANSCRIBER_METRICS_REQUIRE_ADMIN_KEY=false", func(c *Config) { c.Metrics.RequireAdminKey = false }},
 		// Ignored: not ours, unknown, or malformed.
 		{"INSTANTTRANSCRIBER_MODEL=models/other.bin", func(*Config) {}},
 		{"INSTANTTRANSCRIBER_SERVER_NOPE=1", func(*Config) {}},
@@ -285,6 +288,8 @@ func TestConfigEnvCoversEveryKey(t *testing.T) {
 		// The LLM API key: a string that never prints.
 		reflect.TypeFor[summarize.Secret](): "sk-test",
 	}
+	// Keys whose default is the type's sample.
+	pathSamples := map[string]string{"metrics.require_admin_key": "false"}
 	seen := map[string]string{}
 	for _, l := range configLeaves() {
 		name := l.envName()
@@ -293,6 +298,9 @@ func TestConfigEnvCoversEveryKey(t *testing.T) {
 		}
 		seen[name] = l.path
 		sample, ok := samples[l.typ]
+		if s, found := pathSamples[l.path]; found {
+			sample, ok = s, true
+		}
 		if !ok {
 			t.Errorf("%s: no sample for type %s", l.path, l.typ)
 			continue
@@ -355,6 +363,11 @@ func TestConfigValidate(t *testing.T) {
 		{"header_timeout", func(c *Config) { c.URLImport.HeaderTimeout = 0 }, "config: url_import.header_timeout: must be positive"},
 		{"max_redirects 0", func(c *Config) { c.URLImport.MaxRedirects = 0 }, ""},
 		{"max_redirects", func(c *Config) { c.URLImport.MaxRedirects = -1 }, "config: url_import.max_redirects: must not be negative"},
+		{"min_free_disk 0", func(c *Config) { c.Server.MinFreeDisk = 0 }, ""},
+		{"min_free_disk", func(c *Config) { c.Server.MinFreeDisk = -1 }, "config: server.min_free_disk: must not be negative"},
+		{"metrics addr", func(c *Config) { c.Metrics.Addr = "127.0.0.1:9090" }, ""},
+		{"metrics addr without port", func(c *Config) { c.Metrics.Addr = "9090" }, `config: metrics.addr: "9090" is not host:port`},
+		{"metrics addr is server addr", func(c *Config) { c.Metrics.Addr = ":8080" }, `config: metrics.addr: ":8080" is server.addr`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -503,13 +516,16 @@ func TestConfigComponents(t *testing.T) {
 	c.Engine.GPUDevice = 1
 	c.URLImport.AllowPrivateNetworks = true
 	c.URLImport.MaxRedirects = 0
+	c.Server.MinFreeDisk = 5 * GiB
+	c.Metrics.Addr = "127.0.0.1:9090"
+	c.Metrics.RequireAdminKey = false
 
 	if got, want := c.StorePath(), "/srv/it/instanttranscriber.db"; got != want {
 		t.Errorf("StorePath() = %q, want %q", got, want)
 	}
 	s := c.ServerConfig()
 	if s.AudioDir != "/srv/it/audio" || s.PublicURL != "https://t.example.com/it" || s.MaxUploadBytes != 2<<30 ||
-		!s.RetainAudio || !s.AllowPrivateNetworks {
+		!s.RetainAudio || !s.AllowPrivateNetworks || s.MinFreeDisk != 5<<30 || !s.MetricsSeparate || !s.MetricsOpen {
 		t.Errorf("ServerConfig() = %+v", s)
 	}
 	e := c.EngineConfig()

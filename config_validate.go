@@ -59,6 +59,9 @@ func (c Config) Validate() error {
 		bad("server.rate_burst", "must be at least 1 when rate_limit is on")
 	}
 	positive("server.download_url_ttl", c.Server.DownloadURLTTL)
+	if c.Server.MinFreeDisk < 0 {
+		bad("server.min_free_disk", "must not be negative")
+	}
 
 	if c.Limits.MaxUploadBytes <= 0 {
 		bad("limits.max_upload_bytes", "must be positive")
@@ -102,6 +105,13 @@ func (c Config) Validate() error {
 	}
 	if err := c.SummaryConfig().Validate(); err != nil {
 		bad("summary", "%v", err)
+	}
+	if a := c.Metrics.Addr; a != "" {
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			bad("metrics.addr", "%q is not host:port", a)
+		} else if a == c.Server.Addr {
+			bad("metrics.addr", "%q is server.addr; leave it empty to serve /metrics there", a)
+		}
 	}
 
 	return errors.Join(errs...)

@@ -122,13 +122,13 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	key := first.key
 
-	// 88 s of speech: several seconds of whisper on this machine.
+	// 44 s of speech: a few seconds of whisper on this machine.
 	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var samples []float32
-	for range 8 {
+	for range 4 {
 		samples = append(samples, pcm.Samples...)
 	}
 	var body bytes.Buffer
@@ -173,7 +173,8 @@ func TestCrashRecovery(t *testing.T) {
 		t.Error("restart printed a new admin key; keys must persist")
 	}
 	var j map[string]any
-	for deadline := time.Now().Add(90 * time.Second); ; {
+	// Generous: CI runs other packages' whisper tests on the same 2 cores.
+	for deadline := time.Now().Add(240 * time.Second); ; {
 		j = second.getJob(t, key, id)
 		if j["status"] == "completed" || j["status"] == "failed" || j["status"] == "canceled" {
 			break
@@ -212,7 +213,7 @@ func TestCrashRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := 88.0; used < want-0.5 || used > want+0.5 {
+	if want := 44.0; used < want-0.5 || used > want+0.5 {
 		t.Errorf("usage = %v s, want %v (charged once)", used, want)
 	}
 	jobs, _, err := st.ListJobs(job.KeyID, "", 10, "")

@@ -34,6 +34,7 @@ commands:
   serve        start the HTTP API server
   keys         create, list and revoke API keys
   transcribe   transcribe one audio file to stdout
+  backup       copy the database to a file, also while the server runs
   version      print the program and whisper.cpp versions
 
 Run "instanttranscriber <command> -h" for a command's flags.
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runKeys(ctx, args[1:], stdout, stderr)
 	case "transcribe":
 		err = runTranscribe(ctx, args[1:], stdout, stderr)
+	case "backup":
+		err = runBackup(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		err = runVersion(stdout)
 	case "help", "-h", "--help":

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// TestConfigurationDocCoversEveryKey fails when a key of Config is missing
+// from docs/configuration.md (its dotted path and its environment variable,
+// in one table row), or when the page names an INSTANTTRANSCRIBER_ variable
+// the program does not read.
+func TestConfigurationDocCoversEveryKey(t *testing.T) {
+	const doc = "docs/configuration.md"
+	data, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{} // dotted key -> its table row
+	for line := range strings.Lines(string(data)) {
+		if m := regexp.MustCompile("^\\| `([a-z_.]+)` \\|").FindStringSubmatch(line); m != nil {
+			rows[m[1]] = line
+		}
+	}
+	known := map[string]bool{
+		// Read by the commands, not configuration keys.
+		"INSTANTTRANSCRIBER_CONFIG":    true,
+		"INSTANTTRANSCRIBER_MODEL":     true,
+		"INSTANTTRANSCRIBER_ADMIN_KEY": true,
+	}
+	for _, l := range configLeaves() {
+		known[l.envName()] = true
+		row, ok := rows[l.path]
+		if !ok {
+			t.Errorf("%s: no table row for key %s", doc, l.path)
+			continue
+		}
+		if !strings.Contains(row, "`"+l.envName()+"`") {
+			t.Errorf("%s: the row of %s does not name %s", doc, l.path, l.envName())
+		}
+		delete(rows, l.path)
+	}
+	for key := range rows {
+		t.Errorf("%s: documents %s, which is not a configuration key", doc, key)
+	}
+	for _, v := range regexp.MustCompile(`INSTANTTRANSCRIBER_[A-Z0-9_]+`).FindAllString(string(data), -1) {
+		if !known[v] {
+			t.Errorf("%s: names %s, which the program does not read", doc, v)
+		}
+	}
+}
+
+// TestDocLinks fails when a relative link in README.md or docs/*.md names a
+// file that does not exist, or a #section that the linked page lacks.
+func TestDocLinks(t *testing.T) {
+	pages, err := filepath.Glob("docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages = append(pages, "README.md")
+	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	for _, page := range pages {
+		data, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range link.FindAllStringSubmatch(string(data), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			file, anchor, _ := strings.Cut(target, "#")
+			path := page
+			if file != "" {
+				path = filepath.Join(filepath.Dir(page), file)
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("%s: link %s: %v", page, target, err)
+				continue
+			}
+			if anchor != "" && !slices.Contains(headingAnchors(t, path), anchor) {
+				t.Errorf("%s: link %s: %s has no section #%s", page, target, path, anchor)
+			}
+		}
+	}
+}
+
+// headingAnchors returns the GitHub anchors of a Markdown file's headings:
+// lower case, punctuation dropped, spaces as hyphens.
+func headingAnchors(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	fence := false
+	for line := range strings.Lines(string(data)) {
+		if strings.HasPrefix(line, "```") {
+			fence = !fence
+		}
+		if fence || !strings.HasPrefix(line, "#") {
+			continue
+		}
+		title := strings.TrimSpace(strings.TrimLeft(line, "#"))
+		var b strings.Builder
+		for _, r := range strings.ToLower(title) {
+			switch {
+			case r == ' ':
+				b.WriteRune('-')
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				b.WriteRune(r)
+			}
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
