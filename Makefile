@@ -39,7 +39,7 @@ GO       := CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS)" CGO_LDFLAGS="$(CGO_LDFLAGS)
 GOTAGS   := -tags whisper
 LDFLAGS  := -X main.version=$(VERSION)
 
-.PHONY: build whisper whisper-cli model run test vet fuzz webhook-verifier openai-client bench-engine bench-api bench-webhook clean distclean help
+.PHONY: build whisper whisper-cli model run test chromium vet fuzz webhook-verifier openai-client bench-engine bench-api bench-webhook bench-diarization clean distclean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -84,7 +84,12 @@ scripts/openaiclient/node_modules: scripts/openaiclient/package-lock.json
 	npm ci --silent --no-audit --no-fund --prefix scripts/openaiclient
 	@touch $@
 
-test: build model vet webhook-verifier openai-client ## the whole test suite, with the race detector, on the real model
+chromium: ## install Debian's chromium, which the browser UI test drives (server/ui_test.go)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { echo "installing chromium"; apt-get install -y -qq chromium >/dev/null || \
+	    { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; }
+
+test: build model vet webhook-verifier openai-client chromium ## the whole test suite, with the race detector, on the real model
 	INSTANTTRANSCRIBER_TEST_MODEL=$(abspath $(MODEL_FILE)) \
 	INSTANTTRANSCRIBER_TEST_BIN=$(abspath $(BIN)) \
 	INSTANTTRANSCRIBER_TEST_VAD_MODEL=$(abspath $(MODELS_DIR)/ggml-$(VAD_MODEL).bin) \
@@ -101,6 +106,9 @@ bench-engine: build whisper-cli model ## time transcribe against whisper-cli on 
 
 bench-api: ## load-test a running server's API (BENCH_API_ARGS="-url http://127.0.0.1:8080 -key itk_...")
 	go run ./scripts/benchapi $(BENCH_API_ARGS)
+
+bench-diarization: ## diarization DER, speaker count and cost on synthetic espeak-ng conversations (needs espeak-ng, sox)
+	go run ./scripts/benchdiarize $(BENCH_DIARIZATION_ARGS)
 
 bench-webhook: ## webhook deliveries/s to a loopback receiver, and terminal -> first attempt latency
 	go run ./scripts/benchwebhook $(BENCH_WEBHOOK_ARGS)

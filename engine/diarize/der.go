@@ -93,7 +93,7 @@ func DER(ref, hyp []Turn, collar time.Duration) float64 {
 			correct += overlap[r][h]
 		}
 	}
-	return (maxTime - correct) / refTime
+	return max(0, (maxTime-correct)/refTime)
 }
 
 // speakerIndex numbers the speakers of turns from 0.

@@ -44,29 +44,13 @@ func Diarize(ctx context.Context, samples []float32, speech []Region, opts Optio
 		return nil, nil
 	}
 	gate := fs.gate()
-	emb := make([][]float64, len(wins))
-	flat := make([]float64, len(wins)*embeddingDim)
-	for i, w := range wins {
-		emb[i] = flat[i*embeddingDim : (i+1)*embeddingDim : (i+1)*embeddingDim]
-		fs.embed(w, gate, emb[i])
-	}
+	emb, full := fs.embedAll(wins, gate)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	full := make([]int, 0, len(wins))
-	for i, w := range wins {
-		if w.f1-w.f0 >= minFullWin {
-			full = append(full, i)
-		}
-	}
-	if len(full) < 2 {
-		full = full[:0]
-		for i := range wins {
-			full = append(full, i)
-		}
-	}
-	normalize(emb, full)
-	blocks := fs.blocks(speech, gate)
+	cues := slices.Clone(opts.ChangePoints)
+	slices.Sort(cues)
+	blocks := fs.blocks(speech, gate, cues)
 	seg, err := segmentSpeakers(ctx, emb, full, wins, blocks, opts)
 	if err != nil {
 		return nil, err

@@ -1,9 +1,7 @@
 package diarize
 
 import (
-	"context"
 	"math"
-	"slices"
 	"time"
 )
 
@@ -12,27 +10,10 @@ const (
 	winFrames    = 150 // 1.5 s windows
 	winHop       = 75  // 0.75 s apart
 	minFullWin   = 100 // windows of at least 1 s are clustered; shorter ones only assigned
-	gatePct      = 0.3 // frames below this percentile of speech energy are not pooled
 	minGated     = 10  // pool every frame when fewer than this pass the gate
-	deltaSpan    = 2   // delta regression over ±2 frames
+	deltaSpan    = 2   // deltas are differences over ±2 frames
 	embeddingDim = 3 * numCeps
 )
-
-// features holds the MFCCs and log energies of the frames inside speech
-// regions, stored region after region.
-type features struct {
-	ceps    []float32 // frames × numCeps
-	energy  []float64
-	logF0   []float64 // NaN when the frame is not voiced
-	regions []regionFrames
-}
-
-// regionFrames locates one speech region's frames.
-type regionFrames struct {
-	first int // global index of the first frame (frame g starts at sample g·frameHop)
-	off   int // index of that frame in features
-	n     int
-}
 
 // window is one analysis window inside a speech region.
 type window struct {
@@ -44,44 +25,6 @@ type window struct {
 
 // center returns the middle of the window.
 func (w window) center() time.Duration { return (w.start + w.end) / 2 }
-
-// extract computes the features of the frames of samples inside speech.
-func extract(ctx context.Context, samples []float32, speech []Region) (*features, error) {
-	fz := newFeaturizer()
-	pt := newPitcher()
-	fs := &features{}
-	for i, r := range speech {
-		s0 := int(r.Start * sampleRate / time.Second)
-		s1 := int(r.End * sampleRate / time.Second)
-		g0 := s0 / frameHop
-		g1 := max(g0+1, (s1-frameLen)/frameHop+1)
-		for g1 > g0 && g1*frameHop > len(samples) {
-			g1--
-		}
-		rf := regionFrames{first: g0, off: len(fs.energy), n: g1 - g0}
-		fs.ceps = slices.Grow(fs.ceps, rf.n*numCeps)
-		for g := g0; g < g1; g++ {
-			at := len(fs.ceps)
-			fs.ceps = fs.ceps[:at+numCeps]
-			fs.energy = append(fs.energy, fz.frame(samples[g*frameHop:], fs.ceps[at:]))
-			f0, ok := pt.logF0(samples, g*frameHop+frameLen/2)
-			if !ok {
-				f0 = math.NaN()
-			}
-			fs.logF0 = append(fs.logF0, f0)
-		}
-		fs.regions = append(fs.regions, rf)
-		if i%64 == 63 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return fs, nil
-}
-
-// frameStart returns the time frame g (global index) starts.
-func frameStart(g int) time.Duration { return time.Duration(g) * frameTime }
 
 // windows cuts every speech region into windows of size frames, hop apart,
 // the last one ending with the region; a region shorter than a window is
@@ -113,14 +56,29 @@ func (fs *features) windows(size, hop int) []window {
 	return out
 }
 
-// gate returns the log energy below which frames are not pooled.
-func (fs *features) gate() float64 {
-	if len(fs.energy) == 0 {
-		return math.Inf(-1)
+// embedAll returns the normalized embeddings of wins, and the windows to
+// cluster: those of at least minFullWin frames, or all of them when fewer
+// than two are that long.
+func (fs *features) embedAll(wins []window, gate float64) (emb [][]float64, full []int) {
+	emb = make([][]float64, len(wins))
+	flat := make([]float64, len(wins)*embeddingDim)
+	for i, w := range wins {
+		emb[i] = flat[i*embeddingDim : (i+1)*embeddingDim : (i+1)*embeddingDim]
+		fs.embed(w, gate, emb[i])
 	}
-	e := slices.Clone(fs.energy)
-	slices.Sort(e)
-	return e[int(gatePct*float64(len(e)-1))]
+	for i, w := range wins {
+		if w.f1-w.f0 >= minFullWin {
+			full = append(full, i)
+		}
+	}
+	if len(full) < 2 {
+		full = full[:0]
+		for i := range wins {
+			full = append(full, i)
+		}
+	}
+	normalize(emb, full)
+	return emb, full
 }
 
 // embed writes the statistics of window w into out (len embeddingDim): the
@@ -158,5 +116,36 @@ func (fs *features) embed(w window, gate float64, out []float64) {
 		out[k] = m
 		out[numCeps+k] = math.Sqrt(max(0, out[numCeps+k]*inv-m*m))
 		out[2*numCeps+k] = math.Sqrt(out[2*numCeps+k] * inv)
+	}
+}
+
+// normalize standardizes each dimension of the embeddings by its mean and
+// standard deviation over the windows in ref, then scales every embedding
+// to unit length.
+func normalize(emb [][]float64, ref []int) {
+	dim := len(emb[0])
+	mean := make([]float64, dim)
+	sd := make([]float64, dim)
+	for _, i := range ref {
+		for k, v := range emb[i] {
+			mean[k] += v
+			sd[k] += v * v
+		}
+	}
+	n := float64(len(ref))
+	for k := range dim {
+		mean[k] /= n
+		sd[k] = math.Sqrt(max(sd[k]/n-mean[k]*mean[k], 0)) + 1e-6
+	}
+	for _, e := range emb {
+		var norm float64
+		for k := range e {
+			e[k] = (e[k] - mean[k]) / sd[k]
+			norm += e[k] * e[k]
+		}
+		norm = math.Sqrt(norm) + 1e-12
+		for k := range e {
+			e[k] /= norm
+		}
 	}
 }

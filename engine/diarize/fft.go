@@ -16,7 +16,7 @@ import (
 type realFFT struct {
 	n      int
 	rev    []int     // bit-reversal permutation of n/2 indices
-	tr, ti []float64 // twiddles exp(-2πik/(n/2)) for k < n/4
+	tr, ti []float64 // per stage of size s, its s/2 twiddles exp(-2πik/s), stages in order
 	wr, wi []float64 // post-processing twiddles exp(-2πik/n) for k <= n/2
 	re, im []float64 // scratch of n/2
 }
@@ -31,7 +31,7 @@ func newRealFFT(n int) *realFFT {
 	f := &realFFT{
 		n:   n,
 		rev: make([]int, m),
-		tr:  make([]float64, m/2), ti: make([]float64, m/2),
+		tr:  make([]float64, 0, m), ti: make([]float64, 0, m),
 		wr: make([]float64, m+1), wi: make([]float64, m+1),
 		re: make([]float64, m), im: make([]float64, m),
 	}
@@ -39,9 +39,11 @@ func newRealFFT(n int) *realFFT {
 	for i := range m {
 		f.rev[i] = int(bits.Reverse(uint(i)) >> shift)
 	}
-	for k := range m / 2 {
-		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(m))
-		f.tr[k], f.ti[k] = c, s
+	for size := 2; size <= m; size <<= 1 {
+		for k := range size / 2 {
+			s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(size))
+			f.tr, f.ti = append(f.tr, c), append(f.ti, s)
+		}
 	}
 	for k := range m + 1 {
 		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
@@ -71,16 +73,20 @@ func (f *realFFT) transform(x []float64, emit func(k int, re, im float64)) {
 		j := f.rev[i]
 		re[j], im[j] = x[2*i], x[2*i+1]
 	}
+	tw := 0 // offset of the stage's twiddles
 	for size := 2; size <= m; size <<= 1 {
-		half, step := size/2, m/size
+		half := size / 2
+		twr, twi := f.tr[tw:tw+half], f.ti[tw:tw+half]
+		tw += half
 		for start := 0; start < m; start += size {
-			for j := range half {
-				wr, wi := f.tr[j*step], f.ti[j*step]
-				a, b := start+j, start+j+half
-				xr := re[b]*wr - im[b]*wi
-				xi := re[b]*wi + im[b]*wr
-				re[b], im[b] = re[a]-xr, im[a]-xi
-				re[a], im[a] = re[a]+xr, im[a]+xi
+			ar, ai := re[start:start+half], im[start:start+half]
+			br, bi := re[start+half:start+size], im[start+half:start+size]
+			for j := range ar {
+				wr, wi := twr[j], twi[j]
+				xr := br[j]*wr - bi[j]*wi
+				xi := br[j]*wi + bi[j]*wr
+				br[j], bi[j] = ar[j]-xr, ai[j]-xi
+				ar[j], ai[j] = ar[j]+xr, ai[j]+xi
 			}
 		}
 	}

@@ -29,6 +29,11 @@ type Options struct {
 	// turn between two others goes to its neighbours. 0 means 500 ms; a
 	// negative value keeps every turn.
 	MinTurn time.Duration
+	// ChangePoints are times where another model (tinydiarize's
+	// SpeakerTurnNext) heard a speaker change. A change there costs the
+	// resegmentation as little as one across a pause, so the audio decides
+	// whether it happens: a change point never starts a turn on its own.
+	ChangePoints []time.Duration
 }
 
 // withDefaults returns o with zero fields set to their defaults, or an error

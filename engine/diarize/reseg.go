@@ -2,37 +2,41 @@ package diarize
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
 // Resegmentation parameters.
 const (
-	blockFrames   = 25   // 0.25 s blocks: the time resolution of turns
-	resegRounds   = 6    // Gaussian fit and Viterbi rounds at most
-	minClusterN   = 150  // gated frames (1.5 s) a speaker needs to keep a model
-	switchPenalty = 60.0 // log-likelihood cost of a speaker change inside a region
-	gapPenalty    = 20.0 // and across a pause between regions
+	blockFrames   = 25                     // 0.25 s blocks: the time resolution of turns
+	resegRounds   = 6                      // Gaussian fit and Viterbi rounds at most
+	minClusterN   = 150                    // gated frames (1.5 s) a speaker needs to keep a model
+	switchPenalty = 60.0                   // log-likelihood cost of a speaker change inside a region
+	gapPenalty    = 20.0                   // and across a pause between regions, or at a change point
+	cueReach      = 250 * time.Millisecond // how far a change point lowers the penalty
 )
-
-// pairLambda is the separation two speakers need to count as two:
-// merging their models must lose more than pairLambda times the BIC
-// penalty of one model. Tuned on synthetic conversations (see the package
-// documentation).
-var pairLambda = 2.75
 
 // block is a 0.25 s piece of a speech region with the statistics of its
 // frames louder than the gate.
 type block struct {
 	region     int
 	start, end time.Duration
+	cue        bool // a change point lies within cueReach of start
 	st         stats
 }
 
 // blocks cuts each speech region into blocks of about blockFrames frames,
 // of equal length; a region shorter than a block is one block. The first
-// and last blocks reach the region's ends.
-func (fs *features) blocks(speech []Region, gate float64) []block {
-	var out []block
+// and last blocks reach the region's ends. cues are the sorted change
+// points.
+func (fs *features) blocks(speech []Region, gate float64, cues []time.Duration) []block {
+	count := 0
+	for _, rf := range fs.regions {
+		if rf.n > 0 {
+			count += max(1, (rf.n+blockFrames/2)/blockFrames)
+		}
+	}
+	out := make([]block, 0, count)
 	for ri, rf := range fs.regions {
 		if rf.n == 0 {
 			continue
@@ -52,6 +56,8 @@ func (fs *features) blocks(speech []Region, gate float64) []block {
 					blk.st.add(fs.ceps[f*numCeps:f*numCeps+statDim], fs.logF0[f])
 				}
 			}
+			i, _ := slices.BinarySearch(cues, blk.start-cueReach)
+			blk.cue = i < len(cues) && cues[i] <= blk.start+cueReach
 			out = append(out, blk)
 		}
 	}
@@ -153,7 +159,7 @@ func viterbi(blocks []block, ll []float64, m int) []int {
 	copy(score, ll[:m])
 	for b := 1; b < n; b++ {
 		pen := switchPenalty
-		if blocks[b].region != blocks[b-1].region {
+		if blocks[b].region != blocks[b-1].region || blocks[b].cue {
 			pen = gapPenalty
 		}
 		best := 0

@@ -20,7 +20,7 @@ const (
 	vadMinRangeDB  = 6.0   // the threshold is at least this far above the noise floor
 	vadRangeShare  = 0.35  // and this share of the way from noise floor to speech level
 	vadHysteresis  = 4.0   // dB below the threshold that speech may dip and go on
-	vadHangover    = 15    // frames (150 ms) kept after the energy falls
+	vadHangover    = 15    // frames (150 ms) added after the energy falls
 	vadPreroll     = 5     // frames (50 ms) added before an onset
 	vadMinSpeech   = 15    // frames: shorter bursts are dropped
 	vadMinSilence  = 25    // frames: shorter gaps are bridged
@@ -34,10 +34,10 @@ const (
 // Each 25 ms frame (10 ms hop) gets its energy in dB. The threshold adapts
 // to the recording: it sits between the noise floor (10th percentile of
 // frame energies) and the speech level (95th percentile), at least 6 dB
-// over the floor. Speech starts above the threshold and continues until the
-// energy stays 4 dB below it for the 150 ms hangover; onsets get 50 ms of
-// pre-roll. Bursts shorter than 150 ms are dropped and gaps shorter than
-// 250 ms are bridged. A file that never gets louder than -60 dBFS has no
+// over the floor. Speech starts above the threshold and goes on while the
+// energy stays within 4 dB below it (hysteresis). Gaps shorter than 250 ms
+// are bridged, bursts shorter than 150 ms dropped, and each region gets
+// 50 ms of pre-roll and a 150 ms hangover. A file that never gets louder than -60 dBFS has no
 // speech. The floor is one per file, so a recording whose noise level
 // changes a lot, or loud music, will be segmented poorly.
 func EnergyVAD(samples []float32) []Region {
@@ -55,32 +55,31 @@ func EnergyVAD(samples []float32) []Region {
 	thr := floor + max(vadMinRangeDB, vadRangeShare*(level-floor))
 	thr = max(thr, vadSilentDB)
 
-	// Frame decisions with hysteresis and hangover.
+	// Cores: from a frame above the threshold to the last one not below
+	// it by more than the hysteresis.
 	var spans [][2]int // frame ranges [start, end)
-	in, start, below := false, 0, 0
+	in, start, last := false, 0, 0
 	for i, e := range db {
 		switch {
 		case !in && e >= thr:
-			in, start, below = true, max(0, i-vadPreroll), 0
-		case in && e < thr-vadHysteresis:
-			below++
-			if below > vadHangover {
-				spans = append(spans, [2]int{start, i - below + vadHangover + 1})
-				in = false
-			}
+			in, start, last = true, i, i
+		case in && e >= thr-vadHysteresis:
+			last = i
 		case in:
-			below = 0
+			spans = append(spans, [2]int{start, last + 1})
+			in = false
 		}
 	}
 	if in {
-		spans = append(spans, [2]int{start, len(db)})
+		spans = append(spans, [2]int{start, last + 1})
 	}
 
-	// Bridge short gaps, then drop short bursts.
+	// Bridge short gaps, drop short bursts, then pad with pre-roll and
+	// hangover.
 	var merged [][2]int
 	for _, s := range spans {
 		if n := len(merged); n > 0 && s[0]-merged[n-1][1] < vadMinSilence {
-			merged[n-1][1] = max(merged[n-1][1], s[1])
+			merged[n-1][1] = s[1]
 			continue
 		}
 		merged = append(merged, s)
@@ -91,10 +90,15 @@ func EnergyVAD(samples []float32) []Region {
 		if s[1]-s[0] < vadMinSpeech {
 			continue
 		}
-		out = append(out, Region{
-			Start: time.Duration(s[0]) * frameTime,
-			End:   min(time.Duration(s[1]-1)*frameTime+frameLen*time.Second/sampleRate, total),
-		})
+		r := Region{
+			Start: time.Duration(max(0, s[0]-vadPreroll)) * frameTime,
+			End:   min(time.Duration(s[1]-1+vadHangover)*frameTime+frameLen*time.Second/sampleRate, total),
+		}
+		if n := len(out); n > 0 && r.Start <= out[n-1].End {
+			out[n-1].End = r.End
+			continue
+		}
+		out = append(out, r)
 	}
 	return out
 }

@@ -6,6 +6,7 @@ package postprocess
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/diarize"
@@ -44,12 +45,23 @@ func (d *Diarizer) Stage(job store.Job) string {
 
 // Process implements worker.PostProcessor.
 func (d *Diarizer) Process(ctx context.Context, job store.Job, t *transcript.Transcript, samples []float32) error {
+	// tinydiarize's speaker-turn flags (only a tdrz model sets them) are
+	// extra change points for both the segmentation and the labelling.
+	var changes []time.Duration
+	for _, s := range t.Segments {
+		if s.SpeakerTurnNext {
+			changes = append(changes, s.End)
+		}
+	}
 	speech := d.speech(samples)
-	turns, err := diarize.Diarize(ctx, samples, speech, diarize.Options{Speakers: job.Options.SpeakersExpected})
+	turns, err := diarize.Diarize(ctx, samples, speech, diarize.Options{
+		Speakers:     job.Options.SpeakersExpected,
+		ChangePoints: changes,
+	})
 	if err != nil {
 		return err
 	}
-	applyTurns(t, turns)
+	diarize.Apply(t, turns, changes)
 	return nil
 }
 

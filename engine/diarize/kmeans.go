@@ -4,42 +4,11 @@ import (
 	"math"
 )
 
-// Clustering parameters.
+// Window clustering parameters.
 const (
 	maxAHC       = 1000 // windows clustered at most; the rest are only assigned
-	refineRounds = 5
+	refineRounds = 5    // spherical k-means rounds after the AHC cut
 )
-
-// normalize standardizes each dimension of the embeddings by its mean and
-// standard deviation over the windows in ref, then scales every embedding
-// to unit length.
-func normalize(emb [][]float64, ref []int) {
-	dim := len(emb[0])
-	mean := make([]float64, dim)
-	sd := make([]float64, dim)
-	for _, i := range ref {
-		for k, v := range emb[i] {
-			mean[k] += v
-			sd[k] += v * v
-		}
-	}
-	n := float64(len(ref))
-	for k := range dim {
-		mean[k] /= n
-		sd[k] = math.Sqrt(max(sd[k]/n-mean[k]*mean[k], 0)) + 1e-6
-	}
-	for _, e := range emb {
-		var norm float64
-		for k := range e {
-			e[k] = (e[k] - mean[k]) / sd[k]
-			norm += e[k] * e[k]
-		}
-		norm = math.Sqrt(norm) + 1e-12
-		for k := range e {
-			e[k] /= norm
-		}
-	}
-}
 
 // windowLabels labels every window with one of k clusters: the AHC merges
 // over the windows in sample, cut at k clusters, give the initial clusters,

@@ -1,0 +1,94 @@
+// Package diarize finds who speaks when in a recording (speaker
+// diarization), in pure Go on the CPU and without a model to download. It is
+// a transcription post-processor: [Diarize] turns 16 kHz mono audio into
+// speaker [Turn]s, and [Apply] labels a transcript.Transcript with them,
+// splitting any segment that holds two speakers. [DER] scores turns against
+// a reference.
+//
+// # Pipeline
+//
+//  1. Speech regions come from a VAD: Silero's spans when the engine has the
+//     model, else [EnergyVAD].
+//  2. Frames: every 10 ms, a 25 ms frame is pre-emphasized, Hamming-windowed
+//     and transformed by a 512-point real FFT (our own radix-2 one, with
+//     precomputed tables and no allocation per frame); 40 mel bands from 20
+//     to 7600 Hz, their logs and a DCT give the MFCCs c1..c20 (c0, the
+//     loudness, is left out). Every 20 ms the log F0 of voiced frames is
+//     found from the normalized autocorrelation of 40 ms of audio.
+//  3. Window embeddings: 1.5 s windows, 0.75 s apart, inside each speech
+//     region. Statistics pooling over the frames louder than the file's 30th
+//     energy percentile gives the mean and standard deviation of each MFCC
+//     and the standard deviation of its delta (60 numbers); each dimension is
+//     standardized over the file and the vectors scaled to unit length.
+//  4. Initial clusters: agglomerative clustering of the windows (average
+//     linkage on cosine distance, nearest-neighbour chain, at most 1000
+//     windows; the others are only assigned), cut at k clusters and refined
+//     by spherical k-means.
+//  5. Resegmentation: the speech is cut into 0.25 s blocks. Each speaker is
+//     modelled by a full-covariance Gaussian over its MFCC frames and a
+//     Gaussian over the log F0 of its voiced frames; a Viterbi pass relabels
+//     the blocks, charging a speaker change 60 nats inside a speech region
+//     and 20 across a pause or at a change point (Options.ChangePoints), and
+//     the models are refitted, for up to six rounds. Turn boundaries have
+//     the resolution of a block.
+//  6. Number of speakers: segmentations into 1, 2, 3 ... speakers are built
+//     in turn; the one into k is the more likely, after resegmentation, of
+//     the window clusters cut at k and every split of one speaker of the
+//     segmentation into k-1 (along the first principal component of its
+//     windows, refined by 2-means). k speakers are accepted while every pair
+//     of them is told apart: modelling the two with one Gaussian must lose
+//     more than 3 times the BIC penalty (P/2)·log n, P being a model's free
+//     parameters and n the pair's frames (a local BIC). One voice scores
+//     1 to 2.5 for its best split, distinct voices 4 to 25. The loss grows
+//     with n faster than the penalty, so n counts at most a minute, and on
+//     recordings with more than 90 s of speech the count is estimated on an
+//     excerpt (nine 10 s chunks spread over the recording), then the whole
+//     recording is segmented into that many speakers.
+//  7. Turns are runs of blocks of one speaker inside a speech region; a turn
+//     shorter than Options.MinTurn goes to a neighbour, and speakers are
+//     numbered by first appearance.
+//
+// # Choices
+//
+// The window embeddings only seed the clustering. The decisions (who speaks
+// in each block, and how many speakers there are) use Gaussian models of
+// frames, which pool all of a speaker's speech rather than 1.5 s at a time:
+// a stopping threshold on the cosine merge heights of the embeddings got
+// the speaker count right in about half of the synthetic conversations, the
+// local BIC on resegmented Gaussians in 80 to 90%. There is no random
+// projection or whitening of the embeddings: whitening estimated on one
+// file gives its noisiest dimensions as much weight as the ones that tell
+// voices apart, and a projection of 60 numbers would only discard some.
+// Pitch was added because the MFCCs hardly separate voices that differ
+// mostly in pitch. Also tried and dropped: a background GMM per file with
+// MAP-adapted speaker models (its components become speaker-specific, so
+// adapted means no longer separate speakers), and 8-component GMM speaker
+// models (four times slower, and worse at counting).
+//
+// # Accuracy and cost
+//
+// `make bench-diarization` builds seeded conversations of espeak-ng voices,
+// with 30 dB white noise, ±4 dB level and ±5 words/min pace per turn, some
+// back-to-back turns, and pieces of a real recording as one participant.
+// With the energy VAD and a 0.25 s collar, two seeds of 12 conversations
+// per condition gave: one voice always one speaker; two voices 10 to 13% DER
+// (3% when the count is given); three voices 4 to 12%; the real speaker
+// with espeak-ng voices under 2%; the count right in 79 to 88% of all
+// conversations, 10-minute ones included. Errors are mostly two similar
+// voices merged (two espeak-ng women whose settings differ only slightly)
+// and, less often, one voice split in two. Diarization takes about 0.2% of
+// the audio's duration on one core (90 ms for a minute, 6 s for an hour),
+// about 2% of whisper tiny's transcription time.
+//
+// # Limits
+//
+// The features are hand-made, not a learned speaker embedding: voices that
+// differ in timbre only slightly are merged, a voice whose level, pace or
+// channel changes much may be split, and a speaker with less than a few
+// seconds of speech is usually absorbed by another. Overlapping speech is
+// given to one speaker. Noise or music that passes the VAD is modelled like
+// a voice. The thresholds were tuned on synthetic voices and one real
+// speaker; real recordings (rooms, telephones, many speakers) will do
+// worse, so pass Options.Speakers when the count is known. Besides the
+// samples, Diarize needs about 80 MB per hour of speech.
+package diarize
