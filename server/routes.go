@@ -1,6 +1,11 @@
 package server
 
-import "github.com/instanttranscriber/instanttranscriber/engine/export"
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/instanttranscriber/instanttranscriber/engine/export"
+	"github.com/instanttranscriber/instanttranscriber/web"
+)
 
 // routes registers every endpoint. openapi.yaml documents each one, and a
 // test fails when a route here is missing from it. Middleware is attached
@@ -11,6 +16,14 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/openapi.yaml", s.openapi)
+
+	// The browser UI (package web): public files; it calls the API with
+	// the key the user pastes in.
+	e.GET("/", func(c echo.Context) error { web.Index(c.Response(), c.Request()); return nil })
+	e.GET("/assets/:file", func(c echo.Context) error {
+		web.Asset(c.Response(), c.Request(), c.Param("file"))
+		return nil
+	})
 
 	// Exports authenticate with the bearer key or a signed URL.
 	for _, f := range export.Formats() {
