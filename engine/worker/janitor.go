@@ -45,6 +45,8 @@ type Expirer interface {
 	// ExpireJobs deletes up to limit terminal jobs that ended before before
 	// and returns them.
 	ExpireJobs(before time.Time, limit int) ([]store.Job, error)
+	// GetJob reads a job, for the orphaned-audio sweep.
+	GetJob(id string) (store.Job, error)
 }
 
 var _ Expirer = (*store.Store)(nil)
@@ -79,9 +81,10 @@ func NewJanitor(cfg JanitorConfig, st Expirer, logger *slog.Logger, opts ...Opti
 	return &Janitor{cfg: cfg, st: st, logger: logger, now: o.now, errs: newErrLog(logger, "expire jobs failed", o.now), batch: janitorBatch}
 }
 
-// Start removes temporary files a crash left in AudioDir, then, when a
-// retention period is set, expires jobs now and every Interval until Stop
-// or the end of ctx.
+// Start removes temporary files and orphaned audio a crash left in
+// AudioDir, then, when a retention period is set, expires jobs now and every
+// Interval until Stop or the end of ctx. Start it before the worker pool
+// and the HTTP server take work, so no upload is in flight during the sweep.
 func (j *Janitor) Start(ctx context.Context) error {
 	if j.cfg.RetentionDays < 0 {
 		return fmt.Errorf("worker: janitor: retention_days %d is negative", j.cfg.RetentionDays)
@@ -92,6 +95,7 @@ func (j *Janitor) Start(ctx context.Context) error {
 		return errors.New("worker: janitor: already started")
 	}
 	j.removeStaleTemps()
+	j.removeOrphanAudio()
 	ctx, cancel := context.WithCancel(ctx)
 	j.cancel, j.done = cancel, make(chan struct{})
 	if j.cfg.RetentionDays == 0 {
@@ -192,5 +196,45 @@ func (j *Janitor) removeStaleTemps() {
 	}
 	if removed > 0 {
 		j.logger.Info("removed stale temporary files", "files", removed)
+	}
+}
+
+// removeOrphanAudio deletes <id>.audio files that no job needs: the job does
+// not exist (the process died between saving an upload and committing its
+// job) or it ended and its audio was not retained (it died between the
+// final commit and the deletion).
+func (j *Janitor) removeOrphanAudio() {
+	if j.cfg.AudioDir == "" {
+		return
+	}
+	entries, err := os.ReadDir(j.cfg.AudioDir)
+	if err != nil {
+		return
+	}
+	removed := 0
+	for _, e := range entries {
+		id, ok := strings.CutSuffix(e.Name(), audioSuffix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		path := filepath.Join(j.cfg.AudioDir, e.Name())
+		job, err := j.st.GetJob(id)
+		switch {
+		case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrInvalid):
+		case err != nil:
+			j.logger.Warn("orphaned audio sweep: read job failed", "job_id", id, "err", err)
+			continue
+		case job.Status.Terminal() && job.Source.AudioPath != path && !job.RetainAudio:
+		default:
+			continue
+		}
+		if err := os.Remove(path); err != nil {
+			j.logger.Warn("remove orphaned audio failed", "path", path, "err", err)
+			continue
+		}
+		removed++
+	}
+	if removed > 0 {
+		j.logger.Info("removed orphaned audio files", "files", removed)
 	}
 }

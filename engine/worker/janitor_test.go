@@ -175,6 +175,10 @@ func (f *failingExpirer) ExpireJobs(time.Time, int) ([]store.Job, error) {
 	return nil, errors.New("store: expire jobs: disk full")
 }
 
+func (f *failingExpirer) GetJob(id string) (store.Job, error) {
+	return store.Job{}, store.ErrNotFound
+}
+
 func (f *failingExpirer) count() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -194,5 +198,33 @@ func waitGone(t *testing.T, st *store.Store, id string) {
 			t.Fatalf("job %s not expired: %v", id, err)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestJanitorRemovesOrphanAudio: audio with no job (a crash between saving
+// an upload and committing its job) and audio of a finished job that was
+// not retained are removed at start; a queued job's and a retained job's
+// audio stay.
+func TestJanitorRemovesOrphanAudio(t *testing.T) {
+	dir := t.TempDir()
+	st := newStore(t, nil)
+	orphan := filepath.Join(dir, "01a21e00-0000-7000-8000-000000000001.audio")
+	id := "01a21e00-0000-7000-8000-000000000002"
+	queued := createJob(t, st, store.Job{ID: id, Source: store.Source{AudioPath: filepath.Join(dir, id+".audio")}})
+	for _, p := range []string{orphan, queued.Source.AudioPath} {
+		if err := os.WriteFile(p, []byte("RIFF"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j := NewJanitor(JanitorConfig{AudioDir: dir}, st, nil)
+	if err := j.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer j.Stop(context.Background())
+	if _, err := os.Stat(orphan); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("orphan audio: stat err %v, want it removed", err)
+	}
+	if _, err := os.Stat(queued.Source.AudioPath); err != nil {
+		t.Errorf("queued job's audio: %v, want it kept", err)
 	}
 }

@@ -107,6 +107,10 @@ func (p *Pool) Start(ctx context.Context) error {
 	for _, j := range finished {
 		p.logger.Warn("finished job interrupted by the previous process", "job_id", j.ID, "attempt", j.Attempt, "status", j.Status)
 		p.metrics.JobFinished(string(j.Status), 0, 0)
+		// As finish does: a finished job keeps its audio only when asked to.
+		if !(p.cfg.RetainAudio || j.RetainAudio) && j.Source.AudioPath != "" {
+			p.removeAudio(j.Source.AudioPath, p.logger.With("job_id", j.ID))
+		}
 	}
 
 	states := make([]*engine.State, 0, p.cfg.Workers)

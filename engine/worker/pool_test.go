@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -376,6 +377,9 @@ func TestRecoverOrphans(t *testing.T) {
 	}
 	if n := logs.count("finished job interrupted", "job_id="+spent.ID); n != 1 {
 		t.Errorf("%d log lines about finishing the spent orphan; want 1", n)
+	}
+	if _, err := os.Stat(spent.Source.AudioPath); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("audio of the failed orphan: stat err %v; want it removed", err)
 	}
 }
 
