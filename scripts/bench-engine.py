@@ -3,13 +3,15 @@
 own whisper-cli on the same audio, model, threads and decoding parameters.
 
 Usage: bench-engine.py BIN WHISPER_CLI MODEL [--runs N] [--threads T]
-                       [--beam B] [--repeat R] [--audio WAV]
+                       [--beam B] [--repeat R] [--audio WAV] [--json FILE]
 
 The clip is WAV repeated R times (default: jfk.wav x 6 = 66 s). Runs alternate
 between the two programs so drift on the machine hits both alike. Prints the
-median wall time and peak RSS of each, and the ratios.
+median wall time and peak RSS of each, and the ratios. --json FILE also
+writes every run's wall time and peak RSS (machine-readable, for make bench).
 """
 import argparse
+import json
 import os
 import re
 import statistics
@@ -54,6 +56,7 @@ def main():
     ap.add_argument("--best-of", type=int, default=5)
     ap.add_argument("--repeat", type=int, default=6)
     ap.add_argument("--audio", default="../shared/testdata/jfk.wav")
+    ap.add_argument("--json", default="", help="write the raw per-run figures to this file")
     a = ap.parse_args()
 
     tmp = tempfile.mkdtemp()
@@ -97,6 +100,15 @@ def main():
     if not same:
         print("  instanttranscriber:", texts["instanttranscriber"][:200])
         print("  whisper-cli:       ", texts["whisper-cli"][:200])
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({
+                "clip_s": secs, "audio": a.audio, "repeat": a.repeat, "model": a.model,
+                "threads": a.threads, "beam": a.beam, "best_of": a.best_of,
+                "runs": {name: [{"wall_s": w, "rss_mib": r} for w, r in rows]
+                         for name, rows in results.items()},
+                "same_text": same,
+            }, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ type options struct {
 	getClients int
 	timeout    time.Duration
 	cleanup    bool
+	jsonPath   string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -67,6 +68,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.getClients, "get-clients", 50, "concurrent clients in the status-GET phase")
 	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "timeout of one request")
 	fs.BoolVar(&o.cleanup, "cleanup", true, "cancel and delete the created jobs at the end")
+	fs.StringVar(&o.jsonPath, "json", "", "also write the figures of both phases to this file as JSON")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -129,6 +131,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	report(stdout, create, get, len(ids))
+	if o.jsonPath != "" {
+		if err := writeJSON(o.jsonPath, create, get, len(ids)); err != nil {
+			fmt.Fprintln(stderr, "benchapi:", err)
+			return 1
+		}
+	}
 
 	if o.cleanup && len(ids) > 0 {
 		// Not the caller's ctx: an interrupted run still cleans up.

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -150,4 +152,40 @@ func summary(create, get result) string {
 		"status GET %d req, %.0f req/s, p50 %s, p99 %s, %d errors [goal > %.0f req/s: %s]",
 		create.n(), create.rate(), ms(create.pct(50)), ms(create.pct(99)), create.errors(), goalCreateP99.Milliseconds(), createVerdict(create),
 		get.n(), get.rate(), ms(get.pct(50)), ms(get.pct(99)), get.errors(), goalGetRate, getVerdict(get))
+}
+
+// phaseJSON is one phase's figures in the -json output; latencies in ms.
+type phaseJSON struct {
+	Requests int            `json:"requests"`
+	Errors   int            `json:"errors"`
+	Elapsed  float64        `json:"elapsed_s"`
+	Rate     float64        `json:"req_per_s"`
+	P50      float64        `json:"p50_ms"`
+	P90      float64        `json:"p90_ms"`
+	P99      float64        `json:"p99_ms"`
+	Max      float64        `json:"max_ms"`
+	Outcomes map[string]int `json:"outcomes"`
+	Verdict  string         `json:"verdict"`
+}
+
+func toJSON(r result, verdict string) phaseJSON {
+	f := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	return phaseJSON{
+		Requests: r.n(), Errors: r.errors(), Elapsed: r.elapsed.Seconds(), Rate: r.rate(),
+		P50: f(r.pct(50)), P90: f(r.pct(90)), P99: f(r.pct(99)), Max: f(r.pct(100)),
+		Outcomes: r.labels, Verdict: verdict,
+	}
+}
+
+// writeJSON writes both phases' figures to path (the -json flag).
+func writeJSON(path string, create, get result, created int) error {
+	b, err := json.MarshalIndent(map[string]any{
+		"create":  toJSON(create, createVerdict(create)),
+		"get":     toJSON(get, getVerdict(get)),
+		"created": created,
+	}, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }

@@ -16,7 +16,7 @@
 // sentences, each time at a slightly different pace.
 //
 //	make bench-diarization
-//	go run ./scripts/benchdiarize [-n 12] [-seed 1] [-whisper-rtf 0.09] [-real path] [-v] [-dump dir]
+//	go run ./scripts/benchdiarize [-n 12] [-seed 1] [-whisper-rtf 0.09] [-real path] [-v] [-dump dir] [-json file]
 package main
 
 import (
@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	realPath := fl.String("real", "../shared/testdata/jfk.wav", "a recording of one real speaker to mix in; \"\" to skip")
 	dump := fl.String("dump", "", "write each conversation's WAV and reference turns into this directory")
 	verbose := fl.Bool("v", false, "print every conversation")
+	jsonPath := fl.String("json", "", "also write the per-condition figures to this file as JSON")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -137,6 +138,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	rep.print(stdout)
+	if *jsonPath != "" {
+		if err := rep.writeJSON(*jsonPath); err != nil {
+			fmt.Fprintln(stderr, "benchdiarize:", err)
+			return 1
+		}
+	}
 	return 0
 }
 

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"time"
 )
 
@@ -71,4 +73,56 @@ func verdict(ok bool, what string) string {
 		return "PASS " + what
 	}
 	return "MISS " + what
+}
+
+// writeJSON writes each condition's figures and the totals to path (-json).
+func (r *report) writeJSON(path string) error {
+	type condJSON struct {
+		Name         string  `json:"name"`
+		Speakers     int     `json:"speakers"`
+		N            int     `json:"n"`
+		AudioS       float64 `json:"mean_audio_s"`
+		DER          float64 `json:"der"`
+		DEROracle    float64 `json:"der_given_count"`
+		CountOK      int     `json:"count_ok"`
+		TimePerAudio float64 `json:"time_per_audio"`
+		MaxDER       float64 `json:"goal_max_der,omitempty"`
+	}
+	var conds []condJSON
+	var countOK, countAll int
+	var elapsed, audio time.Duration
+	for _, c := range r.order {
+		rs := r.byName[c.name]
+		cj := condJSON{Name: c.name, Speakers: c.speakers, N: len(rs), MaxDER: c.maxDER}
+		var el, au time.Duration
+		for _, x := range rs {
+			cj.DER += x.der
+			cj.DEROracle += x.derOracle
+			if x.found == x.speakers {
+				cj.CountOK++
+			}
+			el += x.elapsed
+			au += x.audio
+		}
+		k := float64(max(len(rs), 1))
+		cj.DER /= k
+		cj.DEROracle /= k
+		cj.AudioS = au.Seconds() / k
+		cj.TimePerAudio = el.Seconds() / au.Seconds()
+		countOK += cj.CountOK
+		countAll += len(rs)
+		elapsed += el
+		audio += au
+		conds = append(conds, cj)
+	}
+	b, err := json.MarshalIndent(map[string]any{
+		"conditions":     conds,
+		"count_accuracy": float64(countOK) / float64(max(countAll, 1)),
+		"time_per_audio": elapsed.Seconds() / audio.Seconds(),
+		"whisper_rtf":    r.whisperRTF,
+	}, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }

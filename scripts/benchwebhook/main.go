@@ -32,8 +32,9 @@ func main() {
 	n := flag.Int("n", 5000, "deliveries for the throughput phase")
 	latencyN := flag.Int("latency-n", 1000, "jobs for the latency phase")
 	rate := flag.Int("rate", 200, "terminal transitions per second in the latency phase")
+	jsonPath := flag.String("json", "", "also write the figures to this file as JSON")
 	flag.Parse()
-	if err := run(*n, *latencyN, *rate); err != nil {
+	if err := run(*n, *latencyN, *rate, *jsonPath); err != nil {
 		fmt.Fprintln(os.Stderr, "benchwebhook:", err)
 		os.Exit(1)
 	}
@@ -91,7 +92,7 @@ func finish(st *store.Store, url string) (string, time.Time, error) {
 	return j.ID, time.Now(), err
 }
 
-func run(n, latencyN, rate int) error {
+func run(n, latencyN, rate int, jsonPath string) error {
 	dir, err := os.MkdirTemp("", "benchwebhook")
 	if err != nil {
 		return err
@@ -167,6 +168,18 @@ func run(n, latencyN, rate int) error {
 		n, elapsed.Round(time.Millisecond), perSec, verdict(perSec >= 500))
 	fmt.Printf("latency terminal -> first attempt, %d jobs at %d/s: p50 %v, p99 %v, max %v (goal p50 < 50ms: %s)\n",
 		latencyN, rate, p(0.50).Round(10*time.Microsecond), p(0.99).Round(10*time.Microsecond), lat[len(lat)-1].Round(10*time.Microsecond), verdict(p(0.50) < 50*time.Millisecond))
+	if jsonPath != "" {
+		ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+		b, err := json.MarshalIndent(map[string]any{
+			"deliveries": n, "elapsed_s": elapsed.Seconds(), "deliveries_per_s": perSec,
+			"latency_jobs": latencyN, "latency_rate": rate,
+			"latency_p50_ms": ms(p(0.50)), "latency_p99_ms": ms(p(0.99)), "latency_max_ms": ms(lat[len(lat)-1]),
+		}, "", " ")
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(jsonPath, append(b, '\n'), 0o644)
+	}
 	return nil
 }
 
