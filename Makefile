@@ -95,10 +95,10 @@ test: build model vet webhook-verifier openai-client chromium ## the whole test 
 	INSTANTTRANSCRIBER_TEST_VAD_MODEL=$(abspath $(MODELS_DIR)/ggml-$(VAD_MODEL).bin) \
 	$(GO) test $(GOTAGS) -race -count=1 -p 1 ./...
 
-fuzz: ## run each fuzz target for FUZZTIME (default 30s)
-	@for pkg in ./engine/audio ./engine/export; do \
-	  for f in $$(go test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
-	    echo "== $$pkg $$f"; go test -run '^$$' -fuzz "^$$f$$" -fuzztime $${FUZZTIME:-30s} $$pkg || exit 1; \
+fuzz: $(WHISPER_LIB) ## run each fuzz target for FUZZTIME (default 30s)
+	@for pkg in ./engine/audio ./engine/export ./server .; do \
+	  for f in $$($(GO) test $(GOTAGS) -list '^Fuzz' $$pkg | grep ^Fuzz); do \
+	    echo "== $$pkg $$f"; $(GO) test $(GOTAGS) -run '^$$' -fuzz "^$$f$$" -fuzztime $${FUZZTIME:-30s} $$pkg || exit 1; \
 	  done; done
 
 bench-engine: build whisper-cli model ## time transcribe against whisper-cli on a 60+ s clip
@@ -112,6 +112,10 @@ bench-diarization: ## diarization DER, speaker count and cost on synthetic espea
 
 bench-webhook: ## webhook deliveries/s to a loopback receiver, and terminal -> first attempt latency
 	go run ./scripts/benchwebhook $(BENCH_WEBHOOK_ARGS)
+
+.PHONY: bench
+bench: build whisper-cli model ## all four benchmarks BENCH_RUNS times (default 3; BENCH_QUICK=1 for 1 short run), writes BENCHMARKS.md
+	scripts/bench.sh $(BIN) $(WHISPER_CLI) $(MODEL_FILE)
 
 # `make install`: the binary, the model and the VAD model, the example
 # config as /etc/instanttranscriber/config.yaml (only when there is none; its
@@ -158,3 +162,27 @@ clean: ## remove the binary
 
 distclean: clean ## also remove third_party builds and models
 	rm -rf third_party models
+
+# Stress suites (stress/, build tag "stress"; not part of make test). They run
+# the real binary. STRESS_SHORT=1 (or STRESS_ARGS=-short) is the CI size;
+# STRESS_SEED replays a crash run, STRESS_JOBS and STRESS_KILLS size it.
+STRESS_ENV := INSTANTTRANSCRIBER_TEST_MODEL=$(abspath $(MODEL_FILE)) INSTANTTRANSCRIBER_TEST_BIN=$(abspath $(BIN))
+.PHONY: test-crash test-outage test-stress
+test-crash: build model ## SIGKILL the server 10+ times under load; check nothing is lost or duplicated
+	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 60m -run '^TestCrashStress$$' $(STRESS_ARGS) ./stress/
+
+test-outage: build model ## a 30 h webhook receiver outage on a compressed schedule, with a restart
+	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 10m -run '^TestWebhookOutage$$' $(STRESS_ARGS) ./stress/
+
+test-stress: test-crash test-outage test-load test-badinput test-security ## all stress suites
+
+# STRESS_LOAD_N sizes test-load (default 1000; 200 with STRESS_SHORT=1).
+.PHONY: test-load test-badinput test-security
+test-load: build model ## 1,000 creates from 100 clients: 202 or 429 + Retry-After, all complete, peak RSS, goroutines back to baseline
+	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 60m -run '^TestLoad$$' $(STRESS_ARGS) ./stress/
+
+test-badinput: build model ## hostile uploads, forms, 10 GB URLs, slowloris, header floods: clean errors, no leaks
+	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 15m -run '^TestBadInput$$' $(STRESS_ARGS) ./stress/
+
+test-security: build model ## auth on every :id route, signed URLs, SSRF, path traversal, header limits, secrets kept out of logs
+	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 15m -run '^TestSecurity$$' $(STRESS_ARGS) ./stress/

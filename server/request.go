@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/webhook"
@@ -153,6 +154,11 @@ func (r *createRequest) validate(hasFile bool, guard netguard.Config) error {
 			return apiErr(CodeInvalidRequest, "metadata is larger than %d bytes", maxMetadataBytes)
 		}
 		trimmed := bytes.TrimSpace(r.Metadata)
+		if !utf8.Valid(trimmed) {
+			// encoding/json would accept it and the raw bytes would be
+			// echoed, invalid, in responses and signed webhook bodies.
+			return apiErr(CodeInvalidRequest, "metadata must be valid UTF-8")
+		}
 		var obj map[string]any
 		if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &obj) != nil {
 			return apiErr(CodeInvalidRequest, "metadata must be a JSON object")

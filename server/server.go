@@ -204,7 +204,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		echo:     e,
 	}
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.requestID, s.accessLog)
+	e.Use(s.requestID, s.accessLog, bodyIdleTimeout)
 	s.routes()
 	s.metricsRoute()
 	s.routeSet = routeSet(e)
@@ -227,8 +227,9 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.http = &http.Server{
 		Handler:           s.echo,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	s.served = make(chan error, 1)
