@@ -22,6 +22,30 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
+// testBinary returns the real binary that make test builds.
+func testBinary(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv("INSTANTTRANSCRIBER_TEST_BIN")
+	if bin == "" {
+		bin = "bin/instanttranscriber"
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("this test runs the real binary: %v (make test builds it)", err)
+	}
+	return bin
+}
+
+// freeAddr returns a loopback address with a free port.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
 // serverProc is the real binary running as a subprocess.
 type serverProc struct {
 	cmd  *exec.Cmd
@@ -94,20 +118,9 @@ func (p *serverProc) getJob(t *testing.T, key, id string) map[string]any {
 // TestCrashRecovery kills the server with SIGKILL while it transcribes,
 // restarts it, and checks the job completes exactly once.
 func TestCrashRecovery(t *testing.T) {
-	bin := os.Getenv("INSTANTTRANSCRIBER_TEST_BIN")
-	if bin == "" {
-		bin = "bin/instanttranscriber"
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("the crash test runs the real binary: %v (make test builds it)", err)
-	}
+	bin := testBinary(t)
 	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	env := []string{
 		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
 		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,

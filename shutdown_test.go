@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -26,13 +25,7 @@ import (
 // once. A callback that was failing at the shutdown is delivered after the
 // restart.
 func TestGracefulShutdown(t *testing.T) {
-	bin := os.Getenv("INSTANTTRANSCRIBER_TEST_BIN")
-	if bin == "" {
-		bin = "bin/instanttranscriber"
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("the shutdown test runs the real binary: %v (make test builds it)", err)
-	}
+	bin := testBinary(t)
 	rcv := &hookReceiver{
 		mode:     map[string]string{"/short": "fail", "/long": "ok"},
 		seen:     map[string][]http.Header{},
@@ -43,12 +36,7 @@ func TestGracefulShutdown(t *testing.T) {
 	defer hooks.Close()
 
 	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	env := []string{
 		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
 		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,

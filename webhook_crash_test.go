@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -66,13 +65,7 @@ func (h *hookReceiver) count(path string) int {
 // flight (receiver hanging) when the server is SIGKILLed are delivered after
 // the restart, signed, with the same webhook-id.
 func TestWebhookSurvivesKill(t *testing.T) {
-	bin := os.Getenv("INSTANTTRANSCRIBER_TEST_BIN")
-	if bin == "" {
-		bin = "bin/instanttranscriber"
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("the test runs the real binary: %v (make test builds it)", err)
-	}
+	bin := testBinary(t)
 	rcv := &hookReceiver{
 		mode:     map[string]string{"/a": "hang", "/b": "fail"},
 		seen:     map[string][]http.Header{},
@@ -88,12 +81,7 @@ func TestWebhookSurvivesKill(t *testing.T) {
 	defer files.Close()
 
 	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	env := []string{
 		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
 		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
