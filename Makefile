@@ -57,9 +57,10 @@ whisper-cli: $(WHISPER_CLI) ## build whisper.cpp's own CLI from the same tree (f
 $(WHISPER_CLI): $(WHISPER_LIB)
 	scripts/build-whisper.sh $(WHISPER_SRC) $(WHISPER_BUILD) $(GGML_NATIVE) $(GGML_CUDA) whisper-cli
 
-model: ## place models/ggml-$(MODEL).bin and the VAD model, verified by SHA-1
+model: ## place models/ggml-$(MODEL).bin and (optional) the VAD model, verified by SHA-1
 	scripts/fetch-model.sh $(MODEL) $(MODELS_DIR) $(MODEL_CACHE)
-	scripts/fetch-model.sh $(VAD_MODEL) $(MODELS_DIR) $(MODEL_CACHE)
+	@scripts/fetch-model.sh $(VAD_MODEL) $(MODELS_DIR) $(MODEL_CACHE) || \
+	  echo "make model: WARNING: the optional Silero VAD model ($(VAD_MODEL)) could not be fetched; engine.vad stays unusable and speaker labels use the energy detector" >&2
 
 build: $(WHISPER_LIB) ## build bin/instanttranscriber
 	$(GO) build $(GOTAGS) -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .

@@ -63,6 +63,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
+	// The Silero VAD model is optional (make model warns when it cannot be
+	// fetched); only engine.vad needs it, so only then is its absence fatal.
+	if cfg.Engine.VAD {
+		if _, err := os.Stat(cfg.Engine.VADModelPath); err != nil {
+			return fmt.Errorf("engine.vad is on but its model is missing: %w (run make model, set engine.vad_model_path, or turn engine.vad off)", err)
+		}
+	}
 	model, err := engine.Load(cfg.EngineConfig(), logger)
 	if err != nil {
 		return fmt.Errorf("%w (run make model, or set engine.model_path)", err)
@@ -140,6 +147,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func postProcessors(cfg Config, logger *slog.Logger) []worker.PostProcessor {
 	vad := cfg.Engine.VADModelPath
 	if _, err := os.Stat(vad); err != nil {
+		logger.Warn("no Silero VAD model: speaker labels find speech with the energy detector", "vad_model_path", vad)
 		vad = ""
 	}
 	// The LLM endpoint is the operator's own configuration (usually a local

@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-const jfkPath = "../shared/testdata/jfk.wav"
+const jfkPath = "testdata/jfk.wav"
 
 // testModel is the real model: make test sets the variable; the default is
 // where make model puts it.

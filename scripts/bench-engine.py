@@ -55,7 +55,7 @@ def main():
     ap.add_argument("--beam", type=int, default=5)
     ap.add_argument("--best-of", type=int, default=5)
     ap.add_argument("--repeat", type=int, default=6)
-    ap.add_argument("--audio", default="../shared/testdata/jfk.wav")
+    ap.add_argument("--audio", default="testdata/jfk.wav")
     ap.add_argument("--json", default="", help="write the raw per-run figures to this file")
     a = ap.parse_args()
 

@@ -30,7 +30,7 @@ import (
 )
 
 // itJFK is the 16 kHz mono test recording, relative to this package.
-const itJFK = "../../shared/testdata/jfk.wav"
+const itJFK = "../testdata/jfk.wav"
 
 // itBuf is a bytes.Buffer safe for a writer and concurrent readers.
 type itBuf struct {

@@ -21,7 +21,7 @@ import (
 	"time"
 )
 
-const jfkPath = "../../shared/testdata/jfk.wav"
+const jfkPath = "../testdata/jfk.wav"
 
 // testBin is the real binary (make builds it).
 func testBin(t *testing.T) string {

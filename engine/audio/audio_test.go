@@ -112,7 +112,7 @@ func TestDecodeNeedsFFmpeg(t *testing.T) {
 }
 
 func TestDecodeJFK(t *testing.T) {
-	const path = "../../../shared/testdata/jfk.wav"
+	const path = "../../testdata/jfk.wav"
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		t.Skip("jfk.wav not found")

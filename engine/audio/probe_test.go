@@ -56,7 +56,7 @@ func TestProbeWithoutFFprobe(t *testing.T) {
 }
 
 func TestProbeJFK(t *testing.T) {
-	const path = "../../../shared/testdata/jfk.wav"
+	const path = "../../testdata/jfk.wav"
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		t.Skip("jfk.wav not found")
 	}

@@ -24,7 +24,7 @@ import (
 // jfkPhrase is what the real model must hear in jfk.wav.
 const jfkPhrase = "ask not what your country can do for you"
 
-const jfkPath = "../../../shared/testdata/jfk.wav"
+const jfkPath = "../../testdata/jfk.wav"
 
 var (
 	modelOnce sync.Once

@@ -10,7 +10,7 @@
 // It needs espeak-ng and sox in PATH.
 //
 // The conversations are seeded, so a run is repeatable. The real recording
-// (-real, by default ../shared/testdata/jfk.wav: 11 s of one speaker) is
+// (-real, by default testdata/jfk.wav: 11 s of one speaker) is
 // cut at its pauses and each piece used once per conversation; without it
 // the real-speaker conditions are skipped. The 10-minute conditions reuse
 // sentences, each time at a slightly different pace.
@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	snr := fl.Float64("snr", 30, "signal-to-noise ratio of the added white noise, dB")
 	gainJitter := fl.Float64("gain-jitter", 4, "each turn's level varies by up to this many dB")
 	whisperRTF := fl.Float64("whisper-rtf", 0.09, "whisper's real-time factor, transcription seconds per audio second (tiny on 2 threads: 1 s per 11 s)")
-	realPath := fl.String("real", "../shared/testdata/jfk.wav", "a recording of one real speaker to mix in; \"\" to skip")
+	realPath := fl.String("real", "testdata/jfk.wav", "a recording of one real speaker to mix in; \"\" to skip")
 	dump := fl.String("dump", "", "write each conversation's WAV and reference turns into this directory")
 	verbose := fl.Bool("v", false, "print every conversation")
 	jsonPath := fl.String("json", "", "also write the per-condition figures to this file as JSON")
