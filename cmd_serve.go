@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/postprocess"
@@ -175,12 +176,39 @@ func (s notifyingStore) FinishJob(id string, out store.Outcome) (store.Job, erro
 	return j, err
 }
 
+// Environment variables that give the first admin key on an unattended
+// install (compose, systemd), where nobody reads stdout on first start: the
+// key itself, or a file holding it (a container or systemd credential).
+const (
+	envInitialAdminKey     = "INSTANTTRANSCRIBER_INITIAL_ADMIN_KEY"
+	envInitialAdminKeyFile = "INSTANTTRANSCRIBER_INITIAL_ADMIN_KEY_FILE"
+)
+
 // ensureAdminKey creates an admin key on first start, when the store has no
-// keys, and prints it once to stdout (never to the log).
+// keys. It is the operator's key from INSTANTTRANSCRIBER_INITIAL_ADMIN_KEY
+// (or _FILE) when set, stored as its hash and never echoed; otherwise a new
+// random key, printed once to stdout (never to the log). Once any key
+// exists the variables are ignored.
 func ensureAdminKey(st *store.Store, stdout io.Writer, logger *slog.Logger) error {
 	n, err := st.CountKeys()
 	if err != nil || n > 0 {
 		return err
+	}
+	chosen, from, err := initialAdminKey()
+	if err != nil {
+		return err
+	}
+	if chosen != "" {
+		hash, err := server.HashChosenAPIKey(chosen)
+		if err != nil {
+			return fmt.Errorf("%s: %w", from, err)
+		}
+		k, err := st.CreateKey(store.Key{Name: "admin", Hash: hash, Admin: true})
+		if err != nil {
+			return err
+		}
+		logger.Info("created the first admin api key from the environment", "key_id", k.ID, "from", from)
+		return nil
 	}
 	k, secret, err := server.NewKey(st, "admin", 0, true)
 	if err != nil {
@@ -189,6 +217,23 @@ func ensureAdminKey(st *store.Store, stdout io.Writer, logger *slog.Logger) erro
 	logger.Info("created the first admin api key; it is printed once on stdout", "key_id", k.ID)
 	fmt.Fprintf(stdout, "\nFirst start: created an admin API key. It is shown only this once:\n\n    %s\n\nUse it as: Authorization: Bearer <key>. Create more with: instanttranscriber keys create --name NAME\n\n", secret)
 	return nil
+}
+
+// initialAdminKey reads the operator's first admin key, if one is given,
+// and names where it came from.
+func initialAdminKey() (key, from string, err error) {
+	if v := os.Getenv(envInitialAdminKey); v != "" {
+		return strings.TrimSpace(v), envInitialAdminKey, nil
+	}
+	path := os.Getenv(envInitialAdminKeyFile)
+	if path == "" {
+		return "", "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", "", fmt.Errorf("%s: %w", envInitialAdminKeyFile, err)
+	}
+	return strings.TrimSpace(string(b)), envInitialAdminKeyFile, nil
 }
 
 // newLogger builds the process logger from the log: section.

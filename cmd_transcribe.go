@@ -40,6 +40,8 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 		tdrz        = fs.Bool("tdrz", false, "mark speaker turns (needs a tinydiarize model such as small.en-tdrz)")
 		maxDuration = fs.Duration("max-duration", 0, "refuse audio longer than this (0 = no limit)")
 		verbose     = fs.Bool("verbose", false, "log whisper.cpp's own output to stderr")
+		noGPU       = fs.Bool("no-gpu", false, "keep whisper on the CPU in a GPU build (engine.disable_gpu)")
+		gpuDevice   = fs.Int("gpu-device", 0, "which GPU, when there are several (engine.gpu_device)")
 	)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -66,7 +68,7 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	model, err := engine.Load(engine.Config{ModelPath: *modelPath}, logger)
+	model, err := engine.Load(engine.Config{ModelPath: *modelPath, DisableGPU: *noGPU, GPUDevice: *gpuDevice}, logger)
 	if err != nil {
 		return fmt.Errorf("%w (run make model, or pass --model)", err)
 	}

@@ -35,6 +35,7 @@ commands:
   keys         create, list and revoke API keys
   transcribe   transcribe one audio file to stdout
   backup       copy the database to a file, also while the server runs
+  compact      shrink the database file (server stopped)
   version      print the program and whisper.cpp versions
 
 Run "instanttranscriber <command> -h" for a command's flags.
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runTranscribe(ctx, args[1:], stdout, stderr)
 	case "backup":
 		err = runBackup(ctx, args[1:], stdout, stderr)
+	case "compact":
+		err = runCompact(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		err = runVersion(stdout)
 	case "help", "-h", "--help":

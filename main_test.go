@@ -65,6 +65,21 @@ func TestTranscribeCommand(t *testing.T) {
 	}
 }
 
+// TestTranscribeNoGPU: --no-gpu reaches whisper.cpp, which logs its
+// use_gpu parameter at load (seen with --verbose), and the text is the same.
+func TestTranscribeNoGPU(t *testing.T) {
+	code, out, errOut := runCLI(t, "transcribe", jfkPath, "--model", testModel(), "--beam", "1", "--language", "en", "--no-gpu", "--verbose")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if !regexp.MustCompile(`use gpu\s+= 0`).MatchString(errOut) {
+		t.Errorf("whisper.cpp's log does not show use gpu = 0:\n%s", errOut)
+	}
+	if got := strings.ToLower(out); !strings.Contains(got, "ask not what your country can do for you") {
+		t.Errorf("stdout = %q, want the JFK sentence", out)
+	}
+}
+
 var srtTiming = regexp.MustCompile(`^\d{2,}:\d{2}:\d{2},\d{3} --> \d{2,}:\d{2}:\d{2},\d{3}$`)
 
 func TestTranscribeSRT(t *testing.T) {
@@ -151,32 +166,60 @@ func TestVersionCommand(t *testing.T) {
 	}
 }
 
-// TestServeHealthz starts the real server on a free port and probes it.
-func TestServeHealthz(t *testing.T) {
-	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
+// servedCLI is a serve command run in-process by startServe.
+type servedCLI struct {
+	addr           string
+	stdout, stderr *syncBuffer
+	stop           func() int // cancels serve and returns its exit code
+}
+
+// startServe runs serve with args on a free port and waits until it
+// listens. Tests set the data directory in the environment first.
+func startServe(t *testing.T, args ...string) servedCLI {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--model", testModel()}, &stdout, &stderr)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--model", testModel()}, args...), &stdout, &stderr)
 	}()
+	stopped := false
+	stop := func() int {
+		if stopped {
+			return 0
+		}
+		stopped = true
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(15 * time.Second):
+			t.Fatal("serve did not shut down")
+			return -1
+		}
+	}
+	t.Cleanup(func() { stop() })
 	addrRe := regexp.MustCompile(`msg=listening .*addr=(\S+)`)
-	var addr string
-	for deadline := time.Now().Add(30 * time.Second); addr == "" && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		if m := addrRe.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-			break
+			return servedCLI{addr: m[1], stdout: &stdout, stderr: &stderr, stop: stop}
 		}
 		select {
 		case code := <-done:
+			stopped = true
 			t.Fatalf("serve exited with %d: %s", code, stderr.String())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	if addr == "" {
-		t.Fatalf("server did not report its address: %s", stderr.String())
-	}
-	resp, err := http.Get("http://" + addr + "/healthz")
+	t.Fatalf("server did not report its address: %s", stderr.String())
+	return servedCLI{}
+}
+
+// TestServeHealthz starts the real server on a free port and probes it.
+func TestServeHealthz(t *testing.T) {
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
+	srv := startServe(t)
+	resp, err := http.Get("http://" + srv.addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,20 +231,55 @@ func TestServeHealthz(t *testing.T) {
 	}
 	// First start with no keys: one admin key, printed once on stdout and
 	// never in the log.
-	key := regexp.MustCompile(`itk_[0-9A-Za-z]{40}`).FindString(stdout.String())
+	key := regexp.MustCompile(`itk_[0-9A-Za-z]{40}`).FindString(srv.stdout.String())
 	if key == "" {
-		t.Errorf("stdout = %q, want the first admin key", stdout.String())
-	} else if strings.Contains(stderr.String(), key) {
+		t.Errorf("stdout = %q, want the first admin key", srv.stdout.String())
+	} else if strings.Contains(srv.stderr.String(), key) {
 		t.Error("the admin key appears in the log")
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exit %d after shutdown: %s", code, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not shut down")
+	if code := srv.stop(); code != 0 {
+		t.Errorf("serve exit %d after shutdown: %s", code, srv.stderr.String())
+	}
+}
+
+// TestServeInitialAdminKey: an unattended first start takes the admin key
+// from INSTANTTRANSCRIBER_INITIAL_ADMIN_KEY_FILE, prints no key, logs none,
+// and the key works; a malformed key stops the start with the variable named.
+func TestServeInitialAdminKey(t *testing.T) {
+	const chosen = "itk_0123456789abcdefghijABCDEFGHIJ0123456789"
+	keyFile := filepath.Join(t.TempDir(), "admin-key")
+	if err := os.WriteFile(keyFile, []byte(chosen+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
+	t.Setenv("INSTANTTRANSCRIBER_INITIAL_ADMIN_KEY_FILE", keyFile)
+	srv := startServe(t)
+	if strings.Contains(srv.stdout.String(), "itk_") {
+		t.Errorf("stdout = %q, want no key printed", srv.stdout.String())
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://"+srv.addr+"/v1/keys", nil)
+	req.Header.Set("Authorization", "Bearer "+chosen)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /v1/keys with the chosen key = %d, want 200", resp.StatusCode)
+	}
+	if code := srv.stop(); code != 0 {
+		t.Errorf("serve exit %d: %s", code, srv.stderr.String())
+	}
+	if strings.Contains(srv.stderr.String(), chosen) {
+		t.Error("the chosen admin key appears in the log")
+	}
+
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
+	t.Setenv("INSTANTTRANSCRIBER_INITIAL_ADMIN_KEY_FILE", "")
+	t.Setenv("INSTANTTRANSCRIBER_INITIAL_ADMIN_KEY", "hunter2")
+	code, _, errOut := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--model", testModel())
+	if code != 1 || !strings.Contains(errOut, "INSTANTTRANSCRIBER_INITIAL_ADMIN_KEY") || strings.Contains(errOut, "hunter2") {
+		t.Errorf("malformed initial key: exit %d, stderr %q; want 1, naming the variable but not the value", code, errOut)
 	}
 }
 

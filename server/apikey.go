@@ -40,6 +40,16 @@ func NewAPIKey() (secret string, hash [32]byte) {
 // up.
 func HashAPIKey(secret string) [32]byte { return sha256.Sum256([]byte(secret)) }
 
+// HashChosenAPIKey checks that secret, a key an operator chose (the first
+// admin key of an unattended install), is shaped like a generated one, and
+// returns its hash.
+func HashChosenAPIKey(secret string) ([32]byte, error) {
+	if err := checkKeyShape(secret); err != nil {
+		return [32]byte{}, errors.New(`want "itk_" followed by 32 to 128 characters from [0-9A-Za-z]`)
+	}
+	return HashAPIKey(secret), nil
+}
+
 // checkKeyShape reports whether secret looks like an API key, so obvious
 // garbage is refused before a store lookup.
 func checkKeyShape(secret string) error {
