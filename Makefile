@@ -23,7 +23,14 @@ MODEL_FILE  := $(MODELS_DIR)/ggml-$(MODEL).bin
 VAD_MODEL   ?= silero-v6.2.0
 
 BIN     := bin/instanttranscriber
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The version has one source, the VERSION file: the binary (`version`), the
+# served OpenAPI info.version and the `make dist` tarball name all take it.
+# Builds that are not of a release commit say so: 0.2.0+g1a2b3c4[.dirty].
+RELEASE  := $(shell cat VERSION)
+GIT_REV  := $(shell git rev-parse --short HEAD 2>/dev/null)
+GIT_TAG  := $(shell git describe --tags --exact-match 2>/dev/null)
+GIT_DIRTY := $(shell git diff --quiet HEAD 2>/dev/null || echo .dirty)
+VERSION ?= $(RELEASE)$(if $(filter v$(RELEASE),$(GIT_TAG)),,$(if $(GIT_REV),+g$(GIT_REV)$(GIT_DIRTY)))
 
 # cgo flags for the whisper.cpp static libraries. The "whisper" build tag
 # marks a build that went through this Makefile (see engine/missing.go).

@@ -95,7 +95,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, deliveries, logger,
 		worker.WithPostProcessors(postProcessors(cfg, logger)...), worker.WithMetrics(m.Jobs()))
 	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
-	srv, err = server.New(cfg.ServerConfig(), server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Metrics: m}, logger)
+	serverCfg := cfg.ServerConfig()
+	serverCfg.Version = version
+	srv, err = server.New(serverCfg, server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Metrics: m}, logger)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -228,6 +229,16 @@ func TestServeHealthz(t *testing.T) {
 	resp.Body.Close()
 	if err != nil || resp.StatusCode != http.StatusOK || body["status"] != "ok" {
 		t.Errorf("healthz = %d %v (%v), want 200 {status: ok}", resp.StatusCode, body, err)
+	}
+	// The API reference names the program's version.
+	resp, err = http.Get("http://" + srv.addr + "/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := "\n  version: " + strconv.Quote(version) + "\n"; !strings.Contains(string(doc), want) {
+		t.Errorf("openapi.yaml lacks info.version %q", want)
 	}
 	// First start with no keys: one admin key, printed once on stdout and
 	// never in the log.

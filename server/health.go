@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	_ "embed"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -78,7 +80,16 @@ func (s *Server) pingStore() error {
 //go:embed openapi.yaml
 var openapiDoc []byte
 
+// openapiVersionLine is info.version in openapi.yaml as committed; the
+// served document carries the running program's version instead, so the
+// API reference, `instanttranscriber version` and the release agree.
+var openapiVersionLine = []byte("\n  version: 0.0.0-source\n")
+
 // openapi serves the OpenAPI 3 document of this API.
 func (s *Server) openapi(c echo.Context) error {
-	return c.Blob(http.StatusOK, "application/yaml", openapiDoc)
+	doc := openapiDoc
+	if s.cfg.Version != "" {
+		doc = bytes.Replace(openapiDoc, openapiVersionLine, []byte("\n  version: "+strconv.Quote(s.cfg.Version)+"\n"), 1)
+	}
+	return c.Blob(http.StatusOK, "application/yaml", doc)
 }

@@ -65,6 +65,9 @@ type Config struct {
 	// MinFreeDisk is the free space, in bytes, below which /readyz fails,
 	// measured on the file system of AudioDir; 0 turns the check off.
 	MinFreeDisk int64
+	// Version is the program's version (the VERSION file, set at build
+	// time); GET /openapi.yaml reports it as info.version.
+	Version string
 }
 
 // DefaultConfig returns the configuration make run uses.
