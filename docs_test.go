@@ -28,9 +28,11 @@ func TestConfigurationDocCoversEveryKey(t *testing.T) {
 	}
 	known := map[string]bool{
 		// Read by the commands, not configuration keys.
-		"INSTANTTRANSCRIBER_CONFIG":    true,
-		"INSTANTTRANSCRIBER_MODEL":     true,
-		"INSTANTTRANSCRIBER_ADMIN_KEY": true,
+		"INSTANTTRANSCRIBER_CONFIG":                 true,
+		"INSTANTTRANSCRIBER_MODEL":                  true,
+		"INSTANTTRANSCRIBER_ADMIN_KEY":              true,
+		"INSTANTTRANSCRIBER_INITIAL_ADMIN_KEY":      true,
+		"INSTANTTRANSCRIBER_INITIAL_ADMIN_KEY_FILE": true,
 	}
 	for _, l := range configLeaves() {
 		known[l.envName()] = true
