@@ -122,3 +122,25 @@ func headingAnchors(t *testing.T, path string) []string {
 	}
 	return out
 }
+
+// TestWebhookDocReceivers fails when a receiver shown in docs/webhooks.md
+// differs from the tested file in examples/receivers.
+func TestWebhookDocReceivers(t *testing.T) {
+	doc, err := os.ReadFile("docs/webhooks.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, path := range map[string]string{
+		"js":     "examples/receivers/node/receiver.mjs",
+		"python": "examples/receivers/python/receiver.py",
+		"go":     "examples/receivers/go/main.go",
+	} {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(doc), "```"+lang+"\n"+string(src)+"```\n") {
+			t.Errorf("docs/webhooks.md does not show %s as it is", path)
+		}
+	}
+}
