@@ -46,7 +46,7 @@ GO       := CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS)" CGO_LDFLAGS="$(CGO_LDFLAGS)
 GOTAGS   := -tags whisper
 LDFLAGS  := -X main.version=$(VERSION)
 
-.PHONY: build whisper whisper-cli model run test chromium vet fuzz webhook-verifier openai-client bench-engine bench-api bench-webhook bench-diarization clean distclean help
+.PHONY: apidocs build whisper whisper-cli model run test chromium vet fuzz webhook-verifier openai-client bench-engine bench-api bench-webhook bench-diarization clean distclean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -69,7 +69,15 @@ model: ## place models/ggml-$(MODEL).bin and (optional) the VAD model, verified 
 	@scripts/fetch-model.sh $(VAD_MODEL) $(MODELS_DIR) $(MODEL_CACHE) || \
 	  echo "make model: WARNING: the optional Silero VAD model ($(VAD_MODEL)) could not be fetched; engine.vad stays unusable and speaker labels use the energy detector" >&2
 
-build: $(WHISPER_LIB) ## build bin/instanttranscriber
+APIDOCS := web/apidocs/vendor/VERSION
+
+apidocs: $(APIDOCS) ## vendor Swagger UI (npm swagger-ui-dist, pinned) for the API reference at /docs
+
+$(APIDOCS): scripts/fetch-apidocs.sh
+	@scripts/fetch-apidocs.sh web/apidocs/vendor || \
+	  echo "make: WARNING: Swagger UI could not be fetched; /docs will point to /openapi.yaml instead" >&2
+
+build: $(WHISPER_LIB) $(APIDOCS) ## build bin/instanttranscriber
 	$(GO) build $(GOTAGS) -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
 run: build model ## build everything, fetch the model and start the server on :8080

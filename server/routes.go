@@ -24,6 +24,12 @@ func (s *Server) routes() {
 		web.Asset(c.Response(), c.Request(), c.Param("file"))
 		return nil
 	})
+	// The API reference: Swagger UI (embedded) over /openapi.yaml.
+	e.GET("/docs", func(c echo.Context) error { web.DocsIndex(c.Response(), c.Request()); return nil })
+	e.GET("/docs/:file", func(c echo.Context) error {
+		web.DocsAsset(c.Response(), c.Request(), c.Param("file"))
+		return nil
+	})
 
 	// Exports authenticate with the bearer key or a signed URL.
 	for _, f := range export.Formats() {

@@ -63,3 +63,52 @@ func TestNoInline(t *testing.T) {
 		}
 	}
 }
+
+// TestDocs checks the API reference's files, types and security headers.
+// make build vendors Swagger UI; without it the page points to the
+// OpenAPI document instead.
+func TestDocs(t *testing.T) {
+	if !DocsBundled() {
+		t.Fatal("Swagger UI is not vendored in web/apidocs/vendor: run make apidocs (make build and make test do)")
+	}
+	tests := []struct {
+		name, file string
+		status     int
+		ctype      string
+	}{
+		{name: "page", status: 200, ctype: "text/html; charset=utf-8"},
+		{name: "init", file: "init.js", status: 200, ctype: "text/javascript; charset=utf-8"},
+		{name: "bundle", file: "swagger-ui-bundle.js", status: 200, ctype: "text/javascript; charset=utf-8"},
+		{name: "css", file: "swagger-ui.css", status: 200, ctype: "text/css; charset=utf-8"},
+		{name: "licence", file: "LICENSE", status: 200, ctype: "text/plain; charset=utf-8"},
+		{name: "readme not served", file: "README.md", status: 404},
+		{name: "traversal", file: "../web.go", status: 404},
+		{name: "unknown", file: "swagger-ui.js", status: 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			r := httptest.NewRequest(http.MethodGet, "/docs", nil)
+			if tt.file == "" {
+				DocsIndex(w, r)
+			} else {
+				DocsAsset(w, r, tt.file)
+			}
+			if w.Code != tt.status {
+				t.Fatalf("status %d, want %d", w.Code, tt.status)
+			}
+			if tt.status != 200 {
+				return
+			}
+			if got := w.Header().Get("Content-Type"); got != tt.ctype {
+				t.Errorf("Content-Type %q, want %q", got, tt.ctype)
+			}
+			if got := w.Header().Get("Content-Security-Policy"); got != DocsCSP {
+				t.Errorf("CSP %q", got)
+			}
+			if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("headers %v", w.Header())
+			}
+		})
+	}
+}
