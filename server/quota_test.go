@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -192,7 +193,11 @@ func TestQuotaUnderConcurrency(t *testing.T) {
 	if err != nil || u.Used < 10.9 || u.Used > 11.1 || u.Reserved != 0 {
 		t.Errorf("usage after completion = %v, %v; want about 11 s used, nothing reserved", u, err)
 	}
-	if r := h.upload(key, file, nil); r.status != http.StatusPaymentRequired || r.errorCode(t) != "quota_exceeded" {
+	r := h.upload(key, file, nil)
+	if r.status != http.StatusPaymentRequired || r.errorCode(t) != "quota_exceeded" {
 		t.Errorf("upload with 11 of 14 s used: %d %s; want 402 quota_exceeded", r.status, r.body)
+	}
+	if msg := r.json(t)["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "quota of 14 s: 11.0 s used and 0.0 s reserved") {
+		t.Errorf("refusal message %q; want the key's figures", msg)
 	}
 }
