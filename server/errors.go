@@ -114,12 +114,17 @@ func (s *Server) toAPIError(err error, c echo.Context) *apiError {
 			return apiErr(CodeInvalidRequest, "%v", he.Message)
 		}
 	}
-	var mbe *http.MaxBytesError
+	var (
+		mbe *http.MaxBytesError
+		qe  *store.QuotaError
+	)
 	switch {
 	case errors.As(err, &mbe):
 		return apiErr(CodePayloadTooLarge, "request body larger than %d bytes", mbe.Limit)
 	case errors.Is(err, store.ErrNotFound):
 		return apiErr(CodeNotFound, "not found")
+	case errors.As(err, &qe):
+		return quotaError(qe)
 	case errors.Is(err, store.ErrQuotaExceeded):
 		return apiErr(CodeQuotaExceeded, "this key's monthly audio quota would be exceeded")
 	case errors.Is(err, store.ErrQueueFull):
@@ -131,4 +136,15 @@ func (s *Server) toAPIError(err error, c echo.Context) *apiError {
 	}
 	s.logger(c).Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
 	return apiErr(CodeInternal, "internal error")
+}
+
+// quotaError explains a refused admission with the caller's own figures for
+// this month.
+func quotaError(qe *store.QuotaError) *apiError {
+	if qe.WantSeconds == 0 {
+		return apiErr(CodeQuotaExceeded, "this key's monthly audio quota of %d s is used up: %.1f s used and %.1f s reserved by queued and processing jobs",
+			qe.QuotaSeconds, qe.UsedSeconds, qe.ReservedSeconds)
+	}
+	return apiErr(CodeQuotaExceeded, "this audio (%.1f s) would exceed this key's monthly quota of %d s: %.1f s used and %.1f s reserved by queued and processing jobs",
+		qe.WantSeconds, qe.QuotaSeconds, qe.UsedSeconds, qe.ReservedSeconds)
 }

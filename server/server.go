@@ -104,7 +104,7 @@ type Store interface {
 	ListJobs(keyID string, status store.Status, limit int, cursor string) ([]store.Job, string, error)
 	CancelJob(id, keyID string, d *store.Delivery) (store.Job, error)
 	DeleteJob(id, keyID string) (store.Job, error)
-	Usage(keyID string, month time.Time) (float64, error)
+	QuotaUsage(keyID string, month time.Time) (store.MonthUsage, error)
 	Secret(name string, size int) ([]byte, error)
 	DeliveriesForJob(jobID string) ([]store.Delivery, error)
 	Redeliver(jobID string) (store.Delivery, error)

@@ -19,8 +19,11 @@ type CreateLimits struct {
 	MaxQueued int
 	// QuotaSeconds is the key's monthly audio allowance; 0 means unlimited.
 	QuotaSeconds int64
-	// ProbedSeconds is the new job's audio length, counted against the quota
-	// together with the usage already charged this UTC month.
+	// ProbedSeconds is the new job's audio length. It is reserved for the
+	// job (Job.Reserved) and, with a quota, must fit with the usage and the
+	// reservations of this UTC month. 0 means unknown (a URL import, which
+	// reserves once downloaded, see ReserveAudio); with a quota, such a job
+	// is admitted only while the quota is not used up.
 	ProbedSeconds float64
 	// IdempotencyKey, when set, makes CreateJob idempotent per (KeyID,
 	// IdempotencyKey). When empty, Job.IdempotencyKey is used.
@@ -41,7 +44,9 @@ type CreateLimits struct {
 // With an idempotency key that was used by the same API key within the TTL,
 // CreateJob creates nothing: it returns the original job and existing=true
 // when the request hash matches, ErrIdempotencyConflict when it does not.
-// Only then are the limits checked: ErrQueueFull, ErrQuotaExceeded.
+// Only then are the limits checked: ErrQueueFull, ErrQuotaExceeded (a
+// *QuotaError). The job's reservation is written in the same transaction as
+// the check, so concurrent creates cannot together exceed the quota.
 func (s *Store) CreateJob(job Job, lim CreateLimits) (Job, bool, error) {
 	if job.ID == "" {
 		id, err := newID()
@@ -95,14 +100,9 @@ func (s *Store) CreateJob(job Job, lim CreateLimits) (Job, bool, error) {
 				return fmt.Errorf("%w: %d active jobs, limit %d", ErrQueueFull, n, lim.MaxQueued)
 			}
 		}
-		if lim.QuotaSeconds > 0 {
-			used, err := tx.usage(job.KeyID, now)
-			if err != nil {
-				return err
-			}
-			if used+lim.ProbedSeconds > float64(lim.QuotaSeconds) {
-				return fmt.Errorf("%w: %.0f s used this month + %.0f s > %d s", ErrQuotaExceeded, used, lim.ProbedSeconds, lim.QuotaSeconds)
-			}
+		month := monthKey(now)
+		if err := tx.checkQuota(job.KeyID, month, lim.QuotaSeconds, lim.ProbedSeconds, 0); err != nil {
+			return err
 		}
 		if tx.bucket(bucketJobs).Get(idKey) != nil {
 			return fmt.Errorf("job %s: %w", job.ID, ErrExists)
@@ -116,6 +116,11 @@ func (s *Store) CreateJob(job Job, lim CreateLimits) (Job, bool, error) {
 		job.Attempt = 0
 		job.Errors, job.Error = nil, nil
 		job.CancelRequested = false
+		job.Reserved, job.ReservedMonth = 0, ""
+		if lim.ProbedSeconds > 0 {
+			job.Reserved = time.Duration(math.Round(lim.ProbedSeconds * float64(time.Second)))
+			job.ReservedMonth = month
+		}
 		if err := tx.putJob(nil, job); err != nil {
 			return err
 		}

@@ -31,6 +31,25 @@
 // queued or processing at start-up with code "interrupted" instead of
 // requeueing it.
 //
+// # Quota reservations
+//
+// Usage is charged when a job completes, so admission also counts the
+// audio of active jobs: every job holds a reservation (Job.Reserved, in the
+// UTC month Job.ReservedMonth) while it is queued or processing, and the
+// reserved bucket holds, per key and month, the sum of the active jobs'
+// reservations. CreateJob checks used + reserved + the new job's length
+// against the quota and reserves that length in the same transaction, so
+// concurrent creates cannot overbook. A URL import's length is unknown at
+// create: it reserves nothing then (and is admitted only while the quota is
+// not used up) and reserves its downloaded length with ReserveAudio, which
+// checks the same way in one transaction. putJob and removeJob move the
+// totals with the record, as they move the indexes, so a reservation lapses
+// exactly once, whichever write ends or deletes the job; a requeued job
+// keeps it. A completed job's audio is charged to the month of its
+// reservation, which is the month whose quota admitted it, even when it
+// completes in the next one. The charge is the decoded length, which can
+// differ from the probed length reserved by a fraction of a second.
+//
 // # Webhook outbox
 //
 // A Delivery is created pending and due at once. The dispatcher reads due
@@ -50,8 +69,8 @@
 //
 // The schema version is 1. It is stored in meta/schema_version; Open refuses
 // files written by a newer version (ErrSchema); Open creates missing buckets,
-// so additions such as sync_queue need no new version. All buckets are top
-// level:
+// so additions such as sync_queue and reserved need no new version. All
+// buckets are top level:
 //
 //	meta
 //	  schema_version                 -> uint64, big-endian (1)
@@ -81,6 +100,8 @@
 //	  <sha-256 of the secret, 32 B>  -> <api key id>
 //	usage
 //	  <key id> YYYY-MM               -> float64 seconds, IEEE 754 bits big-endian
+//	reserved                         (quota reservations of active jobs, per month)
+//	  <key id> YYYY-MM               -> int64 nanoseconds, big-endian; absent when 0
 //	deliveries
 //	  <delivery id>                  -> delivery record, JSON
 //	deliveries_due                   (pending deliveries only; First() is the next due)

@@ -6,7 +6,8 @@ import (
 )
 
 // Job records and their secondary indexes. Every change to a job goes through
-// putJob or removeJob, so the indexes cannot drift from the records.
+// putJob or removeJob, so the indexes, and the quota reservation totals
+// (quota.go), cannot drift from the records.
 
 // indexEntry is one secondary-index key owned by a job record.
 type indexEntry struct {
@@ -75,6 +76,9 @@ func (t *txn) putJob(prev *Job, next Job) error {
 			return err
 		}
 	}
+	if err := t.moveReservation(prev, &next); err != nil {
+		return err
+	}
 	entries, err := jobIndexes(&next)
 	if err != nil {
 		return err
@@ -113,6 +117,9 @@ func (t *txn) removeJob(j Job) error {
 		return fmt.Errorf("job id %q: %w", j.ID, ErrInvalid)
 	}
 	if err := t.deleteIndexes(&j); err != nil {
+		return err
+	}
+	if err := t.moveReservation(&j, nil); err != nil {
 		return err
 	}
 	if j.IdempotencyKey != "" {

@@ -76,6 +76,16 @@ type Job struct {
 	// OpenAI-compatible API). It waits in its own queue, which ClaimNext
 	// serves in turn with the queue of other jobs.
 	Sync bool
+	// Reserved is the audio the job counts against its key's monthly quota
+	// while it is active (queued or processing), in the UTC month
+	// ReservedMonth (YYYY-MM). CreateJob reserves an upload's probed length,
+	// ReserveAudio a URL import's downloaded length. The store keeps each
+	// month's reserved total equal to the reservations of the active jobs
+	// (see quota.go), so a reservation lapses exactly once, when its job
+	// ends or is deleted; FinishJob charges a completed job's audio to
+	// ReservedMonth. The fields stay on the finished record as history.
+	Reserved      time.Duration
+	ReservedMonth string
 }
 
 // Source is where a job's audio comes from.

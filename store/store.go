@@ -31,6 +31,7 @@ var (
 	bucketKeys            = []byte("keys")
 	bucketKeyHashes       = []byte("key_hashes")
 	bucketUsage           = []byte("usage")
+	bucketReserved        = []byte("reserved")
 	bucketDeliveries      = []byte("deliveries")
 	bucketDeliveriesDue   = []byte("deliveries_due")
 	bucketDeliveriesByJob = []byte("deliveries_by_job")
@@ -42,7 +43,7 @@ var (
 var allBuckets = [][]byte{
 	bucketMeta, bucketJobs, bucketTranscripts, bucketQueue, bucketSyncQueue, bucketProcessing,
 	bucketJobsByKey, bucketJobsByKeyStatus, bucketJobsByCompleted,
-	bucketIdempotency, bucketKeys, bucketKeyHashes, bucketUsage,
+	bucketIdempotency, bucketKeys, bucketKeyHashes, bucketUsage, bucketReserved,
 	bucketDeliveries, bucketDeliveriesDue, bucketDeliveriesByJob,
 }
 

@@ -11,7 +11,7 @@ func (s *Store) Usage(keyID string, month time.Time) (float64, error) {
 	var secs float64
 	err := s.view(func(tx *txn) error {
 		var err error
-		secs, err = tx.usage(keyID, month)
+		secs, err = tx.usage(keyID, monthKey(month))
 		return err
 	})
 	if err != nil {
@@ -20,25 +20,54 @@ func (s *Store) Usage(keyID string, month time.Time) (float64, error) {
 	return secs, nil
 }
 
-func usageKey(keyID string, t time.Time) []byte {
-	return concat(ownerPrefix(keyID), []byte(monthKey(t)))
+// MonthUsage is what counts against an API key's quota in one UTC month.
+type MonthUsage struct {
+	// UsedSeconds is the audio charged for completed jobs.
+	UsedSeconds float64
+	// ReservedSeconds is the audio reserved by the key's active jobs.
+	ReservedSeconds float64
 }
 
-func (t *txn) usage(keyID string, month time.Time) (float64, error) {
-	v := t.bucket(bucketUsage).Get(usageKey(keyID, month))
+// QuotaUsage returns keyID's used and reserved audio seconds in the UTC
+// calendar month containing month, read in one transaction so that a job
+// completing in between is not counted twice or not at all.
+func (s *Store) QuotaUsage(keyID string, month time.Time) (MonthUsage, error) {
+	var u MonthUsage
+	err := s.view(func(tx *txn) error {
+		m := monthKey(month)
+		used, err := tx.usage(keyID, m)
+		if err != nil {
+			return err
+		}
+		res, err := tx.reserved(keyID, m)
+		if err != nil {
+			return err
+		}
+		u = MonthUsage{UsedSeconds: used, ReservedSeconds: res.Seconds()}
+		return nil
+	})
+	if err != nil {
+		return MonthUsage{}, fmt.Errorf("store: quota usage: %w", err)
+	}
+	return u, nil
+}
+
+// usage returns keyID's charged seconds in month (YYYY-MM).
+func (t *txn) usage(keyID, month string) (float64, error) {
+	v := t.bucket(bucketUsage).Get(monthlyKey(keyID, month))
 	if v == nil {
 		return 0, nil
 	}
 	return decodeFloat(v)
 }
 
-// addUsage charges secs to keyID for the UTC month of now.
-func (t *txn) addUsage(keyID string, now time.Time, secs float64) error {
-	used, err := t.usage(keyID, now)
+// addUsage charges secs to keyID for month (YYYY-MM).
+func (t *txn) addUsage(keyID, month string, secs float64) error {
+	used, err := t.usage(keyID, month)
 	if err != nil {
 		return err
 	}
-	if err := t.bucket(bucketUsage).Put(usageKey(keyID, now), encodeFloat(used+secs)); err != nil {
+	if err := t.bucket(bucketUsage).Put(monthlyKey(keyID, month), encodeFloat(used+secs)); err != nil {
 		return fmt.Errorf("put usage: %w", err)
 	}
 	return nil

@@ -115,8 +115,11 @@ type Outcome struct {
 	// Language and AudioDuration overwrite the job's when non-zero.
 	Language      string
 	AudioDuration time.Duration
-	// ChargeSeconds is added to the key's usage for the current UTC month
-	// when Status is Completed.
+	// ChargeSeconds is added to the key's usage when Status is Completed:
+	// to the month of the job's reservation (Job.ReservedMonth), so that a
+	// job admitted against one month's quota is charged to it, or to the
+	// current UTC month when the job holds none. Whatever the status, the
+	// reservation lapses as the job ends.
 	ChargeSeconds float64
 	// ClearAudio empties Source.AudioPath; the caller deletes the file after
 	// FinishJob returns.
@@ -128,9 +131,10 @@ type Outcome struct {
 
 // FinishJob moves a processing job to out.Status, with Stage "done" and
 // CompletedAt set (Progress 100 when completed), together with its
-// transcript, usage charge and webhook delivery, in one transaction. If the
-// job is not processing it returns ErrNotProcessing and writes nothing, so a
-// job reaches exactly one terminal state.
+// transcript, usage charge, the lapse of its quota reservation and its
+// webhook delivery, in one transaction. If the job is not processing it
+// returns ErrNotProcessing and writes nothing, so a job reaches exactly one
+// terminal state.
 func (s *Store) FinishJob(id string, out Outcome) (Job, error) {
 	if !out.Status.Terminal() {
 		return Job{}, fmt.Errorf("store: finish job %s: status %q is not terminal: %w", id, out.Status, ErrInvalid)
@@ -138,8 +142,12 @@ func (s *Store) FinishJob(id string, out Outcome) (Job, error) {
 	var job Job
 	err := s.update(func(tx *txn) error {
 		now := s.now()
+		month := monthKey(now)
 		var err error
 		job, err = tx.processing(id, func(j *Job) error {
+			if j.ReservedMonth != "" {
+				month = j.ReservedMonth
+			}
 			finish(j, out.Status, out.Error, now)
 			if out.Language != "" {
 				j.Language = out.Language
@@ -162,7 +170,7 @@ func (s *Store) FinishJob(id string, out Outcome) (Job, error) {
 			}
 		}
 		if out.Status == Completed && out.ChargeSeconds > 0 {
-			if err := tx.addUsage(job.KeyID, now, out.ChargeSeconds); err != nil {
+			if err := tx.addUsage(job.KeyID, month, out.ChargeSeconds); err != nil {
 				return err
 			}
 		}

@@ -23,8 +23,8 @@ const audioSuffix = ".audio"
 const tempSuffix = ".tmp"
 
 // download fetches a URL import into AudioDir, records it with SetAudio
-// (job is updated to match) and checks the key's monthly quota against its
-// duration.
+// (job is updated to match) and reserves its duration against the key's
+// monthly quota.
 func (p *Pool) download(ctx context.Context, job *store.Job, logger *slog.Logger) error {
 	if p.fetch == nil || p.cfg.AudioDir == "" {
 		return internalError(errors.New("url imports need an http client and an audio directory"))
@@ -54,7 +54,7 @@ func (p *Pool) download(ctx context.Context, job *store.Job, logger *slog.Logger
 	if probeErr != nil {
 		return probeErr
 	}
-	return p.checkQuota(*job, info.Duration)
+	return p.reserveAudio(*job, info.Duration)
 }
 
 // fetchTo downloads rawURL to path through a temporary file that is synced
@@ -104,35 +104,33 @@ func syncDir(dir string) {
 	_ = d.Close()
 }
 
-// checkQuota fails the job with CodeQuotaExceeded when its audio would take
-// the key over its monthly quota. Upload jobs were checked when created;
-// URL imports are checked here, once their length is known.
-func (p *Pool) checkQuota(job store.Job, d time.Duration) error {
-	if job.KeyID == "" {
+// reserveAudio reserves the downloaded audio against the key's monthly
+// quota. Upload jobs reserved theirs when created; a URL import's length is
+// only known now. The store checks usage and reservations and reserves in
+// one transaction; a refusal fails the job with CodeQuotaExceeded.
+func (p *Pool) reserveAudio(job store.Job, d time.Duration) error {
+	err := p.st.ReserveAudio(job.ID, d)
+	var qe *store.QuotaError
+	switch {
+	case err == nil:
 		return nil
-	}
-	key, err := p.st.GetKey(job.KeyID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return internalError(err)
-	}
-	if key.QuotaSeconds <= 0 {
-		return nil
-	}
-	used, err := p.st.Usage(job.KeyID, p.now().UTC())
-	if err != nil {
-		return internalError(err)
-	}
-	if used+d.Seconds() > float64(key.QuotaSeconds) {
+	case errors.As(err, &qe):
 		return &Error{
 			Code: CodeQuotaExceeded,
-			Message: fmt.Sprintf("the audio (%s) would exceed the API key's monthly quota of %s (%s used)",
-				formatDuration(d), formatDuration(time.Duration(key.QuotaSeconds)*time.Second), formatDuration(time.Duration(used*float64(time.Second)))),
+			Message: fmt.Sprintf("the audio (%s) would exceed the API key's monthly quota of %s (%s used, %s reserved by other jobs)",
+				formatDuration(d), formatDuration(time.Duration(qe.QuotaSeconds)*time.Second),
+				formatDuration(seconds(qe.UsedSeconds)), formatDuration(seconds(qe.ReservedSeconds))),
 		}
+	case errors.Is(err, store.ErrNotProcessing):
+		return fmt.Errorf("%w: %w", errLost, err)
+	default:
+		return internalError(err)
 	}
-	return nil
+}
+
+// seconds converts a count of seconds to a Duration.
+func seconds(s float64) time.Duration {
+	return time.Duration(s * float64(time.Second))
 }
 
 // urlHost returns the host of rawURL, for logs that must not carry the

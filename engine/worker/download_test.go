@@ -33,6 +33,7 @@ func TestURLImport(t *testing.T) {
 		quota    int64
 		maxBytes int64
 		guarded  bool // a client that refuses private networks
+		reserved float64
 		retain   bool
 		want     store.Status
 		code     string
@@ -42,6 +43,8 @@ func TestURLImport(t *testing.T) {
 		{name: "not found", path: "/missing.wav", want: store.Failed, code: CodeDownloadFailed, message: "404 Not Found"},
 		{name: "too large", path: "/jfk.wav", maxBytes: 1000, want: store.Failed, code: CodePayloadTooLarge, message: "1000 B"},
 		{name: "over quota", path: "/jfk.wav", quota: 5, want: store.Failed, code: CodeQuotaExceeded, message: "monthly quota of 5s"},
+		// 11 s fit in 14 s, but not beside 5 s reserved by a processing job.
+		{name: "over quota with reservations", path: "/jfk.wav", quota: 14, reserved: 5, want: store.Failed, code: CodeQuotaExceeded, message: "5s reserved by other jobs"},
 		{name: "blocked", path: "/jfk.wav", guarded: true, want: store.Failed, code: CodeURLBlocked},
 	}
 	for _, tt := range tests {
@@ -50,6 +53,9 @@ func TestURLImport(t *testing.T) {
 			st := newStore(t, nil)
 			key := newKey(t, st, tt.quota)
 			job := createJob(t, st, store.Job{KeyID: key.ID, RetainAudio: tt.retain, Source: store.Source{URL: srv.URL + tt.path, Filename: "jfk.wav"}})
+			if tt.reserved > 0 {
+				holdReservation(t, st, key.ID, tt.reserved)
+			}
 			cfg := testConfig(dir)
 			if tt.maxBytes > 0 {
 				cfg.MaxDownloadBytes = tt.maxBytes
@@ -91,8 +97,8 @@ func TestURLImport(t *testing.T) {
 				if got.AudioDuration.Round(time.Millisecond) != 11*time.Second {
 					t.Errorf("audio duration = %v; want 11s", got.AudioDuration)
 				}
-				if used, _ := st.Usage(key.ID, time.Now()); used < 10.9 || used > 11.1 {
-					t.Errorf("usage = %v; want about 11 s", used)
+				if u, _ := st.QuotaUsage(key.ID, time.Now()); u.UsedSeconds < 10.9 || u.UsedSeconds > 11.1 || u.ReservedSeconds != 0 {
+					t.Errorf("usage = %+v; want about 11 s used, nothing reserved", u)
 				}
 				if strings.Contains(logs.String(), "token=abc") {
 					t.Error("the URL's query was logged")
@@ -127,5 +133,15 @@ func TestDownloadFailureMessages(t *testing.T) {
 		if got.Code != tt.code || got.Message != tt.message {
 			t.Errorf("downloadFailure(%v) = %s %q; want %s %q", tt.err, got.Code, got.Message, tt.code, tt.message)
 		}
+	}
+}
+
+// holdReservation queues a job for keyID that holds secs of its quota.
+// Queued after the job under test, it is claimed after it, and fails then
+// for want of audio.
+func holdReservation(t *testing.T, st *store.Store, keyID string, secs float64) {
+	t.Helper()
+	if _, _, err := st.CreateJob(store.Job{KeyID: keyID}, store.CreateLimits{ProbedSeconds: secs}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -25,9 +25,9 @@ type Store interface {
 	FinishJob(id string, out store.Outcome) (store.Job, error)
 	// RequeueJob hands a job back to the queue.
 	RequeueJob(id string, reason string, refundAttempt bool) error
-	// GetKey and Usage serve the quota check of URL imports.
-	GetKey(id string) (store.Key, error)
-	Usage(keyID string, month time.Time) (float64, error)
+	// ReserveAudio reserves a URL import's downloaded length against its
+	// key's monthly quota, or fails with a *store.QuotaError.
+	ReserveAudio(id string, d time.Duration) error
 }
 
 var _ Store = (*store.Store)(nil)
