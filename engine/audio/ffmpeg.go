@@ -101,7 +101,7 @@ func runFFmpeg(ctx context.Context, bin, name string, in input, opts Options) ([
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start ffmpeg: %w", err)
 	}
-	s := newSink(ctx, SampleRate, opts.MaxDuration, 0, in.size)
+	s := newSink(ctx, SampleRate, 1, opts.MaxDuration, 0, in.size)
 	readErr := readFloats(stdout, s)
 	if readErr != nil {
 		cancel()

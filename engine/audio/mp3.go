@@ -83,7 +83,7 @@ func decodeMP3(ctx context.Context, in input, opts Options) (*PCM, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := newSink(ctx, m.rate, opts.MaxDuration, m.frames(), in.size)
+	s := newSink(ctx, m.rate, m.channels, opts.MaxDuration, m.frames(), in.size)
 	if err := s.checkFrames(m.frames()); err != nil {
 		return nil, err
 	}
