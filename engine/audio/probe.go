@@ -70,7 +70,7 @@ func probe(ctx context.Context, r io.ReadSeeker, path string, opts Options) (inf
 	case s.format == "wav":
 		info, err = probeWAV(ctx, in, opts)
 	case s.format == "mp3":
-		info, err = probeMP3(in)
+		info, err = probeMP3(ctx, in, opts)
 	case s.format == "flac":
 		info, err = probeFLAC(ctx, in, opts)
 	}
@@ -117,8 +117,8 @@ func probeWAV(ctx context.Context, in input, opts Options) (Info, error) {
 	return Info{Duration: framesDuration(h.frames(), h.rate), SampleRate: h.rate, Channels: h.channels}, nil
 }
 
-func probeMP3(in input) (Info, error) {
-	m, err := openMP3(in)
+func probeMP3(ctx context.Context, in input, opts Options) (Info, error) {
+	m, err := openMP3(ctx, in, opts.MaxDuration)
 	if err != nil {
 		return Info{}, err
 	}

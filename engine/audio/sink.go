@@ -35,7 +35,10 @@ func newSink(ctx context.Context, rate, channels int, limit time.Duration, hintF
 	s := &sink{ctx: ctx, rate: rate, channels: channels, limit: limit, rs: newResampler(rate, SampleRate)}
 	if limit > 0 {
 		s.maxFrames = maxFramesFor(limit, rate, channels)
-		hintFrames = min(hintFrames, s.maxFrames)
+		if hintFrames > s.maxFrames {
+			// checkFrames refuses it: allocate nothing for it.
+			hintFrames = 0
+		}
 	}
 	if hintFrames > 0 {
 		n := hintFrames*SampleRate/int64(rate) + 1
