@@ -164,7 +164,7 @@ type ffprobeOutput struct {
 }
 
 // probeFFprobe asks ffprobe for the first audio stream's duration. When the
-// container does not say, it decodes with ffmpeg and measures.
+// container does not say, it counts the samples ffmpeg decodes.
 func probeFFprobe(ctx context.Context, in input, opts Options) (Info, error) {
 	bin, err := lookTool(opts.FFprobePath, "ffprobe")
 	if err != nil {
@@ -185,7 +185,7 @@ func probeFFprobe(ctx context.Context, in input, opts Options) (Info, error) {
 			return ctx.Err()
 		}
 		if err != nil {
-			return errorf(ErrCorrupt, "ffprobe: %v: %s", err, stderr.lastLine())
+			return errorf(ErrCorrupt, "ffprobe: %v: %s", err, stderr.lastLine(src, name))
 		}
 		if err := json.Unmarshal(b, &out); err != nil {
 			return errorf(ErrCorrupt, "ffprobe output: %v", err)
@@ -209,10 +209,12 @@ func probeFFprobe(ctx context.Context, in input, opts Options) (Info, error) {
 		info.Duration = time.Duration(min(sec*float64(time.Second), math.MaxInt64))
 		return info, nil
 	}
-	pcm, err := decodeFFmpeg(ctx, in, 0, 0, opts)
+	// No duration in the container: count what ffmpeg decodes, without
+	// keeping it, and stop past the limit.
+	n, err := countFFmpeg(ctx, in, maxFramesFor(opts.MaxDuration, SampleRate, 1), opts)
 	if err != nil {
 		return Info{}, err
 	}
-	info.Duration = pcm.Duration()
+	info.Duration = framesDuration(n, SampleRate)
 	return info, nil
 }
