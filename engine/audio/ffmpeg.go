@@ -80,8 +80,12 @@ func decodeFFmpeg(ctx context.Context, in input, rate, channels int, opts Option
 func countFFmpeg(ctx context.Context, in input, limit int64, opts Options) (int64, error) {
 	w := &countWriter{limit: 4 * limit}
 	err := ffmpegOutput(ctx, in, opts, func(r io.Reader) error {
-		_, err := io.Copy(w, r)
-		return err
+		if _, err := io.Copy(w, r); err != nil && !errors.Is(err, errEnough) {
+			return fmt.Errorf("read ffmpeg output: %w", err)
+		} else if err != nil {
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, err

@@ -34,7 +34,8 @@ type Info struct {
 // samples times channels than the limit pays for (8 channels at 48 kHz, or
 // stereo at 192 kHz, for its whole length), Probe returns the Info and an
 // error wrapping ErrTooLong; Info.Duration is then not always the full
-// length. Probe's work is bounded by the file's size and the limit. Errors are as for Decode, with Op
+// length. Probe's work is bounded by the file's size and the limit, and its
+// memory does not grow with either. Errors are as for Decode, with Op
 // "probe".
 func Probe(ctx context.Context, path string, opts Options) (Info, error) {
 	f, err := os.Open(path)
