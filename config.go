@@ -88,6 +88,8 @@ type LimitsSection struct {
 	MaxAudioDuration time.Duration `yaml:"max_audio_duration"`
 	MaxQueuedPerKey  int           `yaml:"max_queued_per_key"`
 	IdempotencyTTL   time.Duration `yaml:"idempotency_ttl"`
+	ProbeConcurrency int           `yaml:"probe_concurrency"`
+	ProbeWait        time.Duration `yaml:"probe_wait"`
 }
 
 // JobsSection is the jobs: section.
@@ -156,6 +158,8 @@ func DefaultConfig() Config {
 			MaxAudioDuration: 4 * time.Hour,
 			MaxQueuedPerKey:  100,
 			IdempotencyTTL:   24 * time.Hour,
+			ProbeConcurrency: 4,
+			ProbeWait:        10 * time.Second,
 		},
 		Jobs: JobsSection{MaxAttempts: 3},
 		Engine: EngineSection{

@@ -47,6 +47,8 @@ func (c Config) ServerConfig() server.Config {
 		MetricsOpen:          !c.Metrics.RequireAdminKey,
 		MinFreeDisk:          int64(c.Server.MinFreeDisk),
 		ModelPath:            c.Engine.ModelPath,
+		ProbeConcurrency:     c.Limits.ProbeConcurrency,
+		ProbeWait:            c.Limits.ProbeWait,
 	}
 }
 

@@ -69,6 +69,12 @@ func (c Config) Validate() error {
 	positive("limits.max_audio_duration", c.Limits.MaxAudioDuration)
 	nonNegative("limits.max_queued_per_key", c.Limits.MaxQueuedPerKey)
 	positive("limits.idempotency_ttl", c.Limits.IdempotencyTTL)
+	if c.Limits.ProbeConcurrency < 1 {
+		bad("limits.probe_concurrency", "must be at least 1")
+	}
+	if c.Limits.ProbeWait < 0 {
+		bad("limits.probe_wait", "must not be negative")
+	}
 
 	if c.Jobs.MaxAttempts < 1 {
 		bad("jobs.max_attempts", "must be at least 1")

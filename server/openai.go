@@ -15,7 +15,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
-	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -185,10 +184,11 @@ func (s *Server) syncTranscription(c echo.Context, translate bool) error {
 	if err := in.validate(upload != nil, s.modelIDs()); err != nil {
 		return err
 	}
-	duration, err := audioInfo(req.Context(), upload.Path, s.cfg.MaxAudioDuration)
+	info, err := s.probeUpload(c, upload.Path)
 	if err != nil {
 		return err
 	}
+	duration := info.Duration
 	job := store.Job{
 		ID:          jobID,
 		KeyID:       key.ID,
@@ -233,16 +233,6 @@ func (s *Server) syncTranscription(c echo.Context, translate bool) error {
 	default:
 		return jobFailure(final)
 	}
-}
-
-// audioInfo probes an upload for its duration, mapping failures to API
-// errors as createTranscription does.
-func audioInfo(ctx context.Context, path string, maxDuration time.Duration) (time.Duration, error) {
-	info, err := audio.Probe(ctx, path, audio.Options{MaxDuration: maxDuration})
-	if err != nil {
-		return 0, probeError(err, maxDuration.String())
-	}
-	return info.Duration, nil
 }
 
 // awaitJob waits until job is terminal and returns it. When ctx ends first

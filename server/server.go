@@ -68,6 +68,12 @@ type Config struct {
 	// Version is the program's version (the VERSION file, set at build
 	// time); GET /openapi.yaml reports it as info.version.
 	Version string
+	// ProbeConcurrency is how many uploads are probed for their duration at
+	// once (at least 1).
+	ProbeConcurrency int
+	// ProbeWait is how long an upload waits for a probe slot before the
+	// request fails with 503 unavailable and Retry-After.
+	ProbeWait time.Duration
 }
 
 // DefaultConfig returns the configuration make run uses.
@@ -86,6 +92,8 @@ func DefaultConfig() Config {
 		DownloadURLTTL:   7 * 24 * time.Hour,
 		MinFreeDisk:      1 << 30,
 		ModelPath:        "models/ggml-tiny-q8_0.bin",
+		ProbeConcurrency: 4,
+		ProbeWait:        10 * time.Second,
 	}
 }
 
@@ -160,6 +168,7 @@ type Server struct {
 	limits   *keyLimiters
 	signer   *signer
 	public   string
+	probes   *probeLimiter
 
 	echo   *echo.Echo
 	http   *http.Server
@@ -204,6 +213,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		limits:   newKeyLimiters(cfg.RateLimit, cfg.RateBurst),
 		signer:   &signer{key: secret},
 		public:   strings.TrimRight(cfg.PublicURL, "/"),
+		probes:   newProbeLimiter(cfg.ProbeConcurrency, cfg.ProbeWait),
 		echo:     e,
 	}
 	e.HTTPErrorHandler = s.handleError

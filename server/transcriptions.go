@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -15,7 +14,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
-	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/engine/export"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/store"
@@ -95,9 +93,9 @@ func (s *Server) createTranscription(c echo.Context) error {
 	}
 	fileSum := ""
 	if upload != nil {
-		info, err := audio.Probe(req.Context(), upload.Path, audio.Options{MaxDuration: s.cfg.MaxAudioDuration})
+		info, err := s.probeUpload(c, upload.Path)
 		if err != nil {
-			return probeError(err, s.cfg.MaxAudioDuration.String())
+			return err
 		}
 		job.Source = store.Source{AudioPath: upload.Path, Filename: upload.Filename, Size: upload.Size}
 		job.AudioDuration = info.Duration
@@ -141,22 +139,6 @@ func decodeStrict(r io.Reader, v any) error {
 		return apiErr(CodeInvalidRequest, "invalid JSON body: data after the object")
 	}
 	return nil
-}
-
-// probeError maps an audio probe failure to an API error.
-func probeError(err error, maxDuration string) error {
-	switch {
-	case errors.Is(err, audio.ErrTooLong):
-		return apiErr(CodeAudioTooLong, "the audio is longer than the %s limit", maxDuration)
-	case errors.Is(err, audio.ErrNotAudio), errors.Is(err, audio.ErrNeedsFFmpeg):
-		return apiErr(CodeUnsupportedMedia, "%v", err)
-	case errors.Is(err, audio.ErrEmpty), errors.Is(err, audio.ErrNoSamples):
-		return apiErr(CodeInvalidAudio, "the file has no audio samples")
-	case errors.Is(err, context.Canceled):
-		return err
-	default:
-		return apiErr(CodeInvalidAudio, "%v", err)
-	}
 }
 
 // getTranscription returns one job of the calling key, with the transcript

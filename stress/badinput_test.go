@@ -5,6 +5,7 @@ package stress
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -96,6 +97,10 @@ func TestBadInput(t *testing.T) {
 		// STREAMINFO promises samples; the frames are gone.
 		{"flac truncated to 100 bytes", form(en, "t.flac", flac[:100]), 202, "", "empty_audio"},
 		{"flac frames scrambled", form(en, "s.flac", scramble(flac, 200)), 202, "", "invalid_audio"},
+		// 70 KB that decode to minutes of 8-channel audio: refused by the
+		// rate cap, and counted from frame headers (not decoded) below it.
+		{"flac 768 kHz 8 ch, no length", form(en, "r.flac", itFLAC(768000, 8, 0, 2600)), 400, "invalid_audio", ""},
+		{"flac 384 kHz 8 ch past the work budget", form(en, "w.flac", itFLAC(384000, 8, 0, 10600)), 413, "audio_too_long", ""},
 		{"random bytes", form(en, "x.bin", scramble(make([]byte, 4096), 0)), 415, "unsupported_media", ""},
 		{"over max_upload_bytes", form(en, "big.wav", itWAV(make([]byte, maxUpload), maxUpload)), 413, "payload_too_large", ""},
 		{"wrong Content-Type", func() (io.Reader, string) { return bytes.NewReader(clip), "audio/wav" }, 415, "unsupported_media", ""},
@@ -169,6 +174,37 @@ func TestBadInput(t *testing.T) {
 	} else {
 		t.Logf("10 GB streams: %d bytes served in all before the limit cut them", n)
 	}
+
+	t.Run("audio cost under a 1 minute limit", func(t *testing.T) {
+		// Files whose cost grows with their length, not their size, each
+		// within the 1 MiB upload limit: refused from their headers.
+		short := itStart(t,
+			"INSTANTTRANSCRIBER_LIMITS_MAX_AUDIO_DURATION=1m",
+			"INSTANTTRANSCRIBER_SERVER_RATE_LIMIT=0",
+		)
+		skey, _ := short.newKey(t, "cost")
+		for _, c := range []struct {
+			name string
+			data []byte
+		}{
+			// 43690 frames of 24 bytes: 17 minutes.
+			{"mp3 of 24-byte frames (1 MiB)", bytes.Repeat(append([]byte{0xff, 0xf3, 0x14, 0xc0}, make([]byte, 20)...), 43690)},
+			// 2 minutes at 48 kHz stereo, length unknown.
+			{"flac without length, 2 min", itFLAC(48000, 2, 0, 88)},
+			// 20 s of 8 channels at 192 kHz: a minute pays for 15 s.
+			{"flac 192 kHz 8 ch, 20 s", itFLAC(192000, 8, 20*192000, 59)},
+		} {
+			body, ct := itForm(en, "a", c.data)
+			r := short.do(t, http.MethodPost, "/v1/transcriptions", skey, ct, body)
+			if r.Status != http.StatusRequestEntityTooLarge || r.Code() != "audio_too_long" {
+				t.Errorf("%s: got %d %q, want 413 audio_too_long (%s)", c.name, r.Status, r.Code(), itTail(string(r.Body), 300))
+			}
+			short.healthy(t, c.name)
+		}
+		if files := short.audioFiles(t); len(files) > 0 {
+			t.Errorf("files left in data_dir/audio: %v", files)
+		}
+	})
 
 	t.Run("header flood", func(t *testing.T) {
 		for _, h := range []struct {
@@ -277,4 +313,51 @@ func TestBadInput(t *testing.T) {
 	if len(files) > 0 {
 		t.Errorf("files left in data_dir/audio: %v", files)
 	}
+}
+
+// itFLAC returns a FLAC stream of frames frames of 65535 samples, every
+// subframe an 8-bit constant: about 10 bytes per channel per frame that
+// decode to 65535 samples each. nSamples is STREAMINFO's total; 0 means
+// unknown, as a streaming encoder writes it.
+func itFLAC(rate, channels int, nSamples uint64, frames int) []byte {
+	const block = 65535
+	var b bytes.Buffer
+	b.WriteString("fLaC\x80\x00\x00\x22")
+	b.Write([]byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0})
+	v := uint64(rate)<<44 | uint64(channels-1)<<41 | 7<<36 | nSamples&(1<<36-1)
+	binary.Write(&b, binary.BigEndian, v)
+	b.Write(make([]byte, 16))
+	crc := func(data []byte, poly uint16, width uint) uint16 {
+		var c uint16
+		top := uint16(1) << (width - 1)
+		for _, x := range data {
+			for i := 7; i >= 0; i-- {
+				bit := c&top != 0 != (x>>i&1 == 1)
+				c <<= 1
+				if bit {
+					c ^= poly
+				}
+			}
+		}
+		return c & (top<<1 - 1)
+	}
+	for f := range frames {
+		h := []byte{0xff, 0xf8, 0x70, byte(channels-1)<<4 | 2}
+		switch { // the frame number, coded like UTF-8
+		case f < 0x80:
+			h = append(h, byte(f))
+		case f < 0x800:
+			h = append(h, 0xc0|byte(f>>6), 0x80|byte(f&0x3f))
+		default:
+			h = append(h, 0xe0|byte(f>>12), 0x80|byte(f>>6&0x3f), 0x80|byte(f&0x3f))
+		}
+		h = append(h, (block-1)>>8, (block-1)&0xff)
+		h = append(h, byte(crc(h, 0x07, 8)))
+		for c := range channels {
+			h = append(h, 0, byte(c))
+		}
+		c16 := crc(h, 0x8005, 16)
+		b.Write(append(h, byte(c16>>8), byte(c16)))
+	}
+	return b.Bytes()
 }

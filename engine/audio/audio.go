@@ -11,13 +11,6 @@ import (
 // 16 kHz that whisper expects.
 const SampleRate = 16000
 
-// Source sample rates outside this range are rejected as ErrCorrupt: below
-// it is not speech, above it only costs filter time.
-const (
-	minSourceRate = 1000
-	maxSourceRate = 768000
-)
-
 // Options control decoding. The zero value decodes any length and looks
 // ffmpeg and ffprobe up in PATH.
 type Options struct {
@@ -119,12 +112,4 @@ type input struct {
 	// path is the file's name, for ffmpeg; "" when there is none.
 	path string
 	sniffed
-}
-
-// checkRate rejects sample rates the resampler should not be asked for.
-func checkRate(rate int) error {
-	if rate < minSourceRate || rate > maxSourceRate {
-		return errorf(ErrCorrupt, "sample rate %d Hz out of range", rate)
-	}
-	return nil
 }

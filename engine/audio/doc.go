@@ -11,6 +11,11 @@
 // sniffed demuxer and reads a file: URL, so input this package did not
 // recognise, such as a playlist naming other files, never reaches it.
 //
+// The cost of a file is bounded before and while it is decoded: source
+// rates above 384 kHz and more than 24 channels are refused, and one second
+// of Options.MaxDuration pays for 8 channels at 48 kHz of decoding work, so
+// audio with more samples times channels is held to a shorter duration.
+//
 // Decoded audio is averaged to mono and resampled with a polyphase
 // Kaiser-windowed sinc filter (80 dB stopband from the lower Nyquist
 // frequency), block by block, so memory holds the 16 kHz result and little
@@ -18,7 +23,10 @@
 // and enforced while decoding.
 //
 // Probe reports the format and duration from headers alone where the format
-// allows, for enforcing quotas at upload time.
+// allows, for enforcing quotas at upload time: it reads frame headers but
+// decodes no frame of WAV, MP3 or FLAC, and keeps none of what ffmpeg
+// decodes when a container has no duration. Its memory does not grow with
+// the number of frames. Error messages never hold the input's file name.
 //
 // Every error is an *Error wrapping one of the sentinel errors (ErrEmpty,
 // ErrTruncated, ErrCorrupt, ErrNotAudio, ErrNoSamples, ErrTooLong,

@@ -3,6 +3,7 @@ package audio
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -59,31 +60,78 @@ func ffmpegInput(name string) (string, error) {
 }
 
 // decodeFFmpeg decodes in with ffmpeg, which converts to 16 kHz mono float.
-// The demuxer is forced to the sniffed one, so ffmpeg cannot be talked into
-// another format (an HLS playlist that reads other files, say).
 // rate and channels describe the source when the caller knows them.
 func decodeFFmpeg(ctx context.Context, in input, rate, channels int, opts Options) (*PCM, error) {
-	bin, err := lookTool(opts.FFmpegPath, "ffmpeg")
-	if err != nil {
-		return nil, needsFFmpeg(in.format, "ffmpeg")
-	}
-	var samples []float32
-	err = withFile(in, func(name string) error {
-		samples, err = runFFmpeg(ctx, bin, name, in, opts)
-		return err
-	})
+	s := newSink(ctx, SampleRate, 1, opts.MaxDuration, 0, in.size)
+	err := ffmpegOutput(ctx, in, opts, func(r io.Reader) error { return readFloats(r, s) })
 	if err != nil {
 		return nil, err
+	}
+	samples := s.finish()
+	if len(samples) == 0 {
+		return nil, errorf(ErrNoSamples, "ffmpeg decoded no samples")
 	}
 	return &PCM{Samples: samples, Format: in.format, SourceRate: rate, SourceChannels: channels}, nil
 }
 
-// runFFmpeg runs ffmpeg on the file name and reads its output as it comes,
-// stopping it as soon as the output passes opts.MaxDuration.
-func runFFmpeg(ctx context.Context, bin, name string, in input, opts Options) ([]float32, error) {
+// countFFmpeg returns how many samples at SampleRate ffmpeg decodes from
+// in, without keeping them, stopping ffmpeg once the count passes limit
+// when limit is positive.
+func countFFmpeg(ctx context.Context, in input, limit int64, opts Options) (int64, error) {
+	w := &countWriter{limit: 4 * limit}
+	err := ffmpegOutput(ctx, in, opts, func(r io.Reader) error {
+		if _, err := io.Copy(w, r); err != nil && !errors.Is(err, errEnough) {
+			return fmt.Errorf("read ffmpeg output: %w", err)
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if w.n < 4 {
+		return 0, errorf(ErrNoSamples, "ffmpeg decoded no samples")
+	}
+	return w.n / 4, nil
+}
+
+// errEnough stops ffmpeg when its consumer has read all it needs.
+var errEnough = errors.New("enough output")
+
+// countWriter counts the bytes written to it and fails with errEnough once
+// they pass limit, when limit is positive.
+type countWriter struct{ n, limit int64 }
+
+// Write implements io.Writer.
+func (w *countWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	if w.limit > 0 && w.n > w.limit {
+		return len(p), errEnough
+	}
+	return len(p), nil
+}
+
+// ffmpegOutput runs ffmpeg on in, converting to 16 kHz mono float, and hands
+// its output to consume as it comes. The demuxer is forced to the sniffed
+// one, so ffmpeg cannot be talked into another format (an HLS playlist that
+// reads other files, say). An error from consume stops ffmpeg and is
+// returned, except errEnough, which ends the run without an error.
+func ffmpegOutput(ctx context.Context, in input, opts Options, consume func(io.Reader) error) error {
+	bin, err := lookTool(opts.FFmpegPath, "ffmpeg")
+	if err != nil {
+		return needsFFmpeg(in.format, "ffmpeg")
+	}
+	return withFile(in, func(name string) error {
+		return runFFmpeg(ctx, bin, name, in, consume)
+	})
+}
+
+// runFFmpeg runs ffmpeg on the file name for ffmpegOutput.
+func runFFmpeg(ctx context.Context, bin, name string, in input, consume func(io.Reader) error) error {
 	src, err := ffmpegInput(name)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -96,32 +144,29 @@ func runFFmpeg(ctx context.Context, bin, name string, in input, opts Options) ([
 	cmd.WaitDelay = 5 * time.Second
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start ffmpeg: %w", err)
+		return fmt.Errorf("start ffmpeg: %w", err)
 	}
-	s := newSink(ctx, SampleRate, opts.MaxDuration, 0, in.size)
-	readErr := readFloats(stdout, s)
+	readErr := consume(stdout)
 	if readErr != nil {
 		cancel()
 	}
 	waitErr := cmd.Wait()
 	switch {
 	case ctx.Err() != nil:
-		return nil, ctx.Err()
+		return ctx.Err()
+	case errors.Is(readErr, errEnough):
+		return nil
 	case readErr != nil:
-		return nil, readErr
+		return readErr
 	case waitErr != nil && strings.Contains(stderr.String(), "matches no streams"):
-		return nil, errorf(ErrNoSamples, "no audio stream")
+		return errorf(ErrNoSamples, "no audio stream")
 	case waitErr != nil:
-		return nil, errorf(ErrCorrupt, "ffmpeg: %v: %s", waitErr, stderr.lastLine())
+		return errorf(ErrCorrupt, "ffmpeg: %v: %s", waitErr, stderr.lastLine(src, name))
 	}
-	samples := s.finish()
-	if len(samples) == 0 {
-		return nil, errorf(ErrNoSamples, "ffmpeg decoded no samples")
-	}
-	return samples, nil
+	return nil
 }
 
 // readFloats feeds little-endian float32 samples from r to s until EOF.
@@ -165,10 +210,17 @@ func (w *tailWriter) Write(p []byte) (int, error) {
 // String returns the kept bytes.
 func (w *tailWriter) String() string { return string(w.buf) }
 
-// lastLine returns the last non-empty line, for a one-line error message.
-func (w *tailWriter) lastLine() string {
+// lastLine returns the last non-empty line, for a one-line error message,
+// with the names given (the input file's) replaced by "input": error
+// messages reach API clients, file paths must not.
+func (w *tailWriter) lastLine(names ...string) string {
 	lines := strings.Split(strings.TrimSpace(string(w.buf)), "\n")
 	line := strings.TrimSpace(lines[len(lines)-1])
+	for _, name := range names {
+		if name != "" {
+			line = strings.ReplaceAll(line, name, "input")
+		}
+	}
 	if line == "" {
 		return "no message"
 	}

@@ -25,7 +25,10 @@ func openFLAC(in input) (*flac.Stream, error) {
 	if err := checkRate(int(info.SampleRate)); err != nil {
 		return nil, err
 	}
-	if info.NChannels < 1 || info.NChannels > 8 || info.BitsPerSample < 4 || info.BitsPerSample > 32 {
+	if err := checkChannels(int(info.NChannels)); err != nil {
+		return nil, err
+	}
+	if info.BitsPerSample < 4 || info.BitsPerSample > 32 {
 		return nil, errorf(ErrCorrupt, "%d channels of %d bits", info.NChannels, info.BitsPerSample)
 	}
 	return stream, nil
@@ -40,7 +43,7 @@ func decodeFLAC(ctx context.Context, in input, opts Options) (*PCM, error) {
 	info := stream.Info
 	rate := int(info.SampleRate)
 	// NSamples is 0 when the encoder did not know the length.
-	s := newSink(ctx, rate, opts.MaxDuration, int64(info.NSamples), in.size)
+	s := newSink(ctx, rate, int(info.NChannels), opts.MaxDuration, int64(info.NSamples), in.size)
 	if err := s.checkFrames(int64(info.NSamples)); err != nil {
 		return nil, err
 	}

@@ -84,6 +84,8 @@ func watchdog(d time.Duration) (stop func()) {
 func FuzzDecode(f *testing.F) {
 	f.Add(makeWAV(wavSpec{codec: wavPCM, rate: 44100, channels: 2, bits: 16}, sine(440, 44100, 0.01, 0.5, 2)))
 	f.Add(makeWAV(wavSpec{codec: wavFloat, extensible: true, rate: 8000, channels: 3, bits: 32}, sine(440, 8000, 0.01, 0.5, 3)))
+	f.Add(makeFLAC(flacSpec{rate: 16000, channels: 2, frames: 3, blockSize: 200}))
+	f.Add(tinyMP3(5))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		defer watchdog(20 * time.Second)()
 		pcm, err := Decode(context.Background(), bytes.NewReader(data), fuzzOptions)
@@ -97,6 +99,10 @@ func FuzzDecode(f *testing.F) {
 
 func FuzzProbe(f *testing.F) {
 	f.Add(makeWAV(wavSpec{codec: wavPCM, rate: 8000, channels: 1, bits: 8}, sine(440, 8000, 0.01, 0.5, 1)))
+	// Frame header scanners: FLAC without a length, MP3 of tiny frames.
+	f.Add(makeFLAC(flacSpec{rate: 16000, channels: 2, frames: 3, blockSize: 200}))
+	f.Add(makeFLAC(flacSpec{rate: 48000, channels: 1, frames: 3, blockSize: 300, variable: true}))
+	f.Add(tinyMP3(5))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		defer watchdog(20 * time.Second)()
 		info, err := probe(context.Background(), bytes.NewReader(data), "", fuzzOptions)

@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 
 	"github.com/hajimehoshi/go-mp3"
 )
 
-// mp3Stream is an MP3 opened with go-mp3, with what its first frame says.
+// mp3Stream is an MP3 measured from its frame headers, with what its first
+// frame says.
 type mp3Stream struct {
-	dec      *mp3.Decoder
+	in       input
 	rate     int
 	channels int
 	// total is the number of frames go-mp3 will produce, tag frame
@@ -23,29 +25,16 @@ type mp3Stream struct {
 // frames returns the number of audio frames after trimming.
 func (m *mp3Stream) frames() int64 { return max(0, m.total-m.skip-m.trim) }
 
-// openMP3 opens the MP3 stream that starts at in.start, after any ID3v2
-// tags. go-mp3 reads every frame header up front to know the length, which
-// is cheap (no decoding) and lets MaxDuration be checked before decoding.
-func openMP3(in input) (*mp3Stream, error) {
+// openMP3 measures the MP3 stream that starts at in.start, after any ID3v2
+// tags, from its frame headers (read, not decoded), counting no further
+// than past limit, so that the limit is checked before decoding and memory
+// does not grow with the number of frames.
+func openMP3(ctx context.Context, in input, limit time.Duration) (*mp3Stream, error) {
 	head, err := readAt(in.r, in.start, 8<<10)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := newBufReadSeeker(in.r, in.start)
-	if err != nil {
-		return nil, err
-	}
-	dec, err := mp3.NewDecoder(rs)
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errorf(ErrNoSamples, "no mp3 frames")
-		}
-		return nil, errorf(ErrCorrupt, "%v", err)
-	}
-	m := &mp3Stream{dec: dec, rate: dec.SampleRate(), channels: 2, total: dec.Length() / 4}
-	if err := checkRate(m.rate); err != nil {
-		return nil, err
-	}
+	m := &mp3Stream{in: in, channels: 2}
 	if h, at, ok := findMPEGFrame(head); ok {
 		m.channels = h.channels
 		if g := parseGapless(h, head[at:]); g.infoFrame {
@@ -56,7 +45,39 @@ func openMP3(in input) (*mp3Stream, error) {
 			}
 		}
 	}
+	m.rate, m.total, err = countMP3(ctx, in, func(rate int) int64 {
+		if n := maxFramesFor(limit, rate, m.channels); n > 0 {
+			return n + m.skip + m.trim
+		}
+		return 0
+	})
+	if err != nil {
+		return nil, err
+	}
+	if m.total == 0 {
+		return nil, errorf(ErrNoSamples, "no mp3 frames")
+	}
+	if err := checkRate(m.rate); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// decoder returns a go-mp3 decoder for the stream. It is given no Seek,
+// so it does not walk the stream again: countMP3 did.
+func (m *mp3Stream) decoder() (*mp3.Decoder, error) {
+	rs, err := newBufReadSeeker(m.in.r, m.in.start)
+	if err != nil {
+		return nil, err
+	}
+	dec, err := mp3.NewDecoder(readerOnly{rs})
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errorf(ErrNoSamples, "no mp3 frames")
+		}
+		return nil, errorf(ErrCorrupt, "%v", err)
+	}
+	return dec, nil
 }
 
 // findMPEGFrame returns the first frame header in b that is followed by
@@ -79,12 +100,16 @@ func findMPEGFrame(b []byte) (mpegHeader, int, bool) {
 // decodeMP3 decodes an MP3 with go-mp3, which always produces 16-bit
 // stereo (mono sources are duplicated into both channels).
 func decodeMP3(ctx context.Context, in input, opts Options) (*PCM, error) {
-	m, err := openMP3(in)
+	m, err := openMP3(ctx, in, opts.MaxDuration)
 	if err != nil {
 		return nil, err
 	}
-	s := newSink(ctx, m.rate, opts.MaxDuration, m.frames(), in.size)
+	s := newSink(ctx, m.rate, m.channels, opts.MaxDuration, m.frames(), in.size)
 	if err := s.checkFrames(m.frames()); err != nil {
+		return nil, err
+	}
+	dec, err := m.decoder()
+	if err != nil {
 		return nil, err
 	}
 	const perBlock = 8 * 1152
@@ -94,7 +119,7 @@ func decodeMP3(ctx context.Context, in input, opts Options) (*PCM, error) {
 	pend := make([]float32, 0, 2*(perBlock+int(m.trim)))
 	var decoded int64
 	for {
-		n, err := io.ReadFull(m.dec, raw)
+		n, err := io.ReadFull(dec, raw)
 		frames := n / 4
 		for i := range frames {
 			if decoded++; decoded <= m.skip {

@@ -3,7 +3,6 @@ package audio
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"math"
 	"os"
@@ -25,14 +24,18 @@ type Info struct {
 
 // Probe returns the format and duration of the audio file at path, from its
 // headers where they are enough: the WAV header, the FLAC STREAMINFO, the
-// MP3 frame headers (read, not decoded). Other formats ask ffprobe, and fall
-// back to decoding with ffmpeg when the container has no duration; without
-// those tools they fail with ErrNeedsFFmpeg. A FLAC file whose STREAMINFO
-// lacks the length is decoded to count its samples.
+// MP3 frame headers (read, not decoded). A FLAC file whose STREAMINFO lacks
+// the length has its frame headers counted, not decoded. Other formats ask
+// ffprobe, and fall back to counting the samples ffmpeg decodes, without
+// keeping them, when the container has no duration; without those tools
+// they fail with ErrNeedsFFmpeg.
 //
-// When opts.MaxDuration is set and the audio is longer, Probe returns the
-// Info and an error wrapping ErrTooLong; Info.Duration is then at least the
-// limit, not always the full length. Errors are as for Decode, with Op
+// When opts.MaxDuration is set and the audio is longer, or holds more
+// samples times channels than the limit pays for (8 channels at 48 kHz, or
+// stereo at 192 kHz, for its whole length), Probe returns the Info and an
+// error wrapping ErrTooLong; Info.Duration is then not always the full
+// length. Probe's work is bounded by the file's size and the limit, and its
+// memory does not grow with either. Errors are as for Decode, with Op
 // "probe".
 func Probe(ctx context.Context, path string, opts Options) (Info, error) {
 	f, err := os.Open(path)
@@ -68,7 +71,7 @@ func probe(ctx context.Context, r io.ReadSeeker, path string, opts Options) (inf
 	case s.format == "wav":
 		info, err = probeWAV(ctx, in, opts)
 	case s.format == "mp3":
-		info, err = probeMP3(in)
+		info, err = probeMP3(ctx, in, opts)
 	case s.format == "flac":
 		info, err = probeFLAC(ctx, in, opts)
 	}
@@ -76,17 +79,25 @@ func probe(ctx context.Context, r io.ReadSeeker, path string, opts Options) (inf
 		return Info{}, err
 	}
 	info.Format = s.format
-	if opts.MaxDuration > 0 && info.Duration > opts.MaxDuration {
-		return info, errorf(ErrTooLong, "%v is longer than the limit of %v", info.Duration.Round(time.Millisecond), opts.MaxDuration)
-	}
-	return info, nil
+	return info, checkLimit(info, opts.MaxDuration)
 }
 
-// framesDuration converts a frame count at rate Hz to a duration without
-// overflowing for long streams.
-func framesDuration(frames int64, rate int) time.Duration {
-	r := int64(rate)
-	return time.Duration(frames/r)*time.Second + time.Duration(frames%r)*time.Second/time.Duration(r)
+// checkLimit returns ErrTooLong when info is longer than limit, or holds
+// more decoding work than limit allows (see maxFramesFor).
+func checkLimit(info Info, limit time.Duration) error {
+	if limit <= 0 {
+		return nil
+	}
+	if info.Duration > limit {
+		return errorf(ErrTooLong, "%v is longer than the limit of %v", info.Duration.Round(time.Millisecond), limit)
+	}
+	if info.SampleRate > 0 && info.Channels > 0 {
+		frames := framesIn(info.Duration, info.SampleRate)
+		if frames > maxFramesFor(limit, info.SampleRate, info.Channels) {
+			return tooLong(frames, info.SampleRate, info.Channels, limit)
+		}
+	}
+	return nil
 }
 
 func probeWAV(ctx context.Context, in input, opts Options) (Info, error) {
@@ -107,8 +118,8 @@ func probeWAV(ctx context.Context, in input, opts Options) (Info, error) {
 	return Info{Duration: framesDuration(h.frames(), h.rate), SampleRate: h.rate, Channels: h.channels}, nil
 }
 
-func probeMP3(in input) (Info, error) {
-	m, err := openMP3(in)
+func probeMP3(ctx context.Context, in input, opts Options) (Info, error) {
+	m, err := openMP3(ctx, in, opts.MaxDuration)
 	if err != nil {
 		return Info{}, err
 	}
@@ -127,23 +138,11 @@ func probeFLAC(ctx context.Context, in input, opts Options) (Info, error) {
 	info := Info{SampleRate: int(si.SampleRate), Channels: int(si.NChannels)}
 	frames := int64(si.NSamples)
 	if frames == 0 {
-		// Unknown length: count the samples, stopping past the limit.
-		limit := int64(-1)
-		if opts.MaxDuration > 0 {
-			limit = framesIn(opts.MaxDuration, info.SampleRate)
-		}
-		for limit < 0 || frames <= limit {
-			if err := ctx.Err(); err != nil {
-				return Info{}, err
-			}
-			f, err := stream.ParseNext()
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				break
-			}
-			if err != nil {
-				return Info{}, errorf(ErrCorrupt, "%v", err)
-			}
-			frames += int64(f.BlockSize)
+		// Unknown length: count the samples in the frame headers, stopping
+		// past the limit.
+		frames, err = countFLACFrames(ctx, in, maxFramesFor(opts.MaxDuration, info.SampleRate, info.Channels))
+		if err != nil {
+			return Info{}, err
 		}
 	}
 	if frames == 0 {
@@ -166,7 +165,7 @@ type ffprobeOutput struct {
 }
 
 // probeFFprobe asks ffprobe for the first audio stream's duration. When the
-// container does not say, it decodes with ffmpeg and measures.
+// container does not say, it counts the samples ffmpeg decodes.
 func probeFFprobe(ctx context.Context, in input, opts Options) (Info, error) {
 	bin, err := lookTool(opts.FFprobePath, "ffprobe")
 	if err != nil {
@@ -187,7 +186,7 @@ func probeFFprobe(ctx context.Context, in input, opts Options) (Info, error) {
 			return ctx.Err()
 		}
 		if err != nil {
-			return errorf(ErrCorrupt, "ffprobe: %v: %s", err, stderr.lastLine())
+			return errorf(ErrCorrupt, "ffprobe: %v: %s", err, stderr.lastLine(src, name))
 		}
 		if err := json.Unmarshal(b, &out); err != nil {
 			return errorf(ErrCorrupt, "ffprobe output: %v", err)
@@ -211,10 +210,12 @@ func probeFFprobe(ctx context.Context, in input, opts Options) (Info, error) {
 		info.Duration = time.Duration(min(sec*float64(time.Second), math.MaxInt64))
 		return info, nil
 	}
-	pcm, err := decodeFFmpeg(ctx, in, 0, 0, opts)
+	// No duration in the container: count what ffmpeg decodes, without
+	// keeping it, and stop past the limit.
+	n, err := countFFmpeg(ctx, in, maxFramesFor(opts.MaxDuration, SampleRate, 1), opts)
 	if err != nil {
 		return Info{}, err
 	}
-	info.Duration = pcm.Duration()
+	info.Duration = framesDuration(n, SampleRate)
 	return info, nil
 }

@@ -161,7 +161,7 @@ func BenchmarkResample44kStereo(b *testing.B) {
 	b.SetBytes(int64(len(x) * 4))
 	b.ResetTimer()
 	for range b.N {
-		s := newSink(context.Background(), 44100, 0, 44100*seconds, 1<<30)
+		s := newSink(context.Background(), 44100, 2, 0, 44100*seconds, 1<<30)
 		for block := x; len(block) > 0; {
 			n := min(len(block), 2*4096)
 			if err := s.writeInterleaved(block[:n], 2); err != nil {

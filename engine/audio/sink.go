@@ -11,6 +11,7 @@ import (
 type sink struct {
 	ctx       context.Context
 	rate      int
+	channels  int
 	maxFrames int64 // 0: unlimited
 	limit     time.Duration
 	frames    int64
@@ -23,16 +24,21 @@ type sink struct {
 // this many output samples per input byte (8 kbit/s MP3 at 16 kHz is 16).
 const maxGrowth = 16
 
-// newSink returns a sink for mono or multi-channel audio at rate Hz.
-// hintFrames, when positive, is the number of frames the headers announce;
-// the output is preallocated for it, within the limit and within maxGrowth
-// samples per byte of the fileSize-byte input, so a lying header costs
-// little.
-func newSink(ctx context.Context, rate int, limit time.Duration, hintFrames, fileSize int64) *sink {
-	s := &sink{ctx: ctx, rate: rate, limit: limit, rs: newResampler(rate, SampleRate)}
+// newSink returns a sink for audio of channels channels at rate Hz, which
+// the decoder may downmix itself. The limit allows fewer frames when rate
+// times channels is above maxWorkRate (see maxFramesFor), which bounds the
+// decoder's work as well as the output. hintFrames, when positive, is the
+// number of frames the headers announce; the output is preallocated for it,
+// within the limit and within maxGrowth samples per byte of the
+// fileSize-byte input, so a lying header costs little.
+func newSink(ctx context.Context, rate, channels int, limit time.Duration, hintFrames, fileSize int64) *sink {
+	s := &sink{ctx: ctx, rate: rate, channels: channels, limit: limit, rs: newResampler(rate, SampleRate)}
 	if limit > 0 {
-		s.maxFrames = framesIn(limit, rate)
-		hintFrames = min(hintFrames, s.maxFrames)
+		s.maxFrames = maxFramesFor(limit, rate, channels)
+		if hintFrames > s.maxFrames {
+			// checkFrames refuses it: allocate nothing for it.
+			hintFrames = 0
+		}
 	}
 	if hintFrames > 0 {
 		n := hintFrames*SampleRate/int64(rate) + 1
@@ -42,18 +48,11 @@ func newSink(ctx context.Context, rate int, limit time.Duration, hintFrames, fil
 	return s
 }
 
-// framesIn returns how many frames at rate Hz fit in d, rounded down,
-// without overflowing for long durations.
-func framesIn(d time.Duration, rate int) int64 {
-	return int64(d/time.Second)*int64(rate) + int64(d%time.Second)*int64(rate)/int64(time.Second)
-}
-
 // checkFrames returns ErrTooLong if frames at the sink's rate exceed the
 // limit. Decoders call it with header counts to fail before decoding.
 func (s *sink) checkFrames(frames int64) error {
 	if s.maxFrames > 0 && frames > s.maxFrames {
-		return errorf(ErrTooLong, "%v is longer than the limit of %v",
-			time.Duration(float64(frames)/float64(s.rate)*float64(time.Second)).Round(time.Millisecond), s.limit)
+		return tooLong(frames, s.rate, s.channels, s.limit)
 	}
 	return nil
 }

@@ -128,8 +128,8 @@ func parseWAVFormat(r io.ReadSeeker, off, n int64) (wavHeader, error) {
 			h.codec = 0
 		}
 	}
-	if h.channels == 0 {
-		return h, errorf(ErrCorrupt, "0 channels")
+	if err := checkChannels(h.channels); err != nil {
+		return h, err
 	}
 	if err := checkRate(h.rate); err != nil {
 		return h, err
@@ -175,7 +175,7 @@ func decodeWAV(ctx context.Context, in input, opts Options) (*PCM, error) {
 	case frames == 0:
 		return nil, errorf(ErrNoSamples, "empty data chunk")
 	}
-	s := newSink(ctx, h.rate, opts.MaxDuration, frames, in.size)
+	s := newSink(ctx, h.rate, h.channels, opts.MaxDuration, frames, in.size)
 	if err := s.checkFrames(frames); err != nil {
 		return nil, err
 	}
