@@ -53,9 +53,13 @@ help: ## list the targets
 
 whisper: $(WHISPER_LIB) ## fetch and build whisper.cpp's static libraries (cached)
 
-$(WHISPER_LIB):
+# Our patches (scripts/patch-whisper.sh) apply to the fetched tree; a tree
+# given as WHISPER_CPP_DIR is used as it is (auto language detection then
+# costs one more encoder pass).
+$(WHISPER_LIB): scripts/patch-whisper.sh $(wildcard scripts/patches/*.patch)
 ifeq ($(WHISPER_CPP_DIR),)
 	scripts/fetch-whisper.sh $(WHISPER_SRC)
+	scripts/patch-whisper.sh $(WHISPER_SRC)
 endif
 	scripts/build-whisper.sh $(WHISPER_SRC) $(WHISPER_BUILD) $(GGML_NATIVE) $(GGML_CUDA)
 

@@ -417,3 +417,49 @@ func TestDetectSpeech(t *testing.T) {
 		t.Errorf("missing model: err = %v", err)
 	}
 }
+
+// TestAutoLanguageMatchesFixed: with language "auto", whisper.cpp (patched by
+// scripts/patch-whisper.sh) reuses the detection's encoder pass for the
+// first window. The transcript must be the one a fixed language gives, with
+// the same segment timings, on a clip shorter than one window and on one
+// longer (33 s, so the second window is encoded as usual), on a State that
+// ran another job first.
+func TestAutoLanguageMatchesFixed(t *testing.T) {
+	m := testModel(t)
+	st, err := m.NewState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	samples := jfk(t)
+	if _, err := st.Transcribe(context.Background(), samples[len(samples)/2:], engine.Options{Language: "en", BeamSize: 1}); err != nil {
+		t.Fatal(err)
+	}
+	long := append(append(append([]float32{}, samples...), samples...), samples...)
+	for name, audio := range map[string][]float32{"11 s": samples, "33 s": long} {
+		t.Run(name, func(t *testing.T) {
+			auto, err := st.Transcribe(context.Background(), audio, engine.Options{Language: "auto", BeamSize: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fixed, err := st.Transcribe(context.Background(), audio, engine.Options{Language: "en", BeamSize: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if auto.Language != "en" {
+				t.Errorf("detected language %q, want en", auto.Language)
+			}
+			if auto.Text != fixed.Text {
+				t.Errorf("auto text %q\nfixed text %q", auto.Text, fixed.Text)
+			}
+			if len(auto.Segments) != len(fixed.Segments) {
+				t.Fatalf("auto has %d segments, fixed %d", len(auto.Segments), len(fixed.Segments))
+			}
+			for i := range auto.Segments {
+				if a, f := auto.Segments[i], fixed.Segments[i]; a.Start != f.Start || a.End != f.End {
+					t.Errorf("segment %d: auto %v-%v, fixed %v-%v", i, a.Start, a.End, f.Start, f.End)
+				}
+			}
+		})
+	}
+}

@@ -9,6 +9,14 @@ The clip is WAV repeated R times (default: jfk.wav x 6 = 66 s). Runs alternate
 between the two programs so drift on the machine hits both alike. Prints the
 median wall time and peak RSS of each, and the ratios. --json FILE also
 writes every run's wall time and peak RSS (machine-readable, for make bench).
+
+Then the language-detection cost: each program with --language auto against
+the same program with the language fixed (en), on the short clip (WAV once)
+and the long one, alternating, with the detected language and the text
+compared. Both programs always decode with timestamp tokens (no -nt) and
+the same language setting. whisper-cli is built from the same patched tree
+(scripts/patch-whisper.sh), so its auto mode reuses the detection pass too;
+its fixed-language path is upstream's.
 """
 import argparse
 import json
@@ -57,6 +65,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=6)
     ap.add_argument("--audio", default="testdata/jfk.wav")
     ap.add_argument("--json", default="", help="write the raw per-run figures to this file")
+    ap.add_argument("--lang-runs", type=int, default=5, help="runs of the auto-vs-fixed language comparison (0: skip)")
     a = ap.parse_args()
 
     tmp = tempfile.mkdtemp()
@@ -100,6 +109,12 @@ def main():
     if not same:
         print("  instanttranscriber:", texts["instanttranscriber"][:200])
         print("  whisper-cli:       ", texts["whisper-cli"][:200])
+    language = []
+    if a.lang_runs > 0:
+        short = os.path.join(tmp, "short.wav")
+        short_s = make_clip(a.audio, 1, short)
+        for label, path, length in (("short", short, short_s), ("long", clip, secs)):
+            language.append(language_cost(a, label, path, length, ours, theirs, clip))
     if a.json:
         with open(a.json, "w") as f:
             json.dump({
@@ -108,7 +123,47 @@ def main():
                 "runs": {name: [{"wall_s": w, "rss_mib": r} for w, r in rows]
                          for name, rows in results.items()},
                 "same_text": same,
+                "language": language,
             }, f, indent=1)
+
+
+def with_language(cmd, flag, lang, old_clip, new_clip):
+    """cmd with its language flag set to lang and its audio swapped."""
+    out = [new_clip if c == old_clip else c for c in cmd]
+    i = out.index(flag)
+    out[i + 1] = lang
+    return out
+
+
+def language_cost(a, label, path, length, ours, theirs, clip):
+    """Times auto against fixed language for both programs on one clip."""
+    progs = {
+        "instanttranscriber en": with_language(ours, "--language", "en", clip, path),
+        "instanttranscriber auto": with_language(ours, "--language", "auto", clip, path),
+        "whisper-cli en": with_language(theirs, "-l", "en", clip, path),
+        "whisper-cli auto": with_language(theirs, "-l", "auto", clip, path),
+    }
+    walls = {k: [] for k in progs}
+    texts = {}
+    for cmd in progs.values():  # warm-up
+        measure(cmd)
+    for _ in range(a.lang_runs):
+        for name, cmd in progs.items():
+            wall, _, out = measure(cmd)
+            walls[name].append(wall)
+            texts[name] = " ".join(re.sub(r"\[[^\]]*-->[^\]]*\]", " ", out).split())
+    med = {k: statistics.median(v) for k, v in walls.items()}
+    print(f"\nlanguage auto vs en, {label} clip ({length:.1f} s), {a.lang_runs} runs each:")
+    print(f"{'program':<26} {'median wall s':>14} {'min':>7} {'max':>7}")
+    for k, v in walls.items():
+        print(f"{k:<26} {med[k]:>14.3f} {min(v):>7.3f} {max(v):>7.3f}")
+    ours_ratio = med["instanttranscriber auto"] / med["instanttranscriber en"]
+    cli_ratio = med["whisper-cli auto"] / med["whisper-cli en"]
+    same = texts["instanttranscriber auto"] == texts["instanttranscriber en"]
+    print(f"instanttranscriber auto / en: {ours_ratio:.3f}  (goal <= 1.05); same text: {same}")
+    print(f"whisper-cli auto / en:        {cli_ratio:.3f}")
+    return {"clip": label, "clip_s": length, "walls": walls, "auto_over_fixed": ours_ratio,
+            "cli_auto_over_fixed": cli_ratio, "same_text": same}
 
 
 if __name__ == "__main__":
