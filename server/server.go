@@ -102,7 +102,9 @@ type Store interface {
 	CancelJob(id, keyID string, d *store.Delivery) (store.Job, error)
 	DeleteJob(id, keyID string) (store.Job, error)
 	Usage(keyID string, month time.Time) (float64, error)
-	Secret(name string, size int) ([]byte, error)
+	GetKey(id string) (store.Key, error)
+	Secrets(name string, size int) ([]store.SecretVersion, error)
+	RotateSecret(name string, size int, dropRetiredBefore time.Time) ([]store.SecretVersion, error)
 	DeliveriesForJob(jobID string) ([]store.Delivery, error)
 	Redeliver(jobID string) (store.Delivery, error)
 }
@@ -178,7 +180,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	if deps.FreeDisk == nil {
 		deps.FreeDisk = freeDisk
 	}
-	secret, err := deps.Store.Secret("download_urls", 32)
+	secrets, err := deps.Store.Secrets(signingSecretName, signingSecretBytes)
 	if err != nil {
 		return nil, fmt.Errorf("server: signing secret: %w", err)
 	}
@@ -199,7 +201,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		metrics:  deps.Metrics,
 		freeDisk: deps.FreeDisk,
 		limits:   newKeyLimiters(cfg.RateLimit, cfg.RateBurst),
-		signer:   &signer{key: secret},
+		signer:   newSigner(secrets),
 		public:   strings.TrimRight(cfg.PublicURL, "/"),
 		echo:     e,
 	}
