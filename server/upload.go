@@ -33,13 +33,16 @@ func (u *savedUpload) remove() {
 }
 
 // readMultipart streams a multipart/form-data request: the file part goes
-// straight to disk (never into memory), the other fields into a
-// createRequest. The file is saved as <jobID>.audio.
+// straight to disk (never into memory), the other fields and the file's
+// name into a createRequest. The file is saved as <jobID>.audio.
 func (s *Server) readMultipart(r *http.Request, jobID string) (createRequest, *savedUpload, error) {
 	var in createRequest
 	upload, err := s.readForm(r, jobID, in.setField)
 	if err != nil {
 		return createRequest{}, nil, err
+	}
+	if upload != nil {
+		in.filename = upload.Filename
 	}
 	return in, upload, nil
 }

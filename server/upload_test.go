@@ -125,3 +125,31 @@ func TestUploadDiskFull(t *testing.T) {
 		t.Errorf("logged %q; want the failed write and ENOSPC", got)
 	}
 }
+
+// TestIdempotencyFilename: the file name is part of the Idempotency-Key
+// fingerprint, so the same bytes under another name are a different
+// request (422), while a true retry is replayed.
+func TestIdempotencyFilename(t *testing.T) {
+	o := newObserved(t, nil)
+	audio, err := os.ReadFile("../testdata/jfk.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(name string) *httptest.ResponseRecorder {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write(audio)
+		mw.Close()
+		return o.send(http.MethodPost, "/v1/transcriptions", o.user, &b,
+			"Content-Type", mw.FormDataContentType(), "Idempotency-Key", "upload-1")
+	}
+	first, retry := post("a.wav"), post("a.wav")
+	if first.Code != http.StatusAccepted || retry.Code != http.StatusAccepted || retry.Header().Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("upload then retry: %d, %d (replayed %q); want 202, 202 replayed", first.Code, retry.Code, retry.Header().Get("Idempotent-Replayed"))
+	}
+	renamed := post("b.wav")
+	if e := errorOf(t, renamed); renamed.Code != http.StatusUnprocessableEntity || e.Code != CodeIdempotencyConflict {
+		t.Errorf("same bytes as b.wav: %d %s; want 422 idempotency_conflict", renamed.Code, renamed.Body)
+	}
+}
