@@ -45,7 +45,8 @@ type Config struct {
 	RateBurst int
 	// IdempotencyTTL is how long an Idempotency-Key is remembered.
 	IdempotencyTTL time.Duration
-	// DownloadURLTTL is the lifetime of signed download URLs.
+	// DownloadURLTTL is the lifetime of signed download URLs, and so how
+	// long a rotation keeps the signing secret version it retires.
 	DownloadURLTTL time.Duration
 	// RetainAudio keeps audio after a job ends (jobs can also ask for it).
 	RetainAudio bool
@@ -62,8 +63,9 @@ type Config struct {
 	// MetricsOpen serves GET /metrics here without an API key; otherwise
 	// it needs an admin key.
 	MetricsOpen bool
-	// MinFreeDisk is the free space, in bytes, below which /readyz fails,
-	// measured on the file system of AudioDir; 0 turns the check off.
+	// MinFreeDisk is the free space, in bytes, below which /readyz fails
+	// and uploads are refused (507), measured on the file system of
+	// AudioDir; 0 turns the check off.
 	MinFreeDisk int64
 }
 
@@ -139,7 +141,7 @@ type Deps struct {
 	// store given as Store (metrics.CountingStore) and the worker pool.
 	Metrics *metrics.Metrics
 	// FreeDisk returns the bytes available to this process on the file
-	// system holding path, for /readyz; nil means statfs(2).
+	// system holding path, for /readyz and uploads; nil means statfs(2).
 	FreeDisk func(path string) (uint64, error)
 }
 
