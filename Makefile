@@ -204,5 +204,5 @@ test-load: build model ## 1,000 creates from 100 clients: 202 or 429 + Retry-Aft
 test-badinput: build model ## hostile uploads, forms, 10 GB URLs, slowloris, header floods: clean errors, no leaks
 	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 15m -run '^TestBadInput$$' $(STRESS_ARGS) ./stress/
 
-test-security: build model ## auth on every :id route, signed URLs, SSRF, path traversal, header limits, secrets kept out of logs
+test-security: build model ## auth on every :id route, signed URLs (rotation, revoked keys), SSRF, path traversal, header limits, last admin key, secrets kept out of logs
 	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 15m -run '^TestSecurity$$' $(STRESS_ARGS) ./stress/

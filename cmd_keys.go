@@ -45,12 +45,25 @@ type keysBackend interface {
 	create(name string, quotaHours float64, admin bool) (keyInfo, error)
 	list() ([]keyInfo, error)
 	revoke(id string) (keyInfo, error)
+	rotateSigning(dropOld bool) (signingVersions, error)
 	close() error
+}
+
+// signingVersions is the outcome of a signing secret rotation; it matches
+// the admin API's JSON.
+type signingVersions struct {
+	KID           string   `json:"kid"`
+	VerifyingKIDs []string `json:"verifying_kids"`
 }
 
 const keysSynopsis = `keys create --name NAME [--quota-hours H] [--admin]
        instanttranscriber keys list
        instanttranscriber keys revoke ID
+       instanttranscriber keys rotate-signing [--drop-old]
+
+rotate-signing makes a new version of the secret that signs download URLs.
+URLs signed before keep working until they expire; --drop-old makes them
+all stop working at once (use it if the secret may have leaked).
 
 Works with the server stopped (opens the store) or running (uses its admin
 API with --admin-key or INSTANTTRANSCRIBER_ADMIN_KEY).`
@@ -62,6 +75,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	name := fs.String("name", "", "name of the new key (create)")
 	quota := fs.Float64("quota-hours", 0, "monthly audio quota in hours, 0 = unlimited (create)")
 	admin := fs.Bool("admin", false, "the new key may manage keys (create)")
+	dropOld := fs.Bool("drop-old", false, "invalidate every download URL signed before (rotate-signing)")
 	serverURL := fs.String("server", "", "base URL of the running server (default from server.addr)")
 	adminKey := fs.String("admin-key", os.Getenv("INSTANTTRANSCRIBER_ADMIN_KEY"), "admin API key, used when the server is running")
 	pos, err := parseInterleaved(fs, args)
@@ -70,7 +84,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if len(pos) == 0 {
 		fs.Usage()
-		return fmt.Errorf("%w: keys needs create, list or revoke", errUsage)
+		return fmt.Errorf("%w: keys needs create, list, revoke or rotate-signing", errUsage)
 	}
 	cfg, err := LoadConfig(*configPath, os.Environ())
 	if err != nil {
@@ -119,6 +133,17 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		fmt.Fprintf(stdout, "revoked %s (%s)\n", k.ID, k.Name)
+	case "rotate-signing":
+		if len(pos) != 1 {
+			fs.Usage()
+			return fmt.Errorf("%w: keys rotate-signing takes no argument", errUsage)
+		}
+		v, err := b.rotateSigning(*dropOld)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "download URLs are now signed with kid %s; URLs of kids %s still verify\n",
+			v.KID, strings.Join(v.VerifyingKIDs, ", "))
 	default:
 		fs.Usage()
 		return fmt.Errorf("%w: unknown keys command %q", errUsage, pos[0])
@@ -138,7 +163,7 @@ func quotaText(sec int64) string {
 func openKeysBackend(ctx context.Context, cfg Config, serverURL, adminKey string) (keysBackend, error) {
 	st, err := store.Open(cfg.StorePath(), store.Options{Timeout: 300 * time.Millisecond})
 	if err == nil {
-		return storeKeys{st}, nil
+		return storeKeys{st: st, urlTTL: cfg.Server.DownloadURLTTL}, nil
 	}
 	if !errors.Is(err, store.ErrLocked) {
 		return nil, err
@@ -156,8 +181,13 @@ func openKeysBackend(ctx context.Context, cfg Config, serverURL, adminKey string
 	return apiKeys{ctx: ctx, base: strings.TrimRight(serverURL, "/"), key: adminKey, c: &http.Client{Timeout: 30 * time.Second}}, nil
 }
 
-// storeKeys manages keys in the store file.
-type storeKeys struct{ st *store.Store }
+// storeKeys manages keys in the store file; urlTTL is
+// server.download_url_ttl, which bounds how long a retired signing secret
+// version is kept.
+type storeKeys struct {
+	st     *store.Store
+	urlTTL time.Duration
+}
 
 func (b storeKeys) create(name string, quotaHours float64, admin bool) (keyInfo, error) {
 	k, secret, err := server.NewKey(b.st, name, quotaHours, admin)
@@ -181,6 +211,18 @@ func (b storeKeys) list() ([]keyInfo, error) {
 func (b storeKeys) revoke(id string) (keyInfo, error) {
 	k, err := b.st.RevokeKey(id)
 	return fromStoreKey(k), err
+}
+
+func (b storeKeys) rotateSigning(dropOld bool) (signingVersions, error) {
+	vs, err := server.RotateSigningSecret(b.st, b.urlTTL, dropOld, time.Now())
+	if err != nil {
+		return signingVersions{}, err
+	}
+	out := signingVersions{KID: vs[0].ID}
+	for _, v := range vs {
+		out.VerifyingKIDs = append(out.VerifyingKIDs, v.ID)
+	}
+	return out, nil
 }
 
 func (b storeKeys) close() error { return b.st.Close() }
@@ -241,6 +283,12 @@ func (b apiKeys) revoke(id string) (keyInfo, error) {
 	var k keyInfo
 	err := b.do(http.MethodDelete, "/v1/keys/"+id, nil, &k)
 	return k, err
+}
+
+func (b apiKeys) rotateSigning(dropOld bool) (signingVersions, error) {
+	var v signingVersions
+	err := b.do(http.MethodPost, "/v1/admin/signing-secret/rotate", map[string]bool{"drop_old": dropOld}, &v)
+	return v, err
 }
 
 func (b apiKeys) close() error { return nil }

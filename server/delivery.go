@@ -53,7 +53,7 @@ func (s *Server) Delivery(job store.Job, status store.Status) *store.Delivery {
 	switch status {
 	case store.Completed:
 		event = EventCompleted
-		p.DownloadURLs = s.downloadURLs(job.ID)
+		p.DownloadURLs = s.downloadURLs(job)
 		p.Language = job.Language
 		if job.AudioDuration > 0 {
 			d := job.AudioDuration.Seconds()

@@ -122,7 +122,7 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 		r.Source.Type = "sync" // an upload to the OpenAI-compatible API
 	}
 	if j.Status == store.Completed {
-		r.DownloadURLs = s.downloadURLs(j.ID)
+		r.DownloadURLs = s.downloadURLs(j)
 		if tr != nil {
 			r.Text = &tr.Text
 			r.Speakers, r.Summary, r.Warnings = tr.Speakers, tr.Summary, tr.Warnings
@@ -134,13 +134,14 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 	return r
 }
 
-// downloadURLs returns the signed export URLs of a completed job.
-func (s *Server) downloadURLs(jobID string) map[string]string {
+// downloadURLs returns the signed export URLs of a completed job; they
+// stop working when the job's API key is revoked.
+func (s *Server) downloadURLs(j store.Job) map[string]string {
 	exp := s.now().Add(s.cfg.DownloadURLTTL)
 	urls := make(map[string]string, 4)
 	for _, f := range export.Formats() {
 		name := string(f)
-		urls[name] = s.public + "/v1/transcriptions/" + jobID + "/export." + name + "?" + s.signer.query(jobID, name, exp)
+		urls[name] = s.public + "/v1/transcriptions/" + j.ID + "/export." + name + "?" + s.signer.query(j.ID, j.KeyID, name, exp)
 	}
 	return urls
 }

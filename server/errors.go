@@ -3,7 +3,9 @@ package server
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -30,6 +32,7 @@ const (
 	CodeRateLimited         = "rate_limited"
 	CodeInternal            = "internal_error"
 	CodeUnavailable         = "unavailable"
+	CodeInsufficientStorage = "insufficient_storage"
 )
 
 // codeStatus maps each code to its HTTP status.
@@ -50,6 +53,7 @@ var codeStatus = map[string]int{
 	CodeRateLimited:         http.StatusTooManyRequests,
 	CodeInternal:            http.StatusInternalServerError,
 	CodeUnavailable:         http.StatusServiceUnavailable,
+	CodeInsufficientStorage: http.StatusInsufficientStorage,
 }
 
 // apiError is an error with a code and a message safe to show the client.
@@ -65,6 +69,34 @@ func (e *apiError) Error() string { return e.Code + ": " + e.Message }
 func apiErr(code, format string, args ...any) *apiError {
 	return &apiError{Code: code, Message: fmt.Sprintf(format, args...)}
 }
+
+// errLowDisk means the free space is below server.min_free_disk.
+var errLowDisk = errors.New("low disk space")
+
+// storageError is a failure to write to the server's disk, which the client
+// cannot fix: a full disk, a missing or read-only audio directory, or free
+// space below server.min_free_disk. It becomes a 507 insufficient_storage,
+// logged at ERROR; its text leaves out the file path.
+type storageError struct {
+	op  string
+	err error
+}
+
+func (e *storageError) Error() string {
+	var (
+		pe *fs.PathError
+		le *os.LinkError
+	)
+	switch {
+	case errors.As(e.err, &pe):
+		return e.op + ": " + pe.Op + ": " + pe.Err.Error()
+	case errors.As(e.err, &le):
+		return e.op + ": " + le.Op + ": " + le.Err.Error()
+	}
+	return e.op + ": " + e.err.Error()
+}
+
+func (e *storageError) Unwrap() error { return e.err }
 
 // errorBody is the one JSON shape of every error response.
 type errorBody struct {
@@ -117,8 +149,12 @@ func (s *Server) toAPIError(err error, c echo.Context) *apiError {
 	var (
 		mbe *http.MaxBytesError
 		qe  *store.QuotaError
+		se  *storageError
 	)
 	switch {
+	case errors.As(err, &se):
+		s.logger(c).Error("storage write failed", "method", c.Request().Method, "route", c.Path(), "op", se.op, "err", se.Error())
+		return apiErr(CodeInsufficientStorage, "the server could not store the upload; try again later")
 	case errors.As(err, &mbe):
 		return apiErr(CodePayloadTooLarge, "request body larger than %d bytes", mbe.Limit)
 	case errors.Is(err, store.ErrNotFound):

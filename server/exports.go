@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -11,7 +12,8 @@ import (
 )
 
 // export serves /v1/transcriptions/{id}/export.{txt,srt,vtt,json}, to the
-// job's own bearer key or to anyone holding a valid signed URL.
+// job's own bearer key or to anyone holding a valid signed URL while the
+// job's key is not revoked.
 func (s *Server) export(format export.Format) echo.HandlerFunc {
 	return func(c echo.Context) error { return s.serveExport(c, format) }
 }
@@ -23,12 +25,8 @@ func (s *Server) serveExport(c echo.Context, format export.Format) error {
 		err error
 	)
 	if c.QueryParam("sig") != "" && c.Request().Header.Get(echo.HeaderAuthorization) == "" {
-		if err := s.signer.verify(id, string(format), c.QueryParams(), s.now()); err != nil {
+		if job, err = s.signedJob(id, format, c); err != nil {
 			return err
-		}
-		// The signature names the job; no key is involved.
-		if job, err = s.store.GetJob(id); err != nil {
-			return notFoundJob(err)
 		}
 	} else {
 		k, err := s.keyFromRequest(c)
@@ -56,5 +54,34 @@ func (s *Server) serveExport(c echo.Context, format export.Format) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+job.ID+format.Extension()+`"`)
 	h.Set("Cache-Control", "private, max-age=0")
+	// The transcript is the speaker's words: never sniffed as HTML, and a
+	// signed URL never leaks to the next site through Referer.
+	h.Set(echo.HeaderXContentTypeOptions, "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
 	return c.Blob(http.StatusOK, format.ContentType(), buf.Bytes())
+}
+
+// signedJob returns the job a signed export URL opens. The signature covers
+// the job's key, so the job is read first; a missing job is refused like a
+// bad signature, and so, once it is valid, is a job whose key was revoked.
+func (s *Server) signedJob(id string, format export.Format, c echo.Context) (store.Job, error) {
+	invalid := apiErr(CodeForbidden, "invalid signed url")
+	job, err := s.store.GetJob(id)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
+		return store.Job{}, invalid
+	}
+	if err != nil {
+		return store.Job{}, err
+	}
+	if err := s.signer.verify(id, job.KeyID, string(format), c.QueryParams(), s.now()); err != nil {
+		return store.Job{}, err
+	}
+	owner, err := s.store.GetKey(job.KeyID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.Job{}, err
+	}
+	if err != nil || owner.Revoked() {
+		return store.Job{}, apiErr(CodeForbidden, "signed url no longer valid: the api key that owns this transcription was revoked")
+	}
+	return job, nil
 }

@@ -96,6 +96,9 @@ func (s *Server) revokeKey(c echo.Context) error {
 	if errors.Is(err, store.ErrInvalid) {
 		return apiErr(CodeNotFound, "no such key")
 	}
+	if errors.Is(err, store.ErrLastAdmin) {
+		return apiErr(CodeConflict, "this is the last admin key; create another admin key before revoking it")
+	}
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"io/fs"
 	"mime/multipart"
@@ -59,16 +58,6 @@ func (o *observed) upload(target, name string, data []byte, fields ...string) *h
 	rec := httptest.NewRecorder()
 	o.srv.Handler().ServeHTTP(rec, req)
 	return rec
-}
-
-// errorOf decodes an error response.
-func errorOf(t *testing.T, rec *httptest.ResponseRecorder) errorDetail {
-	t.Helper()
-	var body errorBody
-	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
-		t.Fatalf("%d %s: %v", rec.Code, rec.Body, err)
-	}
-	return body.Error
 }
 
 func TestProbeWaitExceeded(t *testing.T) {

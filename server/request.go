@@ -35,6 +35,10 @@ type createRequest struct {
 	SpeakersExpected int             `json:"speakers_expected"`
 	Summary          bool            `json:"summary"`
 	SummaryType      string          `json:"summary_type"`
+
+	// filename is the uploaded file's name, set by readMultipart; it is
+	// shown in the job's source, so it is part of the request hash.
+	filename string
 }
 
 // setField sets a multipart form field.
@@ -173,12 +177,15 @@ func (r *createRequest) validate(hasFile bool, guard netguard.Config) error {
 }
 
 // hash identifies the request for Idempotency-Key: the normalized fields
-// plus the uploaded file's SHA-256.
+// plus the uploaded file's SHA-256 and name. The same bytes sent under
+// another name are another request: replaying the first job would show a
+// source.filename the client did not send.
 func (r *createRequest) hash(fileSHA256 string) string {
 	b, _ := json.Marshal(struct {
 		createRequest
-		File string `json:"file"`
-	}{*r, fileSHA256})
+		File     string `json:"file"`
+		Filename string `json:"filename,omitempty"`
+	}{*r, fileSHA256, r.filename})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

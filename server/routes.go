@@ -54,6 +54,7 @@ func (s *Server) routes() {
 	e.GET("/v1/keys", s.listKeys, auth, requireAdmin)
 	e.DELETE("/v1/keys/:id", s.revokeKey, auth, requireAdmin)
 	e.GET("/v1/admin/backup", s.backup, auth, requireAdmin)
+	e.POST("/v1/admin/signing-secret/rotate", s.rotateSigning, auth, requireAdmin)
 }
 
 // Routes lists the registered routes as "METHOD /path/:param", for the

@@ -45,7 +45,8 @@ type Config struct {
 	RateBurst int
 	// IdempotencyTTL is how long an Idempotency-Key is remembered.
 	IdempotencyTTL time.Duration
-	// DownloadURLTTL is the lifetime of signed download URLs.
+	// DownloadURLTTL is the lifetime of signed download URLs, and so how
+	// long a rotation keeps the signing secret version it retires.
 	DownloadURLTTL time.Duration
 	// RetainAudio keeps audio after a job ends (jobs can also ask for it).
 	RetainAudio bool
@@ -62,8 +63,9 @@ type Config struct {
 	// MetricsOpen serves GET /metrics here without an API key; otherwise
 	// it needs an admin key.
 	MetricsOpen bool
-	// MinFreeDisk is the free space, in bytes, below which /readyz fails,
-	// measured on the file system of AudioDir; 0 turns the check off.
+	// MinFreeDisk is the free space, in bytes, below which /readyz fails
+	// and uploads are refused (507), measured on the file system of
+	// AudioDir; 0 turns the check off.
 	MinFreeDisk int64
 	// Version is the program's version (the VERSION file, set at build
 	// time); GET /openapi.yaml reports it as info.version.
@@ -113,7 +115,9 @@ type Store interface {
 	CancelJob(id, keyID string, d *store.Delivery) (store.Job, error)
 	DeleteJob(id, keyID string) (store.Job, error)
 	QuotaUsage(keyID string, month time.Time) (store.MonthUsage, error)
-	Secret(name string, size int) ([]byte, error)
+	GetKey(id string) (store.Key, error)
+	Secrets(name string, size int) ([]store.SecretVersion, error)
+	RotateSecret(name string, size int, dropRetiredBefore time.Time) ([]store.SecretVersion, error)
 	DeliveriesForJob(jobID string) ([]store.Delivery, error)
 	Redeliver(jobID string) (store.Delivery, error)
 }
@@ -148,7 +152,7 @@ type Deps struct {
 	// store given as Store (metrics.CountingStore) and the worker pool.
 	Metrics *metrics.Metrics
 	// FreeDisk returns the bytes available to this process on the file
-	// system holding path, for /readyz; nil means statfs(2).
+	// system holding path, for /readyz and uploads; nil means statfs(2).
 	FreeDisk func(path string) (uint64, error)
 }
 
@@ -190,7 +194,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	if deps.FreeDisk == nil {
 		deps.FreeDisk = freeDisk
 	}
-	secret, err := deps.Store.Secret("download_urls", 32)
+	secrets, err := deps.Store.Secrets(signingSecretName, signingSecretBytes)
 	if err != nil {
 		return nil, fmt.Errorf("server: signing secret: %w", err)
 	}
@@ -211,7 +215,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		metrics:  deps.Metrics,
 		freeDisk: deps.FreeDisk,
 		limits:   newKeyLimiters(cfg.RateLimit, cfg.RateBurst),
-		signer:   &signer{key: secret},
+		signer:   newSigner(secrets),
 		public:   strings.TrimRight(cfg.PublicURL, "/"),
 		probes:   newProbeLimiter(cfg.ProbeConcurrency, cfg.ProbeWait),
 		echo:     e,

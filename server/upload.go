@@ -33,13 +33,16 @@ func (u *savedUpload) remove() {
 }
 
 // readMultipart streams a multipart/form-data request: the file part goes
-// straight to disk (never into memory), the other fields into a
-// createRequest. The file is saved as <jobID>.audio.
+// straight to disk (never into memory), the other fields and the file's
+// name into a createRequest. The file is saved as <jobID>.audio.
 func (s *Server) readMultipart(r *http.Request, jobID string) (createRequest, *savedUpload, error) {
 	var in createRequest
 	upload, err := s.readForm(r, jobID, in.setField)
 	if err != nil {
 		return createRequest{}, nil, err
+	}
+	if upload != nil {
+		in.filename = upload.Filename
 	}
 	return in, upload, nil
 }
@@ -89,12 +92,18 @@ func (s *Server) readForm(r *http.Request, jobID string, setField func(name, v s
 }
 
 // saveUpload writes part to a temporary file, fsyncs it and renames it into
-// place, so a job never points at a partial file.
+// place, so a job never points at a partial file. It refuses the upload
+// when the audio directory's file system has less than MinFreeDisk free.
+// A failure to read the request is the client's; a failure to write is a
+// storageError (507).
 func (s *Server) saveUpload(part *multipart.Part, jobID string) (*savedUpload, error) {
+	if err := s.checkFreeDisk(); err != nil {
+		return nil, err
+	}
 	final := filepath.Join(s.cfg.AudioDir, jobID+".audio")
 	tmp, err := os.CreateTemp(s.cfg.AudioDir, jobID+".*.tmp")
 	if err != nil {
-		return nil, fmt.Errorf("server: create upload: %w", err)
+		return nil, &storageError{op: "create upload", err: err}
 	}
 	ok := false
 	defer func() {
@@ -104,7 +113,11 @@ func (s *Server) saveUpload(part *multipart.Part, jobID string) (*savedUpload, e
 		}
 	}()
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(part, s.cfg.MaxUploadBytes+1))
+	w := &fileWriter{f: tmp}
+	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(part, s.cfg.MaxUploadBytes+1))
+	if w.err != nil {
+		return nil, &storageError{op: "write upload", err: w.err}
+	}
 	if err != nil {
 		return nil, bodyError(err, "upload interrupted")
 	}
@@ -115,17 +128,51 @@ func (s *Server) saveUpload(part *multipart.Part, jobID string) (*savedUpload, e
 		return nil, apiErr(CodeInvalidAudio, "the file is empty")
 	}
 	if err := tmp.Sync(); err != nil {
-		return nil, fmt.Errorf("server: sync upload: %w", err)
+		return nil, &storageError{op: "sync upload", err: err}
 	}
 	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("server: close upload: %w", err)
+		return nil, &storageError{op: "close upload", err: err}
 	}
 	if err := os.Rename(tmp.Name(), final); err != nil {
-		return nil, fmt.Errorf("server: rename upload: %w", err)
+		return nil, &storageError{op: "rename upload", err: err}
 	}
 	ok = true
 	syncDir(s.cfg.AudioDir)
 	return &savedUpload{Path: final, Filename: cleanFilename(part.FileName()), Size: n, SHA256: hexSum(h)}, nil
+}
+
+// checkFreeDisk refuses an upload, as a storageError, while the audio
+// directory's file system has less than MinFreeDisk bytes free (0: no
+// check) or its free space cannot be read.
+func (s *Server) checkFreeDisk() error {
+	limit := s.cfg.MinFreeDisk
+	if limit <= 0 {
+		return nil
+	}
+	free, err := s.freeDisk(s.cfg.AudioDir)
+	if err != nil {
+		return &storageError{op: "check free disk space", err: err}
+	}
+	if free < uint64(limit) {
+		return &storageError{op: "check free disk space",
+			err: fmt.Errorf("%w: %d bytes free, server.min_free_disk is %d", errLowDisk, free, limit)}
+	}
+	return nil
+}
+
+// fileWriter writes to f and keeps the first write error, so that a failed
+// copy can be told apart from a failed read of the request.
+type fileWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *fileWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
 }
 
 // bodyError maps an error reading the request body: over the size limit is

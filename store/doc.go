@@ -74,7 +74,8 @@
 //
 //	meta
 //	  schema_version                 -> uint64, big-endian (1)
-//	  secret.<name>                  -> raw random bytes (Secret)
+//	  secrets.<name>                 -> [{"id","secret","since","retired_at"}], JSON, current first (Secrets, RotateSecret)
+//	  secret.<name>                  -> raw random bytes: earlier builds; Secrets moves it to version 1
 //	  queue_turn                     -> 'a' or 's': the queue of the last claim
 //	jobs
 //	  <job id>                       -> job record, JSON

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -135,9 +137,14 @@ func (s *Store) ListKeys() ([]Key, error) {
 	return out, nil
 }
 
+// ErrLastAdmin is returned by RevokeKey for the only admin key that is not
+// revoked: without it no one could manage keys through the API.
+var ErrLastAdmin = errors.New("the last admin key cannot be revoked; create another admin key first")
+
 // RevokeKey sets the key's RevokedAt and returns it. Revoking a revoked key
 // keeps the first RevokedAt. The hash stays indexed, so KeyByHash can tell a
-// revoked key from an unknown one.
+// revoked key from an unknown one. Revoking the last valid admin key is
+// ErrLastAdmin.
 func (s *Store) RevokeKey(id string) (Key, error) {
 	var k Key
 	err := s.update(func(tx *txn) error {
@@ -152,6 +159,15 @@ func (s *Store) RevokeKey(id string) (Key, error) {
 		if k.Revoked() {
 			return nil
 		}
+		if k.Admin {
+			others, err := tx.otherAdmins(kb)
+			if err != nil {
+				return err
+			}
+			if others == 0 {
+				return ErrLastAdmin
+			}
+		}
 		k.RevokedAt = s.now()
 		v, err := encodeKey(k)
 		if err != nil {
@@ -163,6 +179,26 @@ func (s *Store) RevokeKey(id string) (Key, error) {
 		return Key{}, fmt.Errorf("store: revoke key %s: %w", id, err)
 	}
 	return k, nil
+}
+
+// otherAdmins counts the admin keys, other than the key with ID id, that
+// are not revoked.
+func (t *txn) otherAdmins(id []byte) (int, error) {
+	n := 0
+	err := t.bucket(bucketKeys).ForEach(func(kid, v []byte) error {
+		if bytes.Equal(kid, id) {
+			return nil
+		}
+		k, err := decodeKey(v)
+		if err != nil {
+			return err
+		}
+		if k.Admin && !k.Revoked() {
+			n++
+		}
+		return nil
+	})
+	return n, err
 }
 
 // CountKeys returns the number of keys, revoked ones included.

@@ -95,3 +95,42 @@ func TestGetKey(t *testing.T) {
 		}
 	}
 }
+
+// TestRevokeLastAdmin: the only valid admin key cannot be revoked; once
+// another admin key exists it can, and then the other one is the last.
+func TestRevokeLastAdmin(t *testing.T) {
+	clock := newClock()
+	s := newTestStore(t, clock.Now)
+	first, err := s.CreateKey(Key{Name: "first", Hash: sha256.Sum256([]byte("a1")), Admin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, err := s.CreateKey(Key{Name: "user", Hash: sha256.Sum256([]byte("u1"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RevokeKey(first.ID); !errors.Is(err, ErrLastAdmin) {
+		t.Fatalf("RevokeKey(only admin): %v; want ErrLastAdmin", err)
+	}
+	if got, _ := s.GetKey(first.ID); got.Revoked() {
+		t.Fatal("the refused revocation was written")
+	}
+	if _, err := s.RevokeKey(user.ID); err != nil {
+		t.Errorf("RevokeKey(user) with one admin: %v", err)
+	}
+	second, err := s.CreateKey(Key{Name: "second", Hash: sha256.Sum256([]byte("a2")), Admin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RevokeKey(first.ID); err != nil {
+		t.Fatalf("RevokeKey(first) with a second admin: %v", err)
+	}
+	// A revoked admin does not count: second is now the last one.
+	if _, err := s.RevokeKey(second.ID); !errors.Is(err, ErrLastAdmin) {
+		t.Errorf("RevokeKey(second) after first was revoked: %v; want ErrLastAdmin", err)
+	}
+	// Revoking the already revoked first key again stays a no-op.
+	if _, err := s.RevokeKey(first.ID); err != nil {
+		t.Errorf("RevokeKey(first) again: %v", err)
+	}
+}

@@ -2,34 +2,146 @@ package store
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
+	"strconv"
+	"time"
 )
 
-// Secret returns the random secret called name, creating and persisting size
-// random bytes on first use, e.g. the key that signs download URLs. A stored
-// secret of another size is an error rather than a silent rotation.
-func (s *Store) Secret(name string, size int) ([]byte, error) {
+// metaSecretsPrefix prefixes the meta key of a rotating secret's versions;
+// metaSecretPrefix (store.go) was the single secret of earlier builds.
+const metaSecretsPrefix = "secrets."
+
+// SecretVersion is one version of a rotating secret, such as the key that
+// signs download URLs. What a version signs names its ID, so that a
+// rotation keeps verifying what older versions signed until they are
+// dropped.
+type SecretVersion struct {
+	// ID is "1", "2", ...: one more than the previous version's.
+	ID     string    `json:"id"`
+	Secret []byte    `json:"secret"`
+	Since  time.Time `json:"since"`
+	// RetiredAt is zero for the current version, the one that signs.
+	RetiredAt time.Time `json:"retired_at,omitzero"`
+}
+
+// Secrets returns the versions of the rotating secret called name, the
+// current one first, creating version 1 of size random bytes on first use.
+// A secret stored by earlier builds under meta/secret.<name> becomes
+// version 1. A stored version of another size is an error rather than a
+// silent rotation.
+func (s *Store) Secrets(name string, size int) ([]SecretVersion, error) {
 	if name == "" || size <= 0 {
 		return nil, fmt.Errorf("store: secret %q of %d bytes: %w", name, size, ErrInvalid)
 	}
-	var out []byte
+	var out []SecretVersion
 	err := s.update(func(tx *txn) error {
-		meta, k := tx.bucket(bucketMeta), []byte(metaSecretPrefix+name)
-		if v := meta.Get(k); v != nil {
-			if len(v) != size {
-				return fmt.Errorf("stored secret has %d bytes, want %d", len(v), size)
-			}
-			out = append([]byte(nil), v...)
-			return nil
-		}
-		out = make([]byte, size)
-		if _, err := rand.Read(out); err != nil {
-			return err
-		}
-		return meta.Put(k, out)
+		var err error
+		out, err = tx.secrets(name, size, s.now())
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: secret %q: %w", name, err)
 	}
 	return out, nil
+}
+
+// Secret returns the current version of the rotating secret called name
+// (see Secrets).
+func (s *Store) Secret(name string, size int) ([]byte, error) {
+	vs, err := s.Secrets(name, size)
+	if err != nil {
+		return nil, err
+	}
+	return vs[0].Secret, nil
+}
+
+// RotateSecret makes a new current version of the secret called name,
+// retires the current one, and drops the versions retired before
+// dropRetiredBefore (the zero time keeps them all; a time after now drops
+// every old version, so that only the new one verifies). It returns the
+// versions that remain, the new one first.
+func (s *Store) RotateSecret(name string, size int, dropRetiredBefore time.Time) ([]SecretVersion, error) {
+	if name == "" || size <= 0 {
+		return nil, fmt.Errorf("store: rotate secret %q of %d bytes: %w", name, size, ErrInvalid)
+	}
+	var out []SecretVersion
+	err := s.update(func(tx *txn) error {
+		now := s.now()
+		old, err := tx.secrets(name, size, now)
+		if err != nil {
+			return err
+		}
+		last, err := strconv.Atoi(old[0].ID)
+		if err != nil {
+			return fmt.Errorf("stored secret version %q: %w", old[0].ID, ErrInvalid)
+		}
+		next, err := newSecretVersion(strconv.Itoa(last+1), size, now)
+		if err != nil {
+			return err
+		}
+		out = []SecretVersion{next}
+		for i, v := range old {
+			if i == 0 {
+				v.RetiredAt = now
+			}
+			if v.RetiredAt.Before(dropRetiredBefore) {
+				continue
+			}
+			out = append(out, v)
+		}
+		return tx.putSecrets(name, out)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: rotate secret %q: %w", name, err)
+	}
+	return out, nil
+}
+
+// secrets reads the versions of name, creating or migrating version 1.
+func (t *txn) secrets(name string, size int, now time.Time) ([]SecretVersion, error) {
+	meta := t.bucket(bucketMeta)
+	var vs []SecretVersion
+	if v := meta.Get([]byte(metaSecretsPrefix + name)); v != nil {
+		if err := json.Unmarshal(v, &vs); err != nil {
+			return nil, fmt.Errorf("decode secret versions: %w", err)
+		}
+	}
+	if len(vs) == 0 {
+		legacy := []byte(metaSecretPrefix + name)
+		v1 := SecretVersion{ID: "1", Secret: append([]byte(nil), meta.Get(legacy)...), Since: now}
+		if len(v1.Secret) == 0 {
+			var err error
+			if v1, err = newSecretVersion("1", size, now); err != nil {
+				return nil, err
+			}
+		}
+		vs = []SecretVersion{v1}
+		if err := t.putSecrets(name, vs); err != nil {
+			return nil, err
+		}
+		if err := meta.Delete(legacy); err != nil {
+			return nil, err
+		}
+	}
+	for _, v := range vs {
+		if len(v.Secret) != size {
+			return nil, fmt.Errorf("stored secret version %s has %d bytes, want %d", v.ID, len(v.Secret), size)
+		}
+	}
+	return vs, nil
+}
+
+func (t *txn) putSecrets(name string, vs []SecretVersion) error {
+	b, err := json.Marshal(vs)
+	if err != nil {
+		return err
+	}
+	return t.bucket(bucketMeta).Put([]byte(metaSecretsPrefix+name), b)
+}
+
+func newSecretVersion(id string, size int, now time.Time) (SecretVersion, error) {
+	v := SecretVersion{ID: id, Secret: make([]byte, size), Since: now}
+	_, err := rand.Read(v.Secret)
+	return v, err
 }

@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -21,10 +23,12 @@ import (
 
 // TestSecurity runs the binary with private networks refused, a short
 // download URL lifetime and a known callback secret, and checks
-// authentication on every /v1 route with an :id, signed export URLs, SSRF
+// authentication on every /v1 route with an :id, signed export URLs (and
+// their headers, signing secret rotation and key revocation), SSRF
 // refusals, path traversal in path parameters, header limits and timeouts,
-// and finally that neither the callback secret nor any API key appears in
-// the server's log.
+// the last admin key, the delivery log of a blocked callback, the
+// Idempotency-Key fingerprint, and finally that neither the callback secret
+// nor any API key appears in the server's log.
 func TestSecurity(t *testing.T) {
 	const ttl = 20 * time.Second
 	s := itStart(t,
@@ -118,8 +122,15 @@ func TestSecurity(t *testing.T) {
 		q := u.Query()
 		path := "/v1/transcriptions/" + job + "/export.txt"
 		get := func(p string, q url.Values) itResp { return s.do(t, "GET", p+"?"+q.Encode(), "", "", nil) }
-		if got := get(path, q); got.Status != 200 {
+		got := get(path, q)
+		if got.Status != 200 {
 			t.Fatalf("valid signed url: %d %s", got.Status, got.Body)
+		}
+		if got.Header.Get("X-Content-Type-Options") != "nosniff" || got.Header.Get("Referrer-Policy") != "no-referrer" {
+			t.Errorf("signed export headers: nosniff %q, referrer policy %q", got.Header.Get("X-Content-Type-Options"), got.Header.Get("Referrer-Policy"))
+		}
+		if q.Get("kid") == "" {
+			t.Errorf("signed url %s has no kid", txt)
 		}
 		other := s.do(t, "POST", "/v1/transcriptions", keyB, "application/json", strings.NewReader(`{"url":"https://example.invalid/a.wav"}`))
 		otherID, _ := other.JSON()["id"].(string)
@@ -129,6 +140,11 @@ func TestSecurity(t *testing.T) {
 				c[kk] = vv
 			}
 			c.Set(k, v)
+			return c
+		}
+		without := func(k string) url.Values {
+			c := with(k, "")
+			c.Del(k)
 			return c
 		}
 		sig := q.Get("sig")
@@ -148,6 +164,9 @@ func TestSecurity(t *testing.T) {
 			{"tampered sig", path, with("sig", flip+sig[1:])},
 			{"truncated sig", path, with("sig", sig[:10])},
 			{"empty sig", path, with("sig", "")},
+			{"unknown kid", path, with("kid", "999")},
+			{"kid not a number", path, with("kid", "../1")},
+			{"kid removed (old format)", path, without("kid")},
 		} {
 			got := get(c.path, c.q)
 			if c.name == "empty sig" {
@@ -166,6 +185,49 @@ func TestSecurity(t *testing.T) {
 		}
 		if got := get(path, q); got.Status != 403 || !strings.Contains(string(got.Body), "expired") {
 			t.Errorf("expired signed url: %d %s, want 403 expired", got.Status, got.Body)
+		}
+	})
+
+	t.Run("signing secret rotation", func(t *testing.T) {
+		fresh := func() string {
+			j := s.do(t, "GET", "/v1/transcriptions/"+job, keyA, "", nil).JSON()
+			u, _ := j["download_urls"].(map[string]any)["txt"].(string)
+			p, err := url.Parse(u)
+			if err != nil || u == "" {
+				t.Fatalf("download url %q: %v", u, err)
+			}
+			return p.RequestURI()
+		}
+		get := func(u string) itResp { return s.do(t, "GET", u, "", "", nil) }
+		rotate := func(key, body string) itResp {
+			return s.do(t, "POST", "/v1/admin/signing-secret/rotate", key, "application/json", strings.NewReader(body))
+		}
+		before := fresh()
+		if r := rotate(keyA, ""); r.Status != 403 || r.Code() != "forbidden" {
+			t.Errorf("rotate with a non-admin key: %d %q, want 403 forbidden", r.Status, r.Code())
+		}
+		if r := rotate(s.admin, `{"drop_old": false}`); r.Status != 200 {
+			t.Fatalf("rotate: %d %s", r.Status, r.Body)
+		}
+		after := fresh()
+		if after == before || !strings.Contains(after, "kid=") {
+			t.Fatalf("url after a rotation %s; want a new kid", after)
+		}
+		for name, u := range map[string]string{"before": before, "after": after} {
+			if got := get(u); got.Status != 200 {
+				t.Errorf("url signed %s the rotation: %d, want 200", name, got.Status)
+			}
+		}
+		if r := rotate(s.admin, `{"drop_old": true}`); r.Status != 200 {
+			t.Fatalf("rotate drop_old: %d %s", r.Status, r.Body)
+		}
+		for name, u := range map[string]string{"before": before, "after": after} {
+			if got := get(u); got.Status != 403 || got.Code() != "forbidden" {
+				t.Errorf("url signed %s the first rotation, after drop_old: %d %q, want 403 forbidden", name, got.Status, got.Code())
+			}
+		}
+		if got := get(fresh()); got.Status != 200 {
+			t.Errorf("url signed after drop_old: %d, want 200", got.Status)
 		}
 	})
 
@@ -326,6 +388,122 @@ func TestSecurity(t *testing.T) {
 			t.Errorf("half-sent request held %v; ReadHeaderTimeout should cut it at 10 s", took)
 		}
 		s.healthy(t, "timeouts")
+	})
+
+	t.Run("revoked key's signed urls", func(t *testing.T) {
+		keyC, idC := s.newKey(t, "carol")
+		body, ct := itForm([][2]string{{"language", "en"}}, "c.wav", itClip(t))
+		r := s.do(t, http.MethodPost, "/v1/transcriptions", keyC, ct, body)
+		if r.Status != http.StatusAccepted {
+			t.Fatalf("create: %d %s", r.Status, r.Body)
+		}
+		jc := s.waitJob(t, keyC, r.JSON()["id"].(string), 2*time.Minute)
+		urls, _ := jc["download_urls"].(map[string]any)
+		if jc["status"] != "completed" || len(urls) == 0 {
+			t.Fatalf("carol's job %v", jc)
+		}
+		for f, raw := range urls {
+			u, _ := url.Parse(raw.(string))
+			if got := s.do(t, "GET", u.RequestURI(), "", "", nil); got.Status != 200 {
+				t.Fatalf("%s before revocation: %d %s", f, got.Status, got.Body)
+			}
+		}
+		if r := s.do(t, http.MethodDelete, "/v1/keys/"+idC, s.admin, "", nil); r.Status != 200 {
+			t.Fatalf("revoke carol: %d %s", r.Status, r.Body)
+		}
+		for f, raw := range urls {
+			u, _ := url.Parse(raw.(string))
+			got := s.do(t, "GET", u.RequestURI(), "", "", nil)
+			if got.Status != 403 || got.Code() != "forbidden" || !strings.Contains(string(got.Body), "revoked") {
+				t.Errorf("%s after revocation: %d %s, want 403 forbidden (revoked)", f, got.Status, got.Body)
+			}
+		}
+	})
+
+	t.Run("last admin key", func(t *testing.T) {
+		var admins []string
+		for _, k := range s.do(t, "GET", "/v1/keys", s.admin, "", nil).JSON()["data"].([]any) {
+			if m := k.(map[string]any); m["admin"] == true && m["revoked_at"] == nil {
+				admins = append(admins, m["id"].(string))
+			}
+		}
+		if len(admins) != 1 {
+			t.Fatalf("%d admin keys, want the first-start one", len(admins))
+		}
+		r := s.do(t, http.MethodDelete, "/v1/keys/"+admins[0], s.admin, "", nil)
+		if r.Status != 409 || r.Code() != "conflict" {
+			t.Errorf("revoke the last admin key: %d %s, want 409 conflict", r.Status, r.Body)
+		}
+		if r := s.do(t, "GET", "/v1/keys", s.admin, "", nil); r.Status != 200 {
+			t.Errorf("the admin key after the refused revocation: %d", r.Status)
+		}
+	})
+
+	t.Run("blocked callback in the delivery log", func(t *testing.T) {
+		// A host name passes the check at creation and is refused when the
+		// dispatcher connects; this machine's own name resolves to a
+		// loopback or private address on the usual setups.
+		host, err := os.Hostname()
+		if err != nil {
+			t.Skipf("hostname: %v", err)
+		}
+		addrs, err := net.LookupHost(host)
+		if err != nil || len(addrs) == 0 {
+			t.Skipf("%s does not resolve: %v", host, err)
+		}
+		for _, a := range addrs {
+			if ip, err := netip.ParseAddr(a); err != nil || !netguard.IsBlocked(ip) {
+				t.Skipf("%s resolves to %s, which is not blocked", host, a)
+			}
+		}
+		reqBody := fmt.Sprintf(`{"url":"https://example.invalid/a.wav","callback_url":"http://%s:9/hook"}`, host)
+		r := s.do(t, "POST", "/v1/transcriptions", keyA, "application/json", strings.NewReader(reqBody))
+		if r.Status != http.StatusAccepted {
+			t.Fatalf("create with callback to %s: %d %s", host, r.Status, r.Body)
+		}
+		id := r.JSON()["id"].(string)
+		deadline := time.Now().Add(time.Minute)
+		var attempt map[string]any
+		for attempt == nil && time.Now().Before(deadline) {
+			for _, d := range s.do(t, "GET", "/v1/transcriptions/"+id+"/deliveries", keyA, "", nil).JSON()["data"].([]any) {
+				if as, _ := d.(map[string]any)["attempts"].([]any); len(as) > 0 {
+					attempt = as[0].(map[string]any)
+				}
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if attempt == nil {
+			t.Fatal("no delivery attempt within a minute")
+		}
+		if msg, _ := attempt["error"].(string); msg != "callback target refused: private or blocked address" {
+			t.Errorf("delivery attempt error %q, want the fixed message", msg)
+		}
+		for _, a := range addrs {
+			if d := s.do(t, "GET", "/v1/transcriptions/"+id+"/deliveries", keyA, "", nil); strings.Contains(string(d.Body), a) {
+				t.Errorf("the delivery log shows the resolved address %s: %s", a, d.Body)
+			}
+		}
+	})
+
+	t.Run("idempotency key and file name", func(t *testing.T) {
+		post := func(name string) itResp {
+			body, ct := itForm(nil, name, itClip(t))
+			req, _ := http.NewRequest("POST", s.base+"/v1/transcriptions", body)
+			req.Header.Set("Authorization", "Bearer "+keyB)
+			req.Header.Set("Content-Type", ct)
+			req.Header.Set("Idempotency-Key", "same-bytes-1")
+			got, err := s.send(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		if first, retry := post("a.wav"), post("a.wav"); first.Status != 202 || retry.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("upload and retry: %d, replayed %q", first.Status, retry.Header.Get("Idempotent-Replayed"))
+		}
+		if got := post("other.wav"); got.Status != 422 || got.Code() != "idempotency_conflict" {
+			t.Errorf("same bytes under another name: %d %s, want 422 idempotency_conflict", got.Status, got.Body)
+		}
 	})
 
 	t.Run("secrets not logged", func(t *testing.T) {

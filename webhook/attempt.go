@@ -17,6 +17,11 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
+// BlockedTargetMessage is the error recorded, and shown in a job's delivery
+// log, when a callback resolves to an address outbound requests may not
+// reach. It is fixed so that it never reveals what the host resolved to.
+const BlockedTargetMessage = "callback target refused: private or blocked address"
+
 // maxDrain bounds how much of a response body is read past the first KiB
 // and discarded, so that the connection can be reused.
 const maxDrain = 64 << 10
@@ -159,6 +164,9 @@ func (d *Dispatcher) describe(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
+	}
+	if errors.Is(err, netguard.ErrBlockedAddress) {
+		return BlockedTargetMessage
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Sprintf("timeout after %s", d.cfg.Timeout)

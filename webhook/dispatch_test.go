@@ -296,11 +296,14 @@ func TestBlockedTargetFails(t *testing.T) {
 	startDispatcher(t, testConfig(), st, netguard.NewClient(netguard.Config{}), clock, nil)
 	got := waitAttempts(t, st, del.ID, 1)
 	a := got.Attempts[0]
-	if got.Status != store.DeliveryFailed || a.StatusCode != 0 || !strings.Contains(a.Error, "blocked address") || got.LastError != a.Error {
-		t.Errorf("blocked target: %s %+v; want failed with the blocked address recorded", got.Status, a)
+	if got.Status != store.DeliveryFailed || a.StatusCode != 0 || a.Error != BlockedTargetMessage || got.LastError != a.Error {
+		t.Errorf("blocked target: %s %+v; want failed with %q recorded", got.Status, a, BlockedTargetMessage)
 	}
-	if strings.Contains(a.Error, "/hook") {
-		t.Errorf("recorded error %q contains the URL", a.Error)
+	// The record is shown to API clients: no URL, no resolved address.
+	for _, leak := range []string{"/hook", "127.0.0.1", rcv.Listener.Addr().String(), "dial"} {
+		if strings.Contains(a.Error, leak) {
+			t.Errorf("recorded error %q contains %q", a.Error, leak)
+		}
 	}
 	if n := rcv.count(); n != 0 {
 		t.Errorf("receiver got %d requests; want 0", n)
