@@ -76,6 +76,10 @@ type Job struct {
 	// OpenAI-compatible API). It waits in its own queue, which ClaimNext
 	// serves in turn with the queue of other jobs.
 	Sync bool
+	// Isolated marks a job that was processing beside others when the
+	// process crashed: until it ends it runs alone, so that the next crash
+	// is blamed on the right job (see quarantine.go).
+	Isolated bool
 }
 
 // Source is where a job's audio comes from.

@@ -33,6 +33,7 @@ type jobRecord struct {
 	CancelRequested bool              `json:"cancel_requested,omitempty"`
 	RetainAudio     bool              `json:"retain_audio,omitempty"`
 	Sync            bool              `json:"sync,omitempty"`
+	Isolated        bool              `json:"isolated,omitempty"`
 }
 
 type attemptErrorRec struct {
@@ -74,7 +75,7 @@ func encodeJob(j Job) ([]byte, error) {
 		CallbackURL: j.CallbackURL, CallbackSecret: j.CallbackSecret,
 		Metadata: j.Metadata, AudioDuration: j.AudioDuration, Language: j.Language,
 		IdempotencyKey: j.IdempotencyKey, CancelRequested: j.CancelRequested, RetainAudio: j.RetainAudio,
-		Sync: j.Sync,
+		Sync: j.Sync, Isolated: j.Isolated,
 	}
 	for _, e := range j.Errors {
 		r.Errors = append(r.Errors, attemptErrorRec(e))
@@ -104,7 +105,7 @@ func decodeJob(b []byte) (Job, error) {
 		CallbackURL: r.CallbackURL, CallbackSecret: r.CallbackSecret,
 		Metadata: r.Metadata, AudioDuration: r.AudioDuration, Language: r.Language,
 		IdempotencyKey: r.IdempotencyKey, CancelRequested: r.CancelRequested, RetainAudio: r.RetainAudio,
-		Sync: r.Sync,
+		Sync: r.Sync, Isolated: r.Isolated,
 	}
 	for _, e := range r.Errors {
 		j.Errors = append(j.Errors, AttemptError(e))
