@@ -36,6 +36,7 @@ type Pool struct {
 	now        func() time.Time
 	post       []PostProcessor
 	metrics    Metrics
+	onClaim    func(store.Job)
 
 	claimErrs      *errLog
 	fetchClaimErrs *errLog // the download workers'
@@ -79,6 +80,7 @@ func New(cfg Config, model *engine.Model, st Store, fetch *http.Client, deliveri
 		logger:         logger,
 		now:            o.now,
 		post:           o.post,
+		onClaim:        o.onClaim,
 		metrics:        metricsOr(o.metrics),
 		claimErrs:      newErrLog(logger, "claim job failed", o.now),
 		fetchClaimErrs: newErrLog(logger, "claim download failed", o.now),
@@ -274,6 +276,9 @@ func (p *Pool) work(claimCtx, jobsCtx context.Context, id int, f store.ClaimFilt
 			failures = 0
 			// Another idle worker may find more work.
 			p.Notify()
+			if p.onClaim != nil {
+				p.onClaim(job)
+			}
 			p.metrics.JobStarted()
 			p.run(jobsCtx, state, job, id)
 			p.metrics.JobEnded()

@@ -59,6 +59,15 @@ type options struct {
 	now     func() time.Time
 	post    []PostProcessor
 	metrics Metrics
+	onClaim func(store.Job)
+}
+
+// WithClaimHook calls fn with every job a worker claims, before it runs.
+// It exists for tests that need a job to misbehave, such as the
+// crash-isolation test, which kills the process from it. A Janitor ignores
+// it.
+func WithClaimHook(fn func(store.Job)) Option {
+	return func(o *options) { o.onClaim = fn }
 }
 
 // WithClock sets the clock; time.Now by default. The pool reads it for the
