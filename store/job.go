@@ -123,6 +123,10 @@ type AttemptError struct {
 	At      time.Time
 	Code    string
 	Message string
+	// Uncounted marks an attempt cut short by a crash that several
+	// processing jobs shared: it was refunded, so the job's Attempt does
+	// not count it and the next attempt has the same number.
+	Uncounted bool
 }
 
 // CodeInterrupted is the error code recorded for attempts cut short by a

@@ -24,7 +24,7 @@ func TestQuarantineAfterSharedCrash(t *testing.T) {
 	}
 	for _, id := range []string{poison.ID, healthy.ID} {
 		j, _ := s.GetJob(id)
-		if j.Status != Queued || !j.Isolated || j.Attempt != 0 || len(j.Errors) != 1 ||
+		if j.Status != Queued || !j.Isolated || j.Attempt != 0 || len(j.Errors) != 1 || !j.Errors[0].Uncounted ||
 			j.Errors[0].Code != CodeInterrupted || !strings.Contains(j.Errors[0].Message, "2 jobs were processing") {
 			t.Errorf("job %s after a shared crash: %s isolated=%v attempt=%d errors=%+v; want queued, isolated, attempt 0, one interrupted error",
 				id, j.Status, j.Isolated, j.Attempt, j.Errors)

@@ -41,6 +41,8 @@ type attemptErrorRec struct {
 	At      time.Time `json:"at"`
 	Code    string    `json:"code"`
 	Message string    `json:"message,omitempty"`
+	// Uncounted: see AttemptError.
+	Uncounted bool `json:"uncounted,omitempty"`
 }
 
 type jobErrorRec struct {

@@ -116,7 +116,7 @@ func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, er
 // isolated so that its next attempts run alone.
 func shareBlame(j *Job, n int, now time.Time) {
 	msg := fmt.Sprintf("the server stopped while %d jobs were processing; this attempt is not counted and the job runs alone until it ends", n)
-	j.Errors = append(j.Errors, AttemptError{Attempt: j.Attempt, At: now, Code: CodeInterrupted, Message: msg})
+	j.Errors = append(j.Errors, AttemptError{Attempt: j.Attempt, At: now, Code: CodeInterrupted, Message: msg, Uncounted: true})
 	j.Attempt = max(j.Attempt-1, 0)
 	j.Isolated = true
 }
