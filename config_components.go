@@ -63,24 +63,24 @@ func (c Config) EngineConfig() engine.Config {
 // WorkerConfig returns the worker pool's configuration. URL imports are
 // limited by limits.max_upload_bytes, like uploads.
 func (c Config) WorkerConfig() worker.Config {
-	return worker.Config{
-		Workers:             c.Worker.Workers,
-		DownloadWorkers:     c.Worker.DownloadWorkers,
-		DownloadIdleTimeout: c.URLImport.IdleTimeout,
-		DownloadTimeout:     c.URLImport.DownloadTimeout,
-		ThreadsPerJob:       c.Worker.ThreadsPerJob,
-		BeamSize:            c.Worker.BeamSize,
-		BestOf:              c.Worker.BestOf,
-		AudioDir:            c.AudioDir(),
-		MaxAudioDuration:    c.Limits.MaxAudioDuration,
-		MaxDownloadBytes:    int64(c.Limits.MaxUploadBytes),
-		RetainAudio:         c.Jobs.RetainAudio,
-		VAD:                 c.Engine.VAD,
-		VADModelPath:        c.Engine.VADModelPath,
-		ProgressInterval:    c.Worker.ProgressInterval,
-		PollInterval:        worker.DefaultPollInterval,
-		ShutdownGrace:       c.Worker.ShutdownGrace,
+	w := worker.Config{
+		Workers:          c.Worker.Workers,
+		ThreadsPerJob:    c.Worker.ThreadsPerJob,
+		BeamSize:         c.Worker.BeamSize,
+		BestOf:           c.Worker.BestOf,
+		AudioDir:         c.AudioDir(),
+		MaxAudioDuration: c.Limits.MaxAudioDuration,
+		MaxDownloadBytes: int64(c.Limits.MaxUploadBytes),
+		RetainAudio:      c.Jobs.RetainAudio,
+		VAD:              c.Engine.VAD,
+		VADModelPath:     c.Engine.VADModelPath,
+		ProgressInterval: c.Worker.ProgressInterval,
+		PollInterval:     worker.DefaultPollInterval,
+		ShutdownGrace:    c.Worker.ShutdownGrace,
 	}
+	w.DownloadWorkers = c.Worker.DownloadWorkers
+	w.DownloadIdleTimeout, w.DownloadTimeout = c.URLImport.IdleTimeout, c.URLImport.DownloadTimeout
+	return w
 }
 
 // JanitorConfig returns the retention janitor's configuration.

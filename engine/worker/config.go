@@ -79,17 +79,17 @@ type Config struct {
 // 1 GiB that pause at most 30 s and take at most 30 min, progress persisted
 // and the queue polled every second, 30 s shutdown grace.
 func DefaultConfig() Config {
-	return Config{
-		DownloadWorkers:     DefaultDownloadWorkers,
-		DownloadIdleTimeout: DefaultDownloadIdleTimeout,
-		DownloadTimeout:     DefaultDownloadTimeout,
-		BeamSize:            DefaultBeamSize,
-		MaxAudioDuration:    DefaultMaxAudioDuration,
-		MaxDownloadBytes:    DefaultMaxDownloadBytes,
-		ProgressInterval:    DefaultProgressInterval,
-		PollInterval:        DefaultPollInterval,
-		ShutdownGrace:       DefaultShutdownGrace,
+	c := Config{
+		BeamSize:         DefaultBeamSize,
+		MaxAudioDuration: DefaultMaxAudioDuration,
+		MaxDownloadBytes: DefaultMaxDownloadBytes,
+		ProgressInterval: DefaultProgressInterval,
+		PollInterval:     DefaultPollInterval,
+		ShutdownGrace:    DefaultShutdownGrace,
 	}
+	c.DownloadWorkers = DefaultDownloadWorkers
+	c.DownloadIdleTimeout, c.DownloadTimeout = DefaultDownloadIdleTimeout, DefaultDownloadTimeout
+	return c
 }
 
 // Validate reports the first field with an unusable value, by its YAML

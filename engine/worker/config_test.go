@@ -13,17 +13,16 @@ import (
 func TestConfigDefaults(t *testing.T) {
 	got := Config{}.withDefaults()
 	want := Config{
-		Workers:             max(1, runtime.NumCPU()/engine.DefaultThreads()),
-		DownloadWorkers:     2,
-		ThreadsPerJob:       engine.DefaultThreads(),
-		DownloadIdleTimeout: 30 * time.Second,
-		DownloadTimeout:     30 * time.Minute,
-		MaxAudioDuration:    4 * time.Hour,
-		MaxDownloadBytes:    1 << 30,
-		ProgressInterval:    time.Second,
-		PollInterval:        time.Second,
-		ShutdownGrace:       30 * time.Second,
+		Workers:          max(1, runtime.NumCPU()/engine.DefaultThreads()),
+		ThreadsPerJob:    engine.DefaultThreads(),
+		MaxAudioDuration: 4 * time.Hour,
+		MaxDownloadBytes: 1 << 30,
+		ProgressInterval: time.Second,
+		PollInterval:     time.Second,
+		ShutdownGrace:    30 * time.Second,
 	}
+	want.DownloadWorkers = 2
+	want.DownloadIdleTimeout, want.DownloadTimeout = 30*time.Second, 30*time.Minute
 	if got != want {
 		t.Errorf("Config{}.withDefaults() = %+v; want %+v", got, want)
 	}
