@@ -92,8 +92,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// pool's store wakes the dispatcher after each terminal transition.
 	var srv *server.Server
 	deliveries := func(j store.Job) *store.Delivery { return srv.Delivery(j, j.Status) }
-	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, deliveries, logger,
-		worker.WithPostProcessors(postProcessors(cfg, logger)...), worker.WithMetrics(m.Jobs()))
+	poolOpts := append([]worker.Option{worker.WithPostProcessors(postProcessors(cfg, logger)...), worker.WithMetrics(m.Jobs())},
+		testCrashHook(logger)...)
+	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, deliveries, logger, poolOpts...)
 	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
 	serverCfg := cfg.ServerConfig()
 	serverCfg.Version = version

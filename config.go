@@ -112,6 +112,7 @@ type EngineSection struct {
 // WorkerSection is the worker: section.
 type WorkerSection struct {
 	Workers          int           `yaml:"workers"`
+	DownloadWorkers  int           `yaml:"download_workers"`
 	ThreadsPerJob    int           `yaml:"threads_per_job"`
 	BeamSize         int           `yaml:"beam_size"`
 	BestOf           int           `yaml:"best_of"`
@@ -137,6 +138,8 @@ type URLImportSection struct {
 	ConnectTimeout       time.Duration `yaml:"connect_timeout"`
 	HeaderTimeout        time.Duration `yaml:"header_timeout"`
 	MaxRedirects         int           `yaml:"max_redirects"`
+	IdleTimeout          time.Duration `yaml:"idle_timeout"`
+	DownloadTimeout      time.Duration `yaml:"download_timeout"`
 }
 
 // DefaultConfig returns the configuration used when there is no file; it is
@@ -167,15 +170,18 @@ func DefaultConfig() Config {
 			VADModelPath: "models/ggml-silero-v6.2.0.bin",
 		},
 		Worker: WorkerSection{
+			DownloadWorkers:  2,
 			BeamSize:         5,
 			BestOf:           5,
 			ProgressInterval: time.Second,
 			ShutdownGrace:    30 * time.Second,
 		},
 		URLImport: URLImportSection{
-			ConnectTimeout: 30 * time.Second,
-			HeaderTimeout:  30 * time.Second,
-			MaxRedirects:   5,
+			ConnectTimeout:  30 * time.Second,
+			HeaderTimeout:   30 * time.Second,
+			MaxRedirects:    5,
+			IdleTimeout:     30 * time.Second,
+			DownloadTimeout: 30 * time.Minute,
 		},
 		Webhook: WebhookSection{
 			Workers:       webhook.DefaultWorkers,

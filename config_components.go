@@ -65,7 +65,7 @@ func (c Config) EngineConfig() engine.Config {
 // WorkerConfig returns the worker pool's configuration. URL imports are
 // limited by limits.max_upload_bytes, like uploads.
 func (c Config) WorkerConfig() worker.Config {
-	return worker.Config{
+	w := worker.Config{
 		Workers:          c.Worker.Workers,
 		ThreadsPerJob:    c.Worker.ThreadsPerJob,
 		BeamSize:         c.Worker.BeamSize,
@@ -80,6 +80,9 @@ func (c Config) WorkerConfig() worker.Config {
 		PollInterval:     worker.DefaultPollInterval,
 		ShutdownGrace:    c.Worker.ShutdownGrace,
 	}
+	w.DownloadWorkers = c.Worker.DownloadWorkers
+	w.DownloadIdleTimeout, w.DownloadTimeout = c.URLImport.IdleTimeout, c.URLImport.DownloadTimeout
+	return w
 }
 
 // JanitorConfig returns the retention janitor's configuration.

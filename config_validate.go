@@ -91,6 +91,9 @@ func (c Config) Validate() error {
 
 	nonNegative("worker.workers", c.Worker.Workers)
 	nonNegative("worker.threads_per_job", c.Worker.ThreadsPerJob)
+	if c.Worker.DownloadWorkers < 1 {
+		bad("worker.download_workers", "must be at least 1")
+	}
 	if b := c.Worker.BeamSize; b < 1 || b > 16 {
 		bad("worker.beam_size", "%d is outside 1-16", b)
 	}
@@ -102,6 +105,8 @@ func (c Config) Validate() error {
 
 	positive("url_import.connect_timeout", c.URLImport.ConnectTimeout)
 	positive("url_import.header_timeout", c.URLImport.HeaderTimeout)
+	positive("url_import.idle_timeout", c.URLImport.IdleTimeout)
+	positive("url_import.download_timeout", c.URLImport.DownloadTimeout)
 	nonNegative("url_import.max_redirects", c.URLImport.MaxRedirects)
 	if err := c.WebhookConfig("").Validate(); err != nil {
 		bad("webhook", "%v", err)

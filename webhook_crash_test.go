@@ -109,8 +109,11 @@ func TestWebhookSurvivesKill(t *testing.T) {
 	fw.Write(b)
 	mw.Close()
 	idA := post(t, first.base, key, mw.FormDataContentType(), &body)
+	waitFor(t, 60*time.Second, "callback A in flight", func() bool { return rcv.count("/a") >= 1 })
 	// Job B: a URL import of broken audio, which fails; its callback keeps
-	// failing, so it is pending a retry.
+	// failing, so it is pending a retry. It is created only now because
+	// download workers fetch it beside A's transcription: created with A,
+	// its callback would use up its retries before the kill.
 	reqB, _ := json.Marshal(map[string]string{"url": files.URL + "/broken.wav", "callback_url": hooks.URL + "/b", "callback_secret": secretB})
 	idB := post(t, first.base, key, "application/json", bytes.NewReader(reqB))
 

@@ -25,7 +25,8 @@ import (
 // cfg.ValidateURL. Dialling is bounded by cfg.ConnectTimeout, the TLS
 // handshake by 10 s and the wait for response headers by cfg.HeaderTimeout.
 // The client has no overall timeout, so that long downloads can finish:
-// bound each request with its context.
+// bound each request with its context, or use Download, whose Limits bound
+// the pauses in a body and the whole download.
 func NewClient(cfg Config) *http.Client {
 	cfg = cfg.withDefaults()
 	dialer := &net.Dialer{

@@ -59,7 +59,7 @@ func TestDownload(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			n, ct, err := Download(context.Background(), c, srv.URL+tt.path, &buf, tt.maxBytes)
+			n, ct, err := Download(context.Background(), c, srv.URL+tt.path, &buf, Limits{MaxBytes: tt.maxBytes})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Download error = %v, want %v", err, tt.wantErr)
 			}
@@ -83,7 +83,7 @@ func TestDownloadStatusError(t *testing.T) {
 	srv := newAudioServer(t)
 	c := NewClient(Config{AllowPrivateNetworks: true})
 	var buf bytes.Buffer
-	n, _, err := Download(context.Background(), c, srv.URL+"/missing", &buf, 1000)
+	n, _, err := Download(context.Background(), c, srv.URL+"/missing", &buf, Limits{MaxBytes: 1000})
 	var serr *StatusError
 	if !errors.As(err, &serr) {
 		t.Fatalf("Download error = %v, want *StatusError", err)
@@ -117,7 +117,7 @@ func TestDownloadRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			start := time.Now()
-			_, _, err := Download(context.Background(), NewClient(tt.cfg), tt.url, &buf, tt.maxBytes)
+			_, _, err := Download(context.Background(), NewClient(tt.cfg), tt.url, &buf, Limits{MaxBytes: tt.maxBytes})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Download(%s) error = %v, want %v", tt.url, err, tt.wantErr)
 			}
@@ -136,7 +136,7 @@ func TestDownloadBadLimit(t *testing.T) {
 	c := NewClient(Config{AllowPrivateNetworks: true})
 	for _, maxBytes := range []int64{0, -1} {
 		var buf bytes.Buffer
-		_, _, err := Download(context.Background(), c, srv.URL+"/audio?size=10", &buf, maxBytes)
+		_, _, err := Download(context.Background(), c, srv.URL+"/audio?size=10", &buf, Limits{MaxBytes: maxBytes})
 		if err == nil || !strings.Contains(err.Error(), "maxBytes") {
 			t.Errorf("Download(maxBytes=%d) error = %v, want one about maxBytes", maxBytes, err)
 		}
@@ -160,8 +160,64 @@ func TestDownloadContextCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	var buf bytes.Buffer
-	_, _, err := Download(ctx, NewClient(Config{AllowPrivateNetworks: true}), srv.URL, &buf, 1000)
+	_, _, err := Download(ctx, NewClient(Config{AllowPrivateNetworks: true}), srv.URL, &buf, Limits{MaxBytes: 1000})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Download error = %v, want context.DeadlineExceeded", err)
+	}
+}
+
+// newTrickleServer sends headers at once, then one byte every interval,
+// until the client goes away.
+func newTrickleServer(t *testing.T, interval time.Duration) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "audio/wav")
+		w.WriteHeader(http.StatusOK)
+		w.(http.Flusher).Flush()
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-tick.C:
+				if _, err := w.Write([]byte("a")); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestDownloadIdleTimeout(t *testing.T) {
+	// Headers, then nothing: the body is idle from the first read.
+	srv := newTrickleServer(t, time.Hour)
+	var buf bytes.Buffer
+	start := time.Now()
+	_, _, err := Download(context.Background(), NewClient(Config{AllowPrivateNetworks: true}), srv.URL, &buf,
+		Limits{MaxBytes: 1000, IdleTimeout: 100 * time.Millisecond})
+	if !errors.Is(err, ErrIdleTimeout) {
+		t.Fatalf("Download error = %v, want ErrIdleTimeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Download took %s with a 100ms idle timeout", d)
+	}
+}
+
+func TestDownloadTotalTimeout(t *testing.T) {
+	// A byte every 20ms never trips the 1s idle timeout, so only the total
+	// limit ends it.
+	srv := newTrickleServer(t, 20*time.Millisecond)
+	var buf bytes.Buffer
+	_, _, err := Download(context.Background(), NewClient(Config{AllowPrivateNetworks: true}), srv.URL, &buf,
+		Limits{MaxBytes: 1 << 20, IdleTimeout: time.Second, Timeout: 300 * time.Millisecond})
+	if !errors.Is(err, ErrDownloadTimeout) {
+		t.Fatalf("Download error = %v, want ErrDownloadTimeout", err)
+	}
+	if buf.Len() == 0 {
+		t.Errorf("no byte arrived before the total timeout; the test did not trickle")
 	}
 }

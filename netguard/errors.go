@@ -26,6 +26,14 @@ var (
 	// ErrTooLarge is returned by Download when the response body is larger
 	// than the allowed number of bytes.
 	ErrTooLarge = errors.New("netguard: response body too large")
+
+	// ErrIdleTimeout is returned by Download when the response body
+	// delivers no data for Limits.IdleTimeout.
+	ErrIdleTimeout = errors.New("netguard: download idle too long")
+
+	// ErrDownloadTimeout is returned by Download when the whole download
+	// takes longer than Limits.Timeout.
+	ErrDownloadTimeout = errors.New("netguard: download took too long")
 )
 
 // StatusError is returned by Download when the server answers with a status

@@ -26,7 +26,12 @@
 // jobs, ClaimNext alternates between them (round-robin), so synchronous
 // callers cannot starve queued jobs nor the reverse; when one is empty it
 // takes from the other. meta/queue_turn records the queue that served the
-// last claim, in the claim's own transaction. A synchronous job lives only
+// last claim, in the claim's own transaction. Within each queue, claims go
+// round-robin over API keys (claim_queue, meta/key_turn.<lane>), so one key's
+// backlog delays another key's job by one claim per waiting key, not by the
+// whole backlog. Claim takes a ClaimFilter, so that URL imports that still
+// need their audio (lane need 'f') can be claimed by download workers and
+// the rest (need 't') by transcription workers. A synchronous job lives only
 // as long as its request: RecoverOrphans fails every synchronous job still
 // queued or processing at start-up with code "interrupted" instead of
 // requeueing it.
@@ -50,6 +55,16 @@
 // completes in the next one. The charge is the decoded length, which can
 // differ from the probed length reserved by a fraction of a second.
 //
+// # Quarantine after a crash
+//
+// When the process dies with several jobs processing, RecoverOrphans cannot
+// tell which one killed it: it records the attempt as interrupted but does
+// not count it, and marks each such job Isolated (indexed in quarantine).
+// While quarantine holds jobs, Claim takes nothing while any job is
+// processing, and otherwise only a quarantined job, so suspects run alone
+// and the next crash is charged to the job that caused it. A job leaves
+// quarantine when it reaches a terminal state.
+//
 // # Webhook outbox
 //
 // A Delivery is created pending and due at once. The dispatcher reads due
@@ -69,14 +84,15 @@
 //
 // The schema version is 1. It is stored in meta/schema_version; Open refuses
 // files written by a newer version (ErrSchema); Open creates missing buckets,
-// so additions such as sync_queue and reserved need no new version. All
-// buckets are top level:
+// so additions such as sync_queue, reserved, claim_queue and quarantine
+// need no new version. All buckets are top level:
 //
 //	meta
 //	  schema_version                 -> uint64, big-endian (1)
 //	  secrets.<name>                 -> [{"id","secret","since","retired_at"}], JSON, current first (Secrets, RotateSecret)
 //	  secret.<name>                  -> raw random bytes: earlier builds; Secrets moves it to version 1
 //	  queue_turn                     -> 'a' or 's': the queue of the last claim
+//	  key_turn.<lane>                -> <key id>: the key served by the lane's last claim
 //	jobs
 //	  <job id>                       -> job record, JSON
 //	transcripts
@@ -85,7 +101,11 @@
 //	  <job id>                       -> nil
 //	sync_queue                       (queued synchronous jobs only; First() is the oldest)
 //	  <job id>                       -> nil
+//	claim_queue                      (queued jobs, both queues; the claim order)
+//	  <lane> <key id> <job id>       -> nil
 //	processing                       (processing jobs only)
+//	  <job id>                       -> nil
+//	quarantine                       (Isolated jobs not yet terminal)
 //	  <job id>                       -> nil
 //	jobs_by_key
 //	  <key id> <job id>              -> nil
@@ -120,6 +140,10 @@
 //     contiguous range that no other key ID can share.
 //   - <status>: one byte: 'q' queued, 'p' processing, 'c' completed,
 //     'f' failed, 'x' canceled.
+//   - <lane>: two bytes: the queue, 'a' (queue) or 's' (sync_queue), then
+//     the need, 'f' (a URL import whose audio is not downloaded yet) or 't'
+//     (any other job). Open fills claim_queue from queue and sync_queue when
+//     it creates the bucket in a file written before it existed.
 //   - <time>: UnixNano as uint64 big-endian with the sign bit flipped, so
 //     byte order is time order.
 //   - YYYY-MM: the calendar month in UTC, 7 ASCII bytes.

@@ -32,11 +32,14 @@ func jobIndexes(j *Job) ([]indexEntry, error) {
 	}
 	switch {
 	case j.Status == Queued:
-		entries = append(entries, indexEntry{queueBucket(j), id})
+		entries = append(entries, indexEntry{queueBucket(j), id}, indexEntry{bucketClaimQueue, claimKey(j, id)})
 	case j.Status == Processing:
 		entries = append(entries, indexEntry{bucketProcessing, id})
 	case j.Status.Terminal():
 		entries = append(entries, indexEntry{bucketJobsByCompleted, concat(timeKey(j.CompletedAt), id)})
+	}
+	if j.Isolated && !j.Status.Terminal() {
+		entries = append(entries, indexEntry{bucketQuarantine, id})
 	}
 	return entries, nil
 }

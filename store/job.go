@@ -86,6 +86,10 @@ type Job struct {
 	// ReservedMonth. The fields stay on the finished record as history.
 	Reserved      time.Duration
 	ReservedMonth string
+	// Isolated marks a job that was processing beside others when the
+	// process crashed: until it ends it runs alone, so that the next crash
+	// is blamed on the right job (see quarantine.go).
+	Isolated bool
 }
 
 // Source is where a job's audio comes from.
@@ -129,6 +133,10 @@ type AttemptError struct {
 	At      time.Time
 	Code    string
 	Message string
+	// Uncounted marks an attempt cut short by a crash that several
+	// processing jobs shared: it was refunded, so the job's Attempt does
+	// not count it and the next attempt has the same number.
+	Uncounted bool
 }
 
 // CodeInterrupted is the error code recorded for attempts cut short by a

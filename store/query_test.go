@@ -52,10 +52,11 @@ func TestListJobs(t *testing.T) {
 		created = append(created, job)
 		all[key] = append(all[key], job.ID)
 	}
-	// Move the first five through the lifecycle: claim in FIFO order, then
-	// finish or cancel some of them.
-	for _, j := range created[:5] {
-		claim(t, s, j.ID)
+	// Move the first five through the lifecycle: claim until they are
+	// processing (claims alternate between k1 and k2), then finish or cancel
+	// some of them.
+	for _, i := range []int{0, 2, 1, 5, 3, 8, 4} {
+		claim(t, s, created[i].ID)
 	}
 	s.FinishJob(created[0].ID, Outcome{Status: Completed})
 	s.FinishJob(created[1].ID, Outcome{Status: Failed})

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // claimAll claims until the queues are empty and returns the IDs in claim
@@ -155,4 +157,82 @@ func TestRecoverOrphansFailsSyncJobs(t *testing.T) {
 	}
 	claim(t, s, async.ID)
 	checkIndexes(t, s)
+}
+
+func TestClaimRoundRobinOverKeys(t *testing.T) {
+	s := newTestStore(t, nil)
+	var a []string
+	for range 5 {
+		a = append(a, mustCreate(t, s, Job{KeyID: "key-a"}).ID)
+	}
+	b := mustCreate(t, s, Job{KeyID: "key-b"}).ID
+	c := mustCreate(t, s, Job{KeyID: "key-c"}).ID
+	got := claimAll(t, s)
+	// key-a queued first and most, but key-b's job is claimed second and
+	// key-c's third; then key-a's backlog, FIFO.
+	want := []string{a[0], b, c, a[1], a[2], a[3], a[4]}
+	if !equalIDs(got, want) {
+		t.Errorf("claim order = %v; want %v", got, want)
+	}
+	checkIndexes(t, s)
+}
+
+func TestClaimKeyTurnSurvivesNewJobs(t *testing.T) {
+	s := newTestStore(t, nil)
+	a1 := mustCreate(t, s, Job{KeyID: "key-a"}).ID
+	a2 := mustCreate(t, s, Job{KeyID: "key-a"}).ID
+	claim(t, s, a1)
+	// key-a was served last: a later job of another key goes first, even
+	// though key-a's next job is older.
+	b := mustCreate(t, s, Job{KeyID: "key-b"}).ID
+	claim(t, s, b)
+	claim(t, s, a2)
+}
+
+func TestClaimFilter(t *testing.T) {
+	s := newTestStore(t, nil)
+	url := mustCreate(t, s, Job{KeyID: "k1", Source: Source{URL: "https://example.com/a.wav"}})
+	upload := mustCreate(t, s, Job{KeyID: "k1", Source: Source{AudioPath: "/data/audio/b.wav"}})
+
+	got, err := s.Claim(ClaimAudio)
+	if err != nil || got.ID != upload.ID {
+		t.Fatalf("Claim(ClaimAudio) = %s, %v; want the upload %s", got.ID, err, upload.ID)
+	}
+	if _, err := s.Claim(ClaimAudio); !errors.Is(err, ErrNoJob) {
+		t.Fatalf("second Claim(ClaimAudio): %v; want ErrNoJob (only a URL import is queued)", err)
+	}
+	got, err = s.Claim(ClaimFetch)
+	if err != nil || got.ID != url.ID {
+		t.Fatalf("Claim(ClaimFetch) = %s, %v; want the URL import %s", got.ID, err, url.ID)
+	}
+	// Once its audio is recorded, a requeued import no longer needs a
+	// download.
+	if err := s.SetAudio(url.ID, Source{AudioPath: "/data/audio/a.audio"}, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequeueJob(url.ID, "shutdown", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Claim(ClaimFetch); !errors.Is(err, ErrNoJob) {
+		t.Fatalf("Claim(ClaimFetch) after SetAudio: %v; want ErrNoJob", err)
+	}
+	checkIndexes(t, s)
+	if got, err = s.Claim(ClaimAudio); err != nil || got.ID != url.ID {
+		t.Fatalf("Claim(ClaimAudio) = %s, %v; want the downloaded import %s", got.ID, err, url.ID)
+	}
+}
+
+func TestOpenBackfillsClaimQueue(t *testing.T) {
+	s := newTestStore(t, nil)
+	j1 := mustCreate(t, s, Job{KeyID: "k1"}).ID
+	j2 := mustCreate(t, s, Job{KeyID: "k2", Sync: true}).ID
+	// A file from before claim_queue existed.
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketClaimQueue) }); err != nil {
+		t.Fatal(err)
+	}
+	s = reopen(t, s)
+	checkIndexes(t, s)
+	if got, want := claimAll(t, s), []string{j1, j2}; !equalIDs(got, want) {
+		t.Errorf("claim order = %v; want %v", got, want)
+	}
 }

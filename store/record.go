@@ -35,6 +35,7 @@ type jobRecord struct {
 	Sync            bool              `json:"sync,omitempty"`
 	Reserved        time.Duration     `json:"reserved_ns,omitempty"`
 	ReservedMonth   string            `json:"reserved_month,omitempty"`
+	Isolated        bool              `json:"isolated,omitempty"`
 }
 
 type attemptErrorRec struct {
@@ -42,6 +43,8 @@ type attemptErrorRec struct {
 	At      time.Time `json:"at"`
 	Code    string    `json:"code"`
 	Message string    `json:"message,omitempty"`
+	// Uncounted: see AttemptError.
+	Uncounted bool `json:"uncounted,omitempty"`
 }
 
 type jobErrorRec struct {
@@ -76,7 +79,7 @@ func encodeJob(j Job) ([]byte, error) {
 		CallbackURL: j.CallbackURL, CallbackSecret: j.CallbackSecret,
 		Metadata: j.Metadata, AudioDuration: j.AudioDuration, Language: j.Language,
 		IdempotencyKey: j.IdempotencyKey, CancelRequested: j.CancelRequested, RetainAudio: j.RetainAudio,
-		Sync: j.Sync, Reserved: j.Reserved, ReservedMonth: j.ReservedMonth,
+		Sync: j.Sync, Reserved: j.Reserved, ReservedMonth: j.ReservedMonth, Isolated: j.Isolated,
 	}
 	for _, e := range j.Errors {
 		r.Errors = append(r.Errors, attemptErrorRec(e))
@@ -106,7 +109,7 @@ func decodeJob(b []byte) (Job, error) {
 		CallbackURL: r.CallbackURL, CallbackSecret: r.CallbackSecret,
 		Metadata: r.Metadata, AudioDuration: r.AudioDuration, Language: r.Language,
 		IdempotencyKey: r.IdempotencyKey, CancelRequested: r.CancelRequested, RetainAudio: r.RetainAudio,
-		Sync: r.Sync, Reserved: r.Reserved, ReservedMonth: r.ReservedMonth,
+		Sync: r.Sync, Reserved: r.Reserved, ReservedMonth: r.ReservedMonth, Isolated: r.Isolated,
 	}
 	for _, e := range r.Errors {
 		j.Errors = append(j.Errors, AttemptError(e))

@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // DeliveryFunc builds the webhook delivery announcing a job's terminal
 // state. It runs inside a write transaction, so it must only compute: no I/O,
@@ -23,6 +26,10 @@ const syncInterruptedMessage = "the server stopped while the synchronous request
 // then the job is
 //
 //   - finished Canceled if its cancellation had been requested;
+//   - requeued with its attempt refunded and marked Job.Isolated, if other
+//     jobs were processing beside it and it was not already isolated: the
+//     crash cannot be blamed on one of them, so the suspects run alone
+//     until they end (see quarantine.go);
 //   - finished Failed with Error{Code: "interrupted"} if Attempt has reached
 //     MaxAttempts;
 //   - finished Failed with Error{Code: "interrupted"} if it is a
@@ -40,10 +47,14 @@ func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, er
 	err = s.update(func(tx *txn) error {
 		requeued, finished = nil, nil
 		var keys [][]byte
+		processing := 0
 		for _, b := range [][]byte{bucketProcessing, bucketSyncQueue} {
 			c := tx.bucket(b).Cursor()
 			for k, _ := c.First(); k != nil; k, _ = c.Next() {
 				keys = append(keys, append([]byte(nil), k...))
+			}
+			if processing == 0 {
+				processing = len(keys) // the processing bucket comes first
 			}
 		}
 		now := s.now()
@@ -66,6 +77,9 @@ func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, er
 				finish(&job, Canceled, nil, now)
 			case job.Sync:
 				finish(&job, Failed, &JobError{Code: CodeInterrupted, Message: syncInterruptedMessage}, now)
+			case processing > 1 && !job.Isolated:
+				shareBlame(&job, processing, now)
+				requeue(&job)
 			case job.Attempt >= job.MaxAttempts:
 				finish(&job, Failed, &JobError{Code: CodeInterrupted, Message: interruptedMessage}, now)
 			default:
@@ -95,4 +109,14 @@ func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, er
 		return nil, nil, fmt.Errorf("store: recover orphans: %w", err)
 	}
 	return requeued, finished, nil
+}
+
+// shareBlame records an attempt cut short by a crash that n processing jobs
+// shared: the attempt is kept as an AttemptError but not counted, and j is
+// isolated so that its next attempts run alone.
+func shareBlame(j *Job, n int, now time.Time) {
+	msg := fmt.Sprintf("the server stopped while %d jobs were processing; this attempt is not counted and the job runs alone until it ends", n)
+	j.Errors = append(j.Errors, AttemptError{Attempt: j.Attempt, At: now, Code: CodeInterrupted, Message: msg, Uncounted: true})
+	j.Attempt = max(j.Attempt-1, 0)
+	j.Isolated = true
 }

@@ -6,85 +6,92 @@ import (
 	"time"
 )
 
+// TestRecoverOrphans crashes with one job processing at a time, so that the
+// crash is blamed on it: each case is its own crash.
 func TestRecoverOrphans(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
-	retry := mustCreate(t, s, Job{KeyID: "k1", MaxAttempts: 3})
-	last := mustCreate(t, s, Job{KeyID: "k1", MaxAttempts: 1, CallbackURL: "https://hook.example/a"})
-	quiet := mustCreate(t, s, Job{KeyID: "k1", MaxAttempts: 1})
-	cancel := mustCreate(t, s, Job{KeyID: "k1", MaxAttempts: 3, CallbackURL: "https://hook.example/b"})
-	waiting := mustCreate(t, s, Job{KeyID: "k1"})
-	for _, job := range []Job{retry, last, quiet, cancel} {
-		claim(t, s, job.ID)
-	}
-	if _, err := s.CancelJob(cancel.ID, "k1", nil); err != nil {
-		t.Fatal(err)
-	}
-
-	// Simulate a crash: the file is closed with four jobs processing.
-	s = reopen(t, s)
-	clock.Add(time.Minute)
-	var built []string
-	build := func(j Job) *Delivery {
-		built = append(built, j.ID)
-		return &Delivery{Payload: []byte(`{"status":"` + string(j.Status) + `"}`)}
-	}
-	requeued, finished, err := s.RecoverOrphans(build)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	interrupted := AttemptError{Attempt: 1, At: clock.Now(), Code: CodeInterrupted, Message: interruptedMessage}
 	tests := []struct {
-		id         string
+		name       string
+		job        Job
+		cancel     bool
 		status     Status
 		errCode    string
 		deliveries int
 	}{
-		{retry.ID, Queued, "", 0},
-		{last.ID, Failed, CodeInterrupted, 1},
-		{quiet.ID, Failed, CodeInterrupted, 0},
-		{cancel.ID, Canceled, "", 1},
-		{waiting.ID, Queued, "", 0},
+		{"retry", Job{KeyID: "k1", MaxAttempts: 3}, false, Queued, "", 0},
+		{"last", Job{KeyID: "k1", MaxAttempts: 1, CallbackURL: "https://hook.example/a"}, false, Failed, CodeInterrupted, 1},
+		{"quiet", Job{KeyID: "k1", MaxAttempts: 1}, false, Failed, CodeInterrupted, 0},
+		{"cancel", Job{KeyID: "k1", MaxAttempts: 3, CallbackURL: "https://hook.example/b"}, true, Canceled, "", 1},
 	}
 	for _, tt := range tests {
-		got, err := s.GetJob(tt.id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var code string
-		if got.Error != nil {
-			code = got.Error.Code
-		}
-		if got.Status != tt.status || code != tt.errCode {
-			t.Errorf("job %s: status %s error %q; want %s %q", tt.id, got.Status, code, tt.status, tt.errCode)
-		}
-		if tt.id != waiting.ID {
-			if got.Attempt != 1 || !reflect.DeepEqual(got.Errors, []AttemptError{interrupted}) {
-				t.Errorf("job %s: attempt %d errors %+v; want 1 [%+v]", tt.id, got.Attempt, got.Errors, interrupted)
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newClock()
+			s := newTestStore(t, clock.Now)
+			job := mustCreate(t, s, tt.job)
+			waiting := mustCreate(t, s, Job{KeyID: "k1"})
+			claim(t, s, job.ID)
+			if tt.cancel {
+				if _, err := s.CancelJob(job.ID, "k1", nil); err != nil {
+					t.Fatal(err)
+				}
 			}
-		}
-		if ds, _ := s.DeliveriesForJob(tt.id); len(ds) != tt.deliveries {
-			t.Errorf("job %s: %d deliveries; want %d", tt.id, len(ds), tt.deliveries)
-		} else if len(ds) == 1 && string(ds[0].Payload) != `{"status":"`+string(tt.status)+`"}` {
-			t.Errorf("job %s: delivery payload %s built from the wrong state", tt.id, ds[0].Payload)
-		}
-	}
-	if len(requeued) != 1 || requeued[0].ID != retry.ID || len(finished) != 3 {
-		t.Errorf("RecoverOrphans = %d requeued, %d finished; want [%s], 3", len(requeued), len(finished), retry.ID)
-	}
-	if want := []string{last.ID, cancel.ID}; !reflect.DeepEqual(built, want) {
-		t.Errorf("build called for %v; want %v", built, want)
-	}
-	// The requeued job keeps its place ahead of the job that never ran, and
-	// its attempt count.
-	if job := claim(t, s, retry.ID); job.Attempt != 2 {
-		t.Errorf("reclaimed attempt = %d; want 2", job.Attempt)
-	}
-	checkIndexes(t, s)
 
-	requeued, finished, err = s.RecoverOrphans(nil)
-	if err != nil || len(requeued)+len(finished) != 1 {
-		t.Errorf("second RecoverOrphans = %d+%d jobs, %v; want the one claimed since", len(requeued), len(finished), err)
+			// Simulate a crash: the file is closed with the job processing.
+			s = reopen(t, s)
+			clock.Add(time.Minute)
+			var built []string
+			build := func(j Job) *Delivery {
+				built = append(built, j.ID)
+				return &Delivery{Payload: []byte(`{"status":"` + string(j.Status) + `"}`)}
+			}
+			requeued, finished, err := s.RecoverOrphans(build)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			got, err := s.GetJob(job.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var code string
+			if got.Error != nil {
+				code = got.Error.Code
+			}
+			if got.Status != tt.status || code != tt.errCode {
+				t.Errorf("status %s error %q; want %s %q", got.Status, code, tt.status, tt.errCode)
+			}
+			interrupted := AttemptError{Attempt: 1, At: clock.Now(), Code: CodeInterrupted, Message: interruptedMessage}
+			if got.Attempt != 1 || !reflect.DeepEqual(got.Errors, []AttemptError{interrupted}) || got.Isolated {
+				t.Errorf("attempt %d errors %+v isolated %v; want 1 [%+v] false", got.Attempt, got.Errors, got.Isolated, interrupted)
+			}
+			if ds, _ := s.DeliveriesForJob(job.ID); len(ds) != tt.deliveries {
+				t.Errorf("%d deliveries; want %d", len(ds), tt.deliveries)
+			} else if len(ds) == 1 && string(ds[0].Payload) != `{"status":"`+string(tt.status)+`"}` {
+				t.Errorf("delivery payload %s built from the wrong state", ds[0].Payload)
+			}
+			if tt.deliveries == 1 && !reflect.DeepEqual(built, []string{job.ID}) {
+				t.Errorf("build called for %v; want [%s]", built, job.ID)
+			}
+			if tt.status == Queued {
+				if len(requeued) != 1 || requeued[0].ID != job.ID || len(finished) != 0 {
+					t.Errorf("RecoverOrphans = %d requeued, %d finished; want [%s], 0", len(requeued), len(finished), job.ID)
+				}
+				// The requeued job keeps its place ahead of the job that
+				// never ran, and its attempt count.
+				if j := claim(t, s, job.ID); j.Attempt != 2 {
+					t.Errorf("reclaimed attempt = %d; want 2", j.Attempt)
+				}
+			} else {
+				if len(requeued) != 0 || len(finished) != 1 || finished[0].ID != job.ID {
+					t.Errorf("RecoverOrphans = %d requeued, %d finished; want 0, [%s]", len(requeued), len(finished), job.ID)
+				}
+				claim(t, s, waiting.ID)
+			}
+			checkIndexes(t, s)
+
+			requeued, finished, err = s.RecoverOrphans(nil)
+			if err != nil || len(requeued)+len(finished) != 1 {
+				t.Errorf("second RecoverOrphans = %d+%d jobs, %v; want the one claimed since", len(requeued), len(finished), err)
+			}
+		})
 	}
 }

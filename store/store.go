@@ -24,6 +24,8 @@ var (
 	bucketQueue           = []byte("queue")
 	bucketSyncQueue       = []byte("sync_queue")
 	bucketProcessing      = []byte("processing")
+	bucketClaimQueue      = []byte("claim_queue")
+	bucketQuarantine      = []byte("quarantine")
 	bucketJobsByKey       = []byte("jobs_by_key")
 	bucketJobsByKeyStatus = []byte("jobs_by_key_status")
 	bucketJobsByCompleted = []byte("jobs_by_completed")
@@ -45,6 +47,7 @@ var allBuckets = [][]byte{
 	bucketJobsByKey, bucketJobsByKeyStatus, bucketJobsByCompleted,
 	bucketIdempotency, bucketKeys, bucketKeyHashes, bucketUsage, bucketReserved,
 	bucketDeliveries, bucketDeliveriesDue, bucketDeliveriesByJob,
+	bucketClaimQueue, bucketQuarantine,
 }
 
 // Options configures Open.
@@ -101,9 +104,15 @@ func initSchema(tx *bolt.Tx) error {
 			}
 		}
 	}
+	backfill := tx.Bucket(bucketClaimQueue) == nil && tx.Bucket(bucketJobs) != nil
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	if backfill {
+		if err := backfillClaimQueue(tx); err != nil {
+			return err
 		}
 	}
 	v := make([]byte, 8)

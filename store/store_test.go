@@ -119,6 +119,7 @@ func checkIndexes(t *testing.T, s *Store) {
 		for _, b := range [][]byte{
 			bucketQueue, bucketSyncQueue, bucketProcessing, bucketJobsByKey, bucketJobsByKeyStatus,
 			bucketJobsByCompleted, bucketIdempotency, bucketDeliveriesDue, bucketDeliveriesByJob,
+			bucketClaimQueue, bucketQuarantine,
 		} {
 			err := tx.Bucket(b).ForEach(func(k, _ []byte) error {
 				got[indexKey{string(b), string(k)}] = true

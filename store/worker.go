@@ -8,15 +8,22 @@ import (
 // The worker side of a job: claim, report, finish or hand back. Every write
 // after the claim applies only while the job is still processing.
 
-// ClaimNext takes the oldest queued job, marks it processing with
+// ClaimNext takes the next queued job of any kind; it is Claim(ClaimAny).
+func (s *Store) ClaimNext() (Job, error) {
+	return s.Claim(ClaimAny)
+}
+
+// Claim takes the next queued job that f allows, marks it processing with
 // Stage "starting", raises its Attempt and sets StartedAt. Synchronous jobs
 // (Job.Sync) wait in a queue of their own: when both queues hold jobs,
-// ClaimNext takes from them in turn, oldest first within each (see
-// queue.go). It returns ErrNoJob when both queues are empty.
-func (s *Store) ClaimNext() (Job, error) {
+// Claim takes from them in turn; within a queue it goes round-robin over API
+// keys, oldest first within each key (see queue.go). After a crash that
+// left several jobs processing, the suspects run one at a time first (see
+// quarantine.go). It returns ErrNoJob when there is nothing it may claim.
+func (s *Store) Claim(f ClaimFilter) (Job, error) {
 	var job Job
 	err := s.update(func(tx *txn) error {
-		k, err := tx.nextQueued()
+		k, err := tx.nextQueued(f)
 		if err != nil {
 			return err
 		}

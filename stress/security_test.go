@@ -303,7 +303,7 @@ func TestSecurity(t *testing.T) {
 			}
 		}
 		// And the dialer refuses loopback even when the URL passed.
-		if _, _, err := netguard.Download(t.Context(), c, local.URL, io.Discard, 1<<20); err == nil {
+		if _, _, err := netguard.Download(t.Context(), c, local.URL, io.Discard, netguard.Limits{MaxBytes: 1 << 20}); err == nil {
 			t.Errorf("netguard client reached %s", local.URL)
 		}
 		if n := hits.Load(); n != 0 {

@@ -16,6 +16,11 @@ const (
 	DefaultProgressInterval = time.Second
 	DefaultPollInterval     = time.Second
 	DefaultShutdownGrace    = 30 * time.Second
+	DefaultDownloadWorkers  = 2
+	// DefaultDownloadIdleTimeout and DefaultDownloadTimeout bound a URL
+	// import: the longest pause in its body and the whole download.
+	DefaultDownloadIdleTimeout = 30 * time.Second
+	DefaultDownloadTimeout     = 30 * time.Minute
 )
 
 // Config configures a Pool. Zero fields take their defaults (see
@@ -24,6 +29,11 @@ type Config struct {
 	// Workers is the number of jobs run at once; 0 means
 	// max(1, runtime.NumCPU()/ThreadsPerJob).
 	Workers int `yaml:"workers"`
+	// DownloadWorkers is the number of URL imports downloaded at once. They
+	// download without holding a whisper state, so a slow server delays no
+	// transcription; once its audio is in, an import waits for a free
+	// state. 0 means DefaultDownloadWorkers.
+	DownloadWorkers int `yaml:"download_workers"`
 	// ThreadsPerJob is the number of CPU threads whisper uses for one job;
 	// 0 means engine.DefaultThreads().
 	ThreadsPerJob int `yaml:"threads_per_job"`
@@ -40,6 +50,11 @@ type Config struct {
 	MaxAudioDuration time.Duration `yaml:"max_audio_duration"`
 	// MaxDownloadBytes rejects larger URL imports with CodePayloadTooLarge.
 	MaxDownloadBytes int64 `yaml:"max_download_bytes"`
+	// DownloadIdleTimeout fails a URL import with CodeDownloadTimeout when
+	// its body delivers no byte for this long; DownloadTimeout when the
+	// whole download takes longer.
+	DownloadIdleTimeout time.Duration `yaml:"download_idle_timeout"`
+	DownloadTimeout     time.Duration `yaml:"download_timeout"`
 	// RetainAudio keeps every job's audio file after the job ends; without
 	// it only jobs with Job.RetainAudio keep theirs.
 	RetainAudio bool `yaml:"retain_audio"`
@@ -60,10 +75,11 @@ type Config struct {
 }
 
 // DefaultConfig returns the defaults: workers and threads from the CPU
-// count, beam size 5, audio up to 4 h, downloads up to 1 GiB, progress
-// persisted and the queue polled every second, 30 s shutdown grace.
+// count, beam size 5, audio up to 4 h, 2 download workers, downloads up to
+// 1 GiB that pause at most 30 s and take at most 30 min, progress persisted
+// and the queue polled every second, 30 s shutdown grace.
 func DefaultConfig() Config {
-	return Config{
+	c := Config{
 		BeamSize:         DefaultBeamSize,
 		MaxAudioDuration: DefaultMaxAudioDuration,
 		MaxDownloadBytes: DefaultMaxDownloadBytes,
@@ -71,6 +87,9 @@ func DefaultConfig() Config {
 		PollInterval:     DefaultPollInterval,
 		ShutdownGrace:    DefaultShutdownGrace,
 	}
+	c.DownloadWorkers = DefaultDownloadWorkers
+	c.DownloadIdleTimeout, c.DownloadTimeout = DefaultDownloadIdleTimeout, DefaultDownloadTimeout
+	return c
 }
 
 // Validate reports the first field with an unusable value, by its YAML
@@ -79,6 +98,12 @@ func (c Config) Validate() error {
 	switch {
 	case c.Workers < 0:
 		return fmt.Errorf("worker: config: workers %d is negative", c.Workers)
+	case c.DownloadWorkers < 0:
+		return fmt.Errorf("worker: config: download_workers %d is negative", c.DownloadWorkers)
+	case c.DownloadIdleTimeout < 0:
+		return fmt.Errorf("worker: config: download_idle_timeout %s is negative", c.DownloadIdleTimeout)
+	case c.DownloadTimeout < 0:
+		return fmt.Errorf("worker: config: download_timeout %s is negative", c.DownloadTimeout)
 	case c.ThreadsPerJob < 0:
 		return fmt.Errorf("worker: config: threads_per_job %d is negative", c.ThreadsPerJob)
 	case c.BeamSize < 0 || c.BeamSize > 16:
@@ -108,6 +133,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Workers <= 0 {
 		c.Workers = max(1, runtime.NumCPU()/c.ThreadsPerJob)
+	}
+	if c.DownloadWorkers <= 0 {
+		c.DownloadWorkers = DefaultDownloadWorkers
+	}
+	if c.DownloadIdleTimeout <= 0 {
+		c.DownloadIdleTimeout = DefaultDownloadIdleTimeout
+	}
+	if c.DownloadTimeout <= 0 {
+		c.DownloadTimeout = DefaultDownloadTimeout
 	}
 	if c.MaxAudioDuration <= 0 {
 		c.MaxAudioDuration = DefaultMaxAudioDuration

@@ -21,6 +21,8 @@ func TestConfigDefaults(t *testing.T) {
 		PollInterval:     time.Second,
 		ShutdownGrace:    30 * time.Second,
 	}
+	want.DownloadWorkers = 2
+	want.DownloadIdleTimeout, want.DownloadTimeout = 30*time.Second, 30*time.Minute
 	if got != want {
 		t.Errorf("Config{}.withDefaults() = %+v; want %+v", got, want)
 	}

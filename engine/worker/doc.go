@@ -1,16 +1,22 @@
 // Package worker runs transcription jobs from the store on the in-process
 // whisper engine, and expires finished jobs after their retention period.
 //
-// A Pool owns a fixed number of worker goroutines. Each one holds its own
-// engine.State for its whole life and loops: claim the oldest queued job
-// (store.ClaimNext, which raises the attempt), run it, claim again; when the
-// queue is empty it sleeps until the poll ticker fires or Notify hints that
-// a job was created. The store holds the truth; the hint only saves latency.
+// A Pool owns Workers transcription workers, which share as many
+// engine.States, and DownloadWorkers download workers. A transcription
+// worker loops: take a free State, claim the next job that has its audio
+// (store.Claim(store.ClaimAudio), which raises the attempt), run it, give
+// the State back. A download worker claims only URL imports that still need
+// their audio (store.ClaimFetch) and downloads without a State, so a slow
+// server holds no transcription; once the audio is recorded it waits for a
+// free State and goes on in the same attempt. When there is nothing to
+// claim a worker sleeps until the poll ticker fires or Notify hints that a
+// job was created. The store holds the truth; the hint only saves latency.
 //
 // A job runs in stages, each persisted through UpdateProgress:
 //
 //	downloading      URL imports only: netguard.Download to <id>.audio in
-//	                 AudioDir (tmp file, fsync, rename), probe, quota check
+//	                 AudioDir (tmp file, fsync, rename) within the idle and
+//	                 total deadlines, probe, quota check
 //	decoding         audio.DecodeFile to 16 kHz mono
 //	transcribing     whisper, progress mapped to 5-95 %
 //	post_processing  the PostProcessors, in order, when there are any

@@ -73,7 +73,11 @@ func (p *Pool) fetchTo(ctx context.Context, rawURL, path string) (int64, error) 
 			_ = os.Remove(tmp)
 		}
 	}()
-	n, _, err := netguard.Download(ctx, p.fetch, rawURL, f, p.cfg.MaxDownloadBytes)
+	n, _, err := netguard.Download(ctx, p.fetch, rawURL, f, netguard.Limits{
+		MaxBytes:    p.cfg.MaxDownloadBytes,
+		IdleTimeout: p.cfg.DownloadIdleTimeout,
+		Timeout:     p.cfg.DownloadTimeout,
+	})
 	if err != nil {
 		return 0, err
 	}

@@ -145,3 +145,83 @@ func holdReservation(t *testing.T, st *store.Store, keyID string, secs float64) 
 		t.Fatal(err)
 	}
 }
+
+// newTrickleServer answers with headers at once, then sends one byte every
+// interval until stall is closed, then nothing until the client goes away.
+func newTrickleServer(t *testing.T, interval time.Duration, stall <-chan struct{}) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "audio/wav")
+		w.WriteHeader(http.StatusOK)
+		w.(http.Flusher).Flush()
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-stall:
+				<-r.Context().Done()
+				return
+			case <-tick.C:
+				if _, err := w.Write([]byte("a")); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestSlowImportDoesNotHoldWorker: with one transcription worker, an upload
+// completes while a URL import is stuck on a server that trickles its
+// body; the import then fails on the idle deadline once the server stalls.
+func TestSlowImportDoesNotHoldWorker(t *testing.T) {
+	stall := make(chan struct{})
+	srv := newTrickleServer(t, 100*time.Millisecond, stall)
+	dir := t.TempDir()
+	st := newStore(t, nil)
+	slow := createJob(t, st, store.Job{Source: store.Source{URL: srv.URL + "/slow.wav", Filename: "slow.wav"}})
+	upload := addUpload(t, st, dir, store.Job{}, jfkWAV(t))
+	cfg := testConfig(dir)
+	cfg.DownloadIdleTimeout = time.Second
+	logger, _ := newLogger(t)
+	startPool(t, cfg, st, netguard.NewClient(netguard.Config{AllowPrivateNetworks: true}), logger)
+
+	waitJob(t, st, slow.ID, func(j store.Job) bool { return j.Stage == StageDownloading })
+	if got := waitFinished(t, st, upload.ID); got.Status != store.Completed {
+		t.Fatalf("upload = %s, %+v; want completed", got.Status, got.Error)
+	}
+	if got, _ := st.GetJob(slow.ID); got.Status != store.Processing || got.Stage != StageDownloading {
+		t.Fatalf("import when the upload completed = %s at %q; want still downloading", got.Status, got.Stage)
+	}
+
+	close(stall)
+	got := waitFinished(t, st, slow.ID)
+	if got.Status != store.Failed || got.Error == nil || got.Error.Code != CodeDownloadTimeout || !strings.Contains(got.Error.Message, "no data for 1s") {
+		t.Fatalf("import = %s, %+v; want failed %s after 1s without data", got.Status, got.Error, CodeDownloadTimeout)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("audio dir after the failed import holds %d files; want none", len(entries))
+	}
+}
+
+// TestImportTotalTimeout: a server that never pauses long enough for the
+// idle deadline is still cut off by the total one.
+func TestImportTotalTimeout(t *testing.T) {
+	srv := newTrickleServer(t, 50*time.Millisecond, nil)
+	dir := t.TempDir()
+	st := newStore(t, nil)
+	job := createJob(t, st, store.Job{Source: store.Source{URL: srv.URL + "/slow.wav", Filename: "slow.wav"}})
+	cfg := testConfig(dir)
+	cfg.DownloadIdleTimeout = 5 * time.Second
+	cfg.DownloadTimeout = time.Second
+	startPool(t, cfg, st, netguard.NewClient(netguard.Config{AllowPrivateNetworks: true}), nil)
+
+	got := waitFinished(t, st, job.ID)
+	if got.Status != store.Failed || got.Error == nil || got.Error.Code != CodeDownloadTimeout || !strings.Contains(got.Error.Message, "longer than the limit of 1s") {
+		t.Fatalf("import = %s, %+v; want failed %s after 1s", got.Status, got.Error, CodeDownloadTimeout)
+	}
+}

@@ -27,6 +27,9 @@ const (
 	// CodeDownloadFailed: the import URL answered outside 2xx, redirected
 	// too often, or could not be reached.
 	CodeDownloadFailed = "download_failed"
+	// CodeDownloadTimeout: the import URL paused sending for longer than
+	// DownloadIdleTimeout, or the download took longer than DownloadTimeout.
+	CodeDownloadTimeout = "download_timeout"
 	// CodeQuotaExceeded: the imported audio would take the API key over
 	// its monthly quota.
 	CodeQuotaExceeded = "quota_exceeded"
@@ -93,6 +96,10 @@ func (p *Pool) classify(err error) *Error {
 		return fail(CodePayloadTooLarge, fmt.Sprintf("the download is larger than the limit of %s", formatBytes(p.cfg.MaxDownloadBytes)))
 	case errors.As(err, &status):
 		return fail(CodeDownloadFailed, fmt.Sprintf("the URL answered HTTP %d %s", status.Code, httpStatusText(status.Code)))
+	case errors.Is(err, netguard.ErrIdleTimeout):
+		return fail(CodeDownloadTimeout, fmt.Sprintf("the URL sent no data for %s", formatDuration(p.cfg.DownloadIdleTimeout)))
+	case errors.Is(err, netguard.ErrDownloadTimeout):
+		return fail(CodeDownloadTimeout, fmt.Sprintf("the download from the URL took longer than the limit of %s", formatDuration(p.cfg.DownloadTimeout)))
 	case errors.Is(err, netguard.ErrTooManyRedirects):
 		return fail(CodeDownloadFailed, "the URL redirected too many times")
 	case errors.Is(err, audio.ErrTooLong):

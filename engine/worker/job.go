@@ -93,6 +93,16 @@ func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job,
 		if err := p.download(ctx, job, logger); err != nil {
 			return nil, err
 		}
+		if state == nil {
+			// A download worker: transcribe on a State borrowed from the
+			// transcription workers, waiting for one to be free.
+			s, release, err := p.borrowState(ctx)
+			if err != nil {
+				return nil, err
+			}
+			defer release()
+			state = s
+		}
 	}
 	if job.Source.AudioPath == "" {
 		return nil, &Error{Code: CodeAudioMissing, Message: "the job has no audio", Err: errors.New("job has neither an audio path nor a url")}

@@ -36,12 +36,20 @@ type Pool struct {
 	now        func() time.Time
 	post       []PostProcessor
 	metrics    Metrics
+	onClaim    func(store.Job)
 
-	claimErrs    *errLog
-	progressErrs *errLog
+	claimErrs      *errLog
+	fetchClaimErrs *errLog // the download workers'
+	progressErrs   *errLog
 
-	// wake is the hint that a job was created; the store holds the truth.
-	wake chan struct{}
+	// wake and wakeFetch hint that a job was created, to transcription and
+	// download workers; the store holds the truth.
+	wake      chan struct{}
+	wakeFetch chan struct{}
+	// states holds the whisper states not in use. Transcription workers
+	// take one for each job; download workers borrow one once the audio is
+	// in.
+	states chan *engine.State
 
 	mu        sync.Mutex
 	started   bool
@@ -63,26 +71,32 @@ func New(cfg Config, model *engine.Model, st Store, fetch *http.Client, deliveri
 	logger = logger.With("component", "worker")
 	o := applyOptions(opts)
 	return &Pool{
-		cfg:          cfg.withDefaults(),
-		cfgErr:       cfg.Validate(),
-		model:        model,
-		st:           st,
-		fetch:        fetch,
-		deliveries:   deliveries,
-		logger:       logger,
-		now:          o.now,
-		post:         o.post,
-		metrics:      metricsOr(o.metrics),
-		claimErrs:    newErrLog(logger, "claim job failed", o.now),
-		progressErrs: newErrLog(logger, "update progress failed", o.now),
-		wake:         make(chan struct{}, 1),
-		running:      make(map[string]context.CancelCauseFunc),
-		done:         make(chan struct{}),
+		cfg:            cfg.withDefaults(),
+		cfgErr:         cfg.Validate(),
+		model:          model,
+		st:             st,
+		fetch:          fetch,
+		deliveries:     deliveries,
+		logger:         logger,
+		now:            o.now,
+		post:           o.post,
+		onClaim:        o.onClaim,
+		metrics:        metricsOr(o.metrics),
+		claimErrs:      newErrLog(logger, "claim job failed", o.now),
+		fetchClaimErrs: newErrLog(logger, "claim download failed", o.now),
+		progressErrs:   newErrLog(logger, "update progress failed", o.now),
+		wake:           make(chan struct{}, 1),
+		wakeFetch:      make(chan struct{}, 1),
+		running:        make(map[string]context.CancelCauseFunc),
+		done:           make(chan struct{}),
 	}
 }
 
 // Start settles the jobs a previous process left processing, then starts
-// the workers, each with its own engine.State. Cancelling ctx stops the
+// the workers: Workers transcription workers, which share as many
+// engine.States, and DownloadWorkers download workers, which fetch URL
+// imports without holding a State and borrow one once the audio is in, so
+// a slow download never holds up a transcription. Cancelling ctx stops the
 // workers from claiming more jobs, as Stop does, but lets running jobs
 // finish: Stop owns the grace period and the requeueing. Start fails if the
 // Config is invalid (see Config.Validate), the orphans cannot be settled or
@@ -125,20 +139,32 @@ func (p *Pool) Start(ctx context.Context) error {
 		states = append(states, s)
 	}
 
+	p.states = make(chan *engine.State, len(states))
+	for _, s := range states {
+		p.states <- s
+	}
+
 	claimCtx, stopClaim := context.WithCancel(ctx)
 	jobsCtx, stopJobs := context.WithCancelCause(context.WithoutCancel(ctx))
 	p.started, p.stopClaim, p.stopJobs = true, stopClaim, stopJobs
 	p.metrics.SetWorkers(len(states))
 	var wg sync.WaitGroup
-	for i, s := range states {
-		wg.Go(func() { p.work(claimCtx, jobsCtx, i, s) })
+	for i := range len(states) {
+		wg.Go(func() { p.work(claimCtx, jobsCtx, i, store.ClaimAudio) })
+	}
+	for i := range p.cfg.DownloadWorkers {
+		wg.Go(func() { p.work(claimCtx, jobsCtx, len(states)+i, store.ClaimFetch) })
 	}
 	go func() {
 		wg.Wait()
+		// Every borrower has given its State back.
+		for range len(states) {
+			_ = (<-p.states).Close()
+		}
 		close(p.done)
 	}()
-	p.logger.Info("worker pool started", "workers", p.cfg.Workers, "threads_per_job", p.cfg.ThreadsPerJob,
-		"requeued", len(requeued), "recovered_finished", len(finished))
+	p.logger.Info("worker pool started", "workers", p.cfg.Workers, "download_workers", p.cfg.DownloadWorkers,
+		"threads_per_job", p.cfg.ThreadsPerJob, "requeued", len(requeued), "recovered_finished", len(finished))
 	p.Notify()
 	return nil
 }
@@ -146,9 +172,11 @@ func (p *Pool) Start(ctx context.Context) error {
 // Notify hints that a job was queued, so an idle worker looks at the queue
 // now instead of at its next poll. It never blocks.
 func (p *Pool) Notify() {
-	select {
-	case p.wake <- struct{}{}:
-	default:
+	for _, c := range []chan struct{}{p.wake, p.wakeFetch} {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -210,34 +238,53 @@ func (p *Pool) Stop(ctx context.Context) error {
 	}
 }
 
-// work is one worker: claim jobs until the queue is empty, then wait for
-// the poll ticker or a Notify. It owns state and closes it on exit.
-func (p *Pool) work(claimCtx, jobsCtx context.Context, id int, state *engine.State) {
-	defer state.Close()
+// work is one worker: claim the jobs f allows until there are none, then
+// wait for the poll ticker or a Notify. A transcription worker
+// (store.ClaimAudio) takes a State before each claim and gives it back
+// after the job; a download worker (store.ClaimFetch) claims without one,
+// and process borrows one once the audio is downloaded.
+func (p *Pool) work(claimCtx, jobsCtx context.Context, id int, f store.ClaimFilter) {
 	ticker := time.NewTicker(p.cfg.PollInterval)
 	defer ticker.Stop()
+	wakeHint, claimErrs := p.wake, p.claimErrs
+	if f == store.ClaimFetch {
+		wakeHint, claimErrs = p.wakeFetch, p.fetchClaimErrs
+	}
 	failures := 0
 	for {
 		for claimCtx.Err() == nil {
-			job, err := p.st.ClaimNext()
-			if errors.Is(err, store.ErrNoJob) {
-				p.claimErrs.ok()
-				failures = 0
-				break
+			var state *engine.State
+			if f != store.ClaimFetch {
+				select {
+				case state = <-p.states:
+				case <-claimCtx.Done():
+					return
+				}
 			}
+			job, err := p.st.Claim(f)
 			if err != nil {
-				failures = p.claimErrs.fail(err, "worker", id)
+				p.giveState(state)
+				if errors.Is(err, store.ErrNoJob) {
+					claimErrs.ok()
+					failures = 0
+				} else {
+					failures = claimErrs.fail(err, "worker", id)
+				}
 				break
 			}
-			p.claimErrs.ok()
+			claimErrs.ok()
 			failures = 0
 			// Another idle worker may find more work.
 			p.Notify()
+			if p.onClaim != nil {
+				p.onClaim(job)
+			}
 			p.metrics.JobStarted()
 			p.run(jobsCtx, state, job, id)
 			p.metrics.JobEnded()
+			p.giveState(state)
 		}
-		wake := p.wake
+		wake := wakeHint
 		if failures > 0 {
 			// Back off from a failing store; hints do not cut it short.
 			wake = nil
@@ -251,6 +298,25 @@ func (p *Pool) work(claimCtx, jobsCtx context.Context, id int, state *engine.Sta
 		case <-ticker.C:
 		case <-wake:
 		}
+	}
+}
+
+// borrowState waits for a free State for a job a download worker has
+// fetched; release gives it back. It fails with the job's cancellation
+// cause if ctx ends first.
+func (p *Pool) borrowState(ctx context.Context) (s *engine.State, release func(), err error) {
+	select {
+	case s = <-p.states:
+		return s, func() { p.giveState(s) }, nil
+	case <-ctx.Done():
+		return nil, nil, context.Cause(ctx)
+	}
+}
+
+// giveState returns a State taken from p.states; nil does nothing.
+func (p *Pool) giveState(s *engine.State) {
+	if s != nil {
+		p.states <- s
 	}
 }
 

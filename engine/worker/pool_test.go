@@ -337,17 +337,15 @@ func TestRecoverOrphans(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(t.TempDir(), "instanttranscriber.db")
 
-	// A previous process claimed two jobs and died.
+	// A previous process claimed one job and died: the crash is its own.
 	st, err := store.Open(path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	orphan := addUpload(t, st, dir, store.Job{}, jfkWAV(t))
 	spent := addUpload(t, st, dir, store.Job{MaxAttempts: 1, CallbackURL: "https://example.com/hook"}, jfkWAV(t))
-	for range 2 {
-		if _, err := st.ClaimNext(); err != nil {
-			t.Fatal(err)
-		}
+	orphan := addUpload(t, st, dir, store.Job{}, jfkWAV(t))
+	if _, err := st.ClaimNext(); err != nil {
+		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
@@ -358,14 +356,8 @@ func TestRecoverOrphans(t *testing.T) {
 	startPool(t, testConfig(dir), st, nil, logger)
 
 	got := waitFinished(t, st, orphan.ID)
-	if got.Status != store.Completed || got.Attempt != 2 {
-		t.Errorf("orphan = %s attempt %d; want completed on attempt 2", got.Status, got.Attempt)
-	}
-	if len(got.Errors) != 1 || got.Errors[0].Code != store.CodeInterrupted || got.Errors[0].Attempt != 1 {
-		t.Errorf("orphan errors = %+v; want attempt 1 interrupted", got.Errors)
-	}
-	if n := logs.count("requeued job interrupted", "job_id="+orphan.ID); n != 1 {
-		t.Errorf("%d log lines about requeueing the orphan; want 1", n)
+	if got.Status != store.Completed || got.Attempt != 1 {
+		t.Errorf("queued job = %s attempt %d; want completed on attempt 1", got.Status, got.Attempt)
 	}
 
 	got, _ = st.GetJob(spent.ID)
@@ -380,6 +372,57 @@ func TestRecoverOrphans(t *testing.T) {
 	}
 	if _, err := os.Stat(spent.Source.AudioPath); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("audio of the failed orphan: stat err %v; want it removed", err)
+	}
+}
+
+// TestRecoverSharedCrash: two jobs were processing when the process died,
+// so neither is charged; both are requeued and then run one at a time,
+// even with two workers.
+func TestRecoverSharedCrash(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(t.TempDir(), "instanttranscriber.db")
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := addUpload(t, st, dir, store.Job{MaxAttempts: 1}, jfkWAV(t))
+	b := addUpload(t, st, dir, store.Job{MaxAttempts: 1}, jfkWAV(t))
+	for range 2 {
+		if _, err := st.ClaimNext(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	st = openStore(t, path, nil)
+	logger, logs := newLogger(t)
+	cfg := testConfig(dir)
+	cfg.Workers, cfg.ThreadsPerJob = 2, 1
+	startPool(t, cfg, st, nil, logger)
+
+	var jobs []store.Job
+	for _, j := range []store.Job{a, b} {
+		got := waitFinished(t, st, j.ID)
+		if got.Status != store.Completed || got.Attempt != 1 || !got.Isolated {
+			t.Errorf("job %s = %s attempt %d isolated %v; want completed on attempt 1, isolated", j.ID, got.Status, got.Attempt, got.Isolated)
+		}
+		if len(got.Errors) != 1 || got.Errors[0].Code != store.CodeInterrupted || got.Errors[0].Attempt != 1 {
+			t.Errorf("job %s errors = %+v; want attempt 1 interrupted", j.ID, got.Errors)
+		}
+		if n := logs.count("requeued job interrupted", "job_id="+j.ID); n != 1 {
+			t.Errorf("%d log lines about requeueing job %s; want 1", n, j.ID)
+		}
+		jobs = append(jobs, got)
+	}
+	// One at a time: the second started after the first completed.
+	first, second := jobs[0], jobs[1]
+	if second.StartedAt.Before(first.StartedAt) {
+		first, second = second, first
+	}
+	if second.StartedAt.Before(first.CompletedAt) {
+		t.Errorf("isolated jobs overlapped: %s ran %s-%s, %s started %s", first.ID, first.StartedAt, first.CompletedAt, second.ID, second.StartedAt)
 	}
 }
 
@@ -490,7 +533,7 @@ func TestClaimBackoff(t *testing.T) {
 	gaps := st.gaps()
 	st.mu.Unlock()
 	if calls < 5 {
-		t.Errorf("ClaimNext called %d times; want the 4 failures and a success", calls)
+		t.Errorf("Claim called %d times; want the 4 failures and a success", calls)
 	}
 	if n := logs.count("claim job failed", "level=ERROR"); n != 1 {
 		t.Errorf("%d error lines for 4 consecutive claim failures; want 1", n)
@@ -503,7 +546,8 @@ func TestClaimBackoff(t *testing.T) {
 	}
 }
 
-// flakyStore fails the first ClaimNext calls.
+// flakyStore fails the first claims of transcription workers; download
+// workers' claims pass through uncounted.
 type flakyStore struct {
 	*store.Store
 	mu       sync.Mutex
@@ -512,7 +556,10 @@ type flakyStore struct {
 	times    []time.Time
 }
 
-func (f *flakyStore) ClaimNext() (store.Job, error) {
+func (f *flakyStore) Claim(filter store.ClaimFilter) (store.Job, error) {
+	if filter == store.ClaimFetch {
+		return f.Store.Claim(filter)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
@@ -520,7 +567,7 @@ func (f *flakyStore) ClaimNext() (store.Job, error) {
 	if f.calls <= f.failures {
 		return store.Job{}, errors.New("store: claim job: disk on fire")
 	}
-	return f.Store.ClaimNext()
+	return f.Store.Claim(filter)
 }
 
 func (f *flakyStore) gaps() []time.Duration {

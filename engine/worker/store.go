@@ -9,13 +9,14 @@ import (
 )
 
 // Store is what the pool needs from the job store; *store.Store satisfies
-// it. Every write after ClaimNext applies only while the job is still
+// it. Every write after Claim applies only while the job is still
 // processing and otherwise fails with store.ErrNotProcessing.
 type Store interface {
 	// RecoverOrphans settles the jobs a previous process left processing.
 	RecoverOrphans(build store.DeliveryFunc) (requeued, finished []store.Job, err error)
-	// ClaimNext takes the oldest queued job, or fails with store.ErrNoJob.
-	ClaimNext() (store.Job, error)
+	// Claim takes the next queued job the filter allows, or fails with
+	// store.ErrNoJob.
+	Claim(f store.ClaimFilter) (store.Job, error)
 	// UpdateProgress records the stage and percentage and reports whether
 	// the job's cancellation was requested.
 	UpdateProgress(id string, stage string, progress int) (cancelRequested bool, err error)
@@ -58,6 +59,15 @@ type options struct {
 	now     func() time.Time
 	post    []PostProcessor
 	metrics Metrics
+	onClaim func(store.Job)
+}
+
+// WithClaimHook calls fn with every job a worker claims, before it runs.
+// It exists for tests that need a job to misbehave, such as the
+// crash-isolation test, which kills the process from it. A Janitor ignores
+// it.
+func WithClaimHook(fn func(store.Job)) Option {
+	return func(o *options) { o.onClaim = fn }
 }
 
 // WithClock sets the clock; time.Now by default. The pool reads it for the

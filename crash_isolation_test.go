@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+// TestCrashBlamesOnlyTheCrashingJob runs the real binary with 2 workers and
+// a job that kills the process whenever it is claimed (the test-only hook
+// of testhook.go). The first crash happens while a healthy job transcribes
+// beside it; the test restarts the server after every crash, as a
+// supervisor would. The healthy job must complete, and only the poison job
+// fail, with interrupted, after jobs.max_attempts crashes of its own.
+func TestCrashBlamesOnlyTheCrashingJob(t *testing.T) {
+	bin := testBinary(t)
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	env := []string{
+		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
+		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
+		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
+		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
+		"INSTANTTRANSCRIBER_WORKER_WORKERS=2",
+		"INSTANTTRANSCRIBER_WORKER_THREADS_PER_JOB=1",
+		"INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=100ms",
+		"INSTANTTRANSCRIBER_JOBS_MAX_ATTEMPTS=2",
+		testCrashEnv + "=poison.wav",
+	}
+	first := startServer(t, bin, env, addr)
+	key := first.key
+	exited := watchExit(first.cmd)
+
+	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 22 s of speech: it is still transcribing when the poison job arrives.
+	healthyID := postAudio(t, first.base, key, "healthy.wav", wav16(append(append([]float32(nil), pcm.Samples...), pcm.Samples...)))
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		j := first.getJob(t, key, healthyID)
+		if j["stage"] == "transcribing" {
+			break
+		}
+		if time.Now().After(deadline) || j["status"] != "processing" && j["status"] != "queued" {
+			t.Fatalf("healthy job never seen transcribing: %v", j)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// The server may die before it answers: the job is stored before the
+	// 202 and claimed at once.
+	if resp, err := postAudioNoCheck(first.base, key, "poison.wav", wav16(pcm.Samples)); err == nil {
+		resp.Body.Close()
+	}
+	select {
+	case <-exited:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the poison job did not crash the server:\n%s", first.log.String())
+	}
+
+	// Restart after every crash until every job has ended.
+	logs := superviseUntilEnded(t, bin, env, addr, key, 6)
+	st, err := store.Open(filepath.Join(dir, "instanttranscriber.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	healthy, err := st.GetJob(healthyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, _, err := st.ListJobs(healthy.KeyID, "", 10, "")
+	if err != nil || len(jobs) != 2 {
+		t.Fatalf("jobs = %d (%v); want 2", len(jobs), err)
+	}
+	var poison store.Job
+	for _, j := range jobs {
+		if j.ID != healthyID {
+			poison = j
+		}
+	}
+	if healthy.Status != store.Completed || healthy.Attempt != 1 {
+		t.Errorf("healthy job = %s attempt %d errors %+v; want completed on attempt 1 (the shared crash not counted)",
+			healthy.Status, healthy.Attempt, healthy.Errors)
+	}
+	if poison.Status != store.Failed || poison.Error == nil || poison.Error.Code != store.CodeInterrupted || poison.Attempt != 2 {
+		t.Errorf("poison job = %s %+v attempt %d; want failed interrupted after its 2 attempts", poison.Status, poison.Error, poison.Attempt)
+	}
+	if t.Failed() {
+		t.Logf("server logs:\n%s", logs.String())
+	}
+}
+
+// superviseUntilEnded restarts the server after every exit until all of
+// key's jobs have ended, then stops it gracefully; it fails the test after
+// maxRestarts. It returns the servers' logs.
+func superviseUntilEnded(t *testing.T, bin string, env []string, addr, key string, maxRestarts int) *bytes.Buffer {
+	t.Helper()
+	var logs bytes.Buffer
+	for range maxRestarts {
+		p, exited := startUntilReadyOrExit(t, bin, env, addr)
+		for running := true; running; {
+			select {
+			case <-exited:
+				running = false
+				continue
+			case <-time.After(100 * time.Millisecond):
+			}
+			if allEnded(p.base, key) {
+				p.cmd.Process.Signal(syscall.SIGTERM)
+				<-exited
+				logs.WriteString(p.log.String())
+				return &logs
+			}
+		}
+		logs.WriteString(p.log.String())
+	}
+	t.Fatalf("still crashing after %d restarts:\n%s", maxRestarts, logs.String())
+	return nil
+}
+
+// watchExit waits for cmd in the background; the channel closes when it
+// has exited.
+func watchExit(cmd *exec.Cmd) <-chan struct{} {
+	exited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exited)
+	}()
+	return exited
+}
+
+// startUntilReadyOrExit starts the server and returns once it is ready or
+// has exited, whichever comes first.
+func startUntilReadyOrExit(t *testing.T, bin string, env []string, addr string) (*serverProc, <-chan struct{}) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), env...)
+	p := &serverProc{cmd: cmd, base: "http://" + addr, log: &syncBuffer{}}
+	cmd.Stdout, cmd.Stderr = p.log, p.log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := watchExit(cmd)
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+	})
+	for deadline := time.Now().Add(120 * time.Second); time.Now().Before(deadline); {
+		select {
+		case <-exited:
+			return p, exited
+		case <-time.After(50 * time.Millisecond):
+		}
+		if resp, err := http.Get(p.base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p, exited
+			}
+		}
+	}
+	t.Fatalf("server neither ready nor exited:\n%s", p.log.String())
+	return nil, nil
+}
+
+// allEnded reports whether every job of the key is terminal; false when the
+// server does not answer.
+func allEnded(base, key string) bool {
+	req, _ := http.NewRequest(http.MethodGet, base+"/v1/transcriptions?limit=10", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Data []struct {
+			Status string `json:"status"`
+		} `json:"data"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&list) != nil || len(list.Data) == 0 {
+		return false
+	}
+	for _, j := range list.Data {
+		if j.Status == "queued" || j.Status == "processing" {
+			return false
+		}
+	}
+	return true
+}
+
+// postAudio uploads data as a job and returns its ID.
+func postAudio(t *testing.T, base, key, name string, data []byte) string {
+	t.Helper()
+	resp, err := postAudioNoCheck(base, key, name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var created map[string]any
+	json.NewDecoder(resp.Body).Decode(&created)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("create %s: %d %v", name, resp.StatusCode, created)
+	}
+	return created["id"].(string)
+}
+
+func postAudioNoCheck(base, key, name string, data []byte) (*http.Response, error) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("language", "en")
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, base+"/v1/transcriptions", &body)
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		// The caller that does not check still must not leak the body.
+		return resp, nil
+	}
+	return nil, err
+}
