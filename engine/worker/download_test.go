@@ -136,12 +136,18 @@ func TestDownloadFailureMessages(t *testing.T) {
 	}
 }
 
-// holdReservation queues a job for keyID that holds secs of its quota.
-// Queued after the job under test, it is claimed after it, and fails then
-// for want of audio.
+// holdReservation creates a job for keyID that holds secs of its quota for
+// as long as the test runs: a URL import (reserving secs as an upload of
+// that length would) whose server sends headers and then nothing, so a
+// download worker keeps it processing, and its reservation active, while
+// the job under test is downloaded and checked beside it.
 func holdReservation(t *testing.T, st *store.Store, keyID string, secs float64) {
 	t.Helper()
-	if _, _, err := st.CreateJob(store.Job{KeyID: keyID}, store.CreateLimits{ProbedSeconds: secs}); err != nil {
+	stall := make(chan struct{})
+	close(stall)
+	srv := newTrickleServer(t, time.Hour, stall)
+	job := store.Job{KeyID: keyID, Source: store.Source{URL: srv.URL + "/stalled.wav", Filename: "stalled.wav"}}
+	if _, _, err := st.CreateJob(job, store.CreateLimits{ProbedSeconds: secs}); err != nil {
 		t.Fatal(err)
 	}
 }
