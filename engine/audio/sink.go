@@ -17,6 +17,9 @@ type sink struct {
 	rs        *resampler
 	mono      []float32
 	out       []float32
+	// spill, when set (DecodeFileTo), receives the output as it grows, so
+	// out stays one block long; see spillOut.
+	spill *spillWriter
 }
 
 // maxGrowth bounds how far a size hint from a header is trusted: at most
@@ -29,7 +32,10 @@ const maxGrowth = 16
 // samples per byte of the fileSize-byte input, so a lying header costs
 // little.
 func newSink(ctx context.Context, rate int, limit time.Duration, hintFrames, fileSize int64) *sink {
-	s := &sink{ctx: ctx, rate: rate, limit: limit, rs: newResampler(rate, SampleRate)}
+	s := &sink{ctx: ctx, rate: rate, limit: limit, rs: newResampler(rate, SampleRate), spill: spillFrom(ctx)}
+	if s.spill != nil {
+		hintFrames = 0 // the output goes to a file, not to out
+	}
 	if limit > 0 {
 		s.maxFrames = framesIn(limit, rate)
 		hintFrames = min(hintFrames, s.maxFrames)
@@ -98,7 +104,7 @@ func (s *sink) writeMono(x []float32) error {
 	from := len(s.out)
 	s.out = s.rs.process(s.out, x)
 	clamp(s.out[from:])
-	return nil
+	return s.spillOut()
 }
 
 // finish flushes the resampler and returns the samples at SampleRate.
