@@ -113,6 +113,7 @@ type WorkerSection struct {
 	ThreadsPerJob    int           `yaml:"threads_per_job"`
 	BeamSize         int           `yaml:"beam_size"`
 	BestOf           int           `yaml:"best_of"`
+	ChunkLength      time.Duration `yaml:"chunk_length"`
 	ProgressInterval time.Duration `yaml:"progress_interval"`
 	ShutdownGrace    time.Duration `yaml:"shutdown_grace"`
 }
@@ -165,6 +166,7 @@ func DefaultConfig() Config {
 		Worker: WorkerSection{
 			BeamSize:         5,
 			BestOf:           5,
+			ChunkLength:      10 * time.Minute,
 			ProgressInterval: time.Second,
 			ShutdownGrace:    30 * time.Second,
 		},
