@@ -111,7 +111,7 @@ bench-api: ## load-test a running server's API (BENCH_API_ARGS="-url http://127.
 bench-diarization: ## diarization DER, speaker count and cost on synthetic espeak-ng conversations (needs espeak-ng, sox)
 	go run ./scripts/benchdiarize $(BENCH_DIARIZATION_ARGS)
 
-bench-memory: build model ## peak RSS of transcribe on 1 h and 4 h of speech (needs sox; BENCH_MEMORY_SECONDS=0 runs to the end)
+bench-memory: build model ## peak RSS of transcribe on 1 h and 4 h of speech (needs sox; BENCH_MEMORY_MINUTES="60 240", BENCH_MEMORY_SECONDS=0 runs to the end)
 	scripts/bench-memory.sh $(BIN) $(MODEL_FILE) $(BENCH_MEMORY_MINUTES)
 
 bench-webhook: ## webhook deliveries/s to a loopback receiver, and terminal -> first attempt latency
