@@ -47,7 +47,9 @@ func TestDecodeFileToMatchesDecodeFile(t *testing.T) {
 			}
 			if got.Format != want.Format || got.SourceRate != want.SourceRate ||
 				got.SourceChannels != want.SourceChannels || got.Truncated != want.Truncated {
-				t.Errorf("got %+v, want %+v", got.PCM.Format, want.Format)
+				t.Errorf("got %s %d Hz %d ch truncated %v, want %s %d Hz %d ch truncated %v",
+					got.Format, got.SourceRate, got.SourceChannels, got.Truncated,
+					want.Format, want.SourceRate, want.SourceChannels, want.Truncated)
 			}
 			// Released pages read back the same from the file.
 			got.Release(0, len(got.Samples))

@@ -38,7 +38,7 @@ func run(path string) error {
 		return err
 	}
 	defer pcm.Close()
-	report("decoded "+pcm.Duration().String())
+	report("decoded " + pcm.Duration().String())
 
 	// Sample the resident set while the diarizer runs: VmHWM is the peak of
 	// the total, RssAnon and RssFile are only seen at each sample.
