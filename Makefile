@@ -46,7 +46,7 @@ GO       := CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS)" CGO_LDFLAGS="$(CGO_LDFLAGS)
 GOTAGS   := -tags whisper
 LDFLAGS  := -X main.version=$(VERSION)
 
-.PHONY: apidocs build whisper whisper-cli model run test chromium vet fuzz webhook-verifier openai-client bench-engine bench-api bench-webhook bench-diarization clean distclean help
+.PHONY: apidocs build whisper whisper-cli model run test chromium vet fuzz webhook-verifier openai-client bench-engine bench-api bench-webhook bench-diarization bench-memory clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -129,6 +129,9 @@ bench-api: ## load-test a running server's API (BENCH_API_ARGS="-url http://127.
 
 bench-diarization: ## diarization DER, speaker count and cost on synthetic espeak-ng conversations (needs espeak-ng, sox)
 	go run ./scripts/benchdiarize $(BENCH_DIARIZATION_ARGS)
+
+bench-memory: build model ## peak RSS of transcribe on 1 h and 4 h of speech (needs sox; BENCH_MEMORY_MINUTES="60 240", BENCH_MEMORY_SECONDS=0 runs to the end)
+	scripts/bench-memory.sh $(BIN) $(MODEL_FILE) $(BENCH_MEMORY_MINUTES)
 
 bench-webhook: ## webhook deliveries/s to a loopback receiver, and terminal -> first attempt latency
 	go run ./scripts/benchwebhook $(BENCH_WEBHOOK_ARGS)

@@ -39,6 +39,7 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 		vadModel    = fs.String("vad-model", defaultVADModelPath, "Silero VAD ggml model, used with --vad")
 		tdrz        = fs.Bool("tdrz", false, "mark speaker turns (needs a tinydiarize model such as small.en-tdrz)")
 		maxDuration = fs.Duration("max-duration", 0, "refuse audio longer than this (0 = no limit)")
+		chunkLength = fs.Duration("chunk-length", engine.DefaultChunkLength, "transcribe longer audio in windows of this length, cut at pauses")
 		verbose     = fs.Bool("verbose", false, "log whisper.cpp's own output to stderr")
 		noGPU       = fs.Bool("no-gpu", false, "keep whisper on the CPU in a GPU build (engine.disable_gpu)")
 		gpuDevice   = fs.Int("gpu-device", 0, "which GPU, when there are several (engine.gpu_device)")
@@ -58,10 +59,13 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	path := pos[0]
 
-	pcm, err := audio.DecodeFile(ctx, path, audio.Options{MaxDuration: *maxDuration})
+	// The samples go to a mapped temporary file, so a long recording costs
+	// page cache rather than heap.
+	pcm, err := audio.DecodeFileTo(ctx, path, "", audio.Options{MaxDuration: *maxDuration})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	defer pcm.Close()
 
 	level := slog.LevelWarn
 	if *verbose {
@@ -83,6 +87,8 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 		InitialPrompt: *prompt,
 		VAD:           *vad,
 		TinyDiarize:   *tdrz,
+		ChunkLength:   *chunkLength,
+		Release:       pcm.Release,
 		// Word timings drive caption splitting and the json words; plain
 		// text does not need them.
 		TokenTimestamps: f != export.TXT,

@@ -116,6 +116,7 @@ type WorkerSection struct {
 	ThreadsPerJob    int           `yaml:"threads_per_job"`
 	BeamSize         int           `yaml:"beam_size"`
 	BestOf           int           `yaml:"best_of"`
+	ChunkLength      time.Duration `yaml:"chunk_length"`
 	ProgressInterval time.Duration `yaml:"progress_interval"`
 	ShutdownGrace    time.Duration `yaml:"shutdown_grace"`
 }
@@ -173,6 +174,7 @@ func DefaultConfig() Config {
 			DownloadWorkers:  2,
 			BeamSize:         5,
 			BestOf:           5,
+			ChunkLength:      10 * time.Minute,
 			ProgressInterval: time.Second,
 			ShutdownGrace:    30 * time.Second,
 		},

@@ -70,6 +70,7 @@ func (c Config) WorkerConfig() worker.Config {
 		ThreadsPerJob:    c.Worker.ThreadsPerJob,
 		BeamSize:         c.Worker.BeamSize,
 		BestOf:           c.Worker.BestOf,
+		ChunkLength:      c.Worker.ChunkLength,
 		AudioDir:         c.AudioDir(),
 		MaxAudioDuration: c.Limits.MaxAudioDuration,
 		MaxDownloadBytes: int64(c.Limits.MaxUploadBytes),

@@ -360,6 +360,7 @@ func TestConfigValidate(t *testing.T) {
 		{"beam_size 17", func(c *Config) { c.Worker.BeamSize = 17 }, "config: worker.beam_size: 17 is outside 1-16"},
 		{"beam_size 16", func(c *Config) { c.Worker.BeamSize = 16 }, ""},
 		{"best_of", func(c *Config) { c.Worker.BestOf = 0 }, "config: worker.best_of: 0 is outside 1-16"},
+		{"chunk_length", func(c *Config) { c.Worker.ChunkLength = 4 * time.Second }, "config: worker.chunk_length: 4s is under 5s"},
 		{"progress_interval", func(c *Config) { c.Worker.ProgressInterval = 0 }, "config: worker.progress_interval: must be positive"},
 		{"shutdown_grace", func(c *Config) { c.Worker.ShutdownGrace = 0 }, "config: worker.shutdown_grace: must be positive"},
 		{"connect_timeout", func(c *Config) { c.URLImport.ConnectTimeout = 0 }, "config: url_import.connect_timeout: must be positive"},
@@ -502,6 +503,7 @@ func TestConfigComponents(t *testing.T) {
 	}
 	wantWorker := worker.DefaultConfig()
 	wantWorker.BestOf = 5
+	wantWorker.ChunkLength = 10 * time.Minute
 	wantWorker.AudioDir = filepath.Join("data", "audio")
 	wantWorker.VADModelPath = "models/ggml-silero-v6.2.0.bin"
 	if got := c.WorkerConfig(); got != wantWorker {

@@ -100,6 +100,9 @@ func (c Config) Validate() error {
 	if b := c.Worker.BestOf; b < 1 || b > 16 {
 		bad("worker.best_of", "%d is outside 1-16", b)
 	}
+	if d := c.Worker.ChunkLength; d < 5*time.Second {
+		bad("worker.chunk_length", "%v is under 5s", d)
+	}
 	positive("worker.progress_interval", c.Worker.ProgressInterval)
 	positive("worker.shutdown_grace", c.Worker.ShutdownGrace)
 

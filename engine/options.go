@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"runtime"
+	"time"
 )
 
 // Config says how to load a model. It is fixed for the model's lifetime.
@@ -51,6 +52,17 @@ type Options struct {
 	// effect with a tdrz model (such as ggml-small.en-tdrz.bin); the result
 	// is Segment.SpeakerTurnNext.
 	TinyDiarize bool
+	// ChunkLength is the most audio one whisper pass sees: longer audio is
+	// transcribed in windows cut at a pause near this length, each one
+	// prompted with the text before it, which bounds whisper's memory
+	// (about 100 MB per 10 minutes). 0 means DefaultChunkLength; otherwise
+	// it must be at least MinChunkLength.
+	ChunkLength time.Duration
+	// Release, when set, is called with each stretch [from, to) of the
+	// samples, in order, once transcription is done with it and will not
+	// read it again; a caller whose samples are a file mapping can drop
+	// those pages (audio.MappedPCM.Release).
+	Release func(from, to int)
 	// Progress, when set, is called with the progress in percent (0-100),
 	// in increasing order, from the transcribing goroutine or a whisper
 	// thread. It must be quick and safe for concurrent use.
@@ -72,6 +84,9 @@ func (o *Options) validate() error {
 	}
 	if o.Threads < 0 {
 		return fmt.Errorf("%w: threads %d is negative", ErrInvalidOption, o.Threads)
+	}
+	if o.ChunkLength != 0 && o.ChunkLength < MinChunkLength {
+		return fmt.Errorf("%w: chunk length %v is under %v", ErrInvalidOption, o.ChunkLength, MinChunkLength)
 	}
 	if o.VAD && o.VADModelPath == "" {
 		return fmt.Errorf("%w: vad needs a vad model path", ErrInvalidOption)

@@ -48,8 +48,9 @@ func (s *State) Close() error {
 }
 
 // Transcribe runs whisper on 16 kHz mono samples (see package audio) and
-// returns the transcript. When ctx is cancelled, whisper aborts and the
-// error wraps ctx.Err().
+// returns the transcript. Audio longer than Options.ChunkLength is
+// transcribed window by window (chunk.go). When ctx is cancelled, whisper
+// aborts and the error wraps ctx.Err().
 func (s *State) Transcribe(ctx context.Context, samples []float32, opts Options) (*transcript.Transcript, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
@@ -65,6 +66,85 @@ func (s *State) Transcribe(ctx context.Context, samples []float32, opts Options)
 	if s.st == nil {
 		return nil, ErrClosed
 	}
+
+	var progress func(int)
+	if opts.Progress != nil {
+		last := -1
+		progress = func(pct int) {
+			// whisper can repeat a value; report each step once.
+			pct = max(0, min(pct, 100))
+			if pct > last {
+				last = pct
+				opts.Progress(pct)
+			}
+		}
+		progress(0)
+	}
+	var (
+		t   *transcript.Transcript
+		err error
+	)
+	if n := chunkSamples(opts.ChunkLength); len(samples) > n {
+		t, err = s.transcribeChunks(ctx, samples, opts, n, progress)
+	} else {
+		t, err = s.transcribeWindow(ctx, samples, opts, progress)
+		if err == nil && opts.Release != nil {
+			opts.Release(0, len(samples))
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if progress != nil {
+		progress(100)
+	}
+	return t, nil
+}
+
+// transcribeChunks transcribes samples in windows of at most n samples and
+// joins the results.
+func (s *State) transcribeChunks(ctx context.Context, samples []float32, opts Options, n int, progress func(int)) (*transcript.Transcript, error) {
+	total := len(samples)
+	out := &transcript.Transcript{Duration: time.Duration(total) * time.Second / C.WHISPER_SAMPLE_RATE}
+	var texts []string
+	w := opts
+	for start := 0; start < total; {
+		end := cutPoint(samples, start, n)
+		var wp func(int)
+		if progress != nil {
+			wp = func(pct int) {
+				progress(int((int64(start)*100 + int64(end-start)*int64(pct)) / int64(total)))
+			}
+		}
+		t, err := s.transcribeWindow(ctx, samples[start:end], w, wp)
+		if err != nil {
+			return nil, err
+		}
+		if opts.Release != nil {
+			opts.Release(start, end)
+		}
+		if out.Language == "" && t.Language != "" {
+			out.Language = t.Language
+			// Keep the language found in the first window with speech
+			// rather than detecting it again in every window.
+			w.Language = t.Language
+		}
+		offset := time.Duration(start) * time.Second / C.WHISPER_SAMPLE_RATE
+		t.MapTimes(func(d time.Duration) time.Duration { return d + offset })
+		out.Segments = append(out.Segments, t.Segments...)
+		if t.Text != "" {
+			texts = append(texts, t.Text)
+			w.InitialPrompt = promptTail(w.InitialPrompt + " " + t.Text)
+		}
+		start = end
+	}
+	out.Text = strings.Join(texts, " ")
+	return out, nil
+}
+
+// transcribeWindow runs one whisper pass over samples. progress, when not
+// nil, receives whisper's progress through the pass. s.mu must be held.
+func (s *State) transcribeWindow(ctx context.Context, samples []float32, opts Options, progress func(int)) (*transcript.Transcript, error) {
 	wctx := s.model.ctx
 
 	var cstrs []*C.char
@@ -120,20 +200,6 @@ func (s *State) Transcribe(ctx context.Context, samples []float32, opts Options)
 		p.initial_prompt = cstr(opts.InitialPrompt)
 	}
 
-	var progress func(int)
-	if opts.Progress != nil {
-		last := -1
-		progress = func(pct int) {
-			// whisper can repeat a value; report each step once.
-			pct = max(0, min(pct, 100))
-			if pct > last {
-				last = pct
-				opts.Progress(pct)
-			}
-		}
-		progress(0)
-	}
-
 	duration := time.Duration(len(samples)) * time.Second / C.WHISPER_SAMPLE_RATE
 	var tm timeMap
 	if opts.VAD {
@@ -142,9 +208,6 @@ func (s *State) Transcribe(ctx context.Context, samples []float32, opts Options)
 			return nil, err
 		}
 		if len(spans) == 0 {
-			if progress != nil {
-				progress(100)
-			}
 			t := &transcript.Transcript{Duration: duration}
 			if lang != "auto" {
 				t.Language = lang
@@ -177,9 +240,6 @@ func (s *State) Transcribe(ctx context.Context, samples []float32, opts Options)
 		// window); keep every time inside it.
 		return min(d, duration)
 	})
-	if progress != nil {
-		progress(100)
-	}
 	return t, nil
 }
 

@@ -18,6 +18,9 @@ type sink struct {
 	rs        *resampler
 	mono      []float32
 	out       []float32
+	// spill, when set (DecodeFileTo), receives the output as it grows, so
+	// out stays one block long; see spillOut.
+	spill *spillWriter
 }
 
 // maxGrowth bounds how far a size hint from a header is trusted: at most
@@ -30,9 +33,13 @@ const maxGrowth = 16
 // decoder's work as well as the output. hintFrames, when positive, is the
 // number of frames the headers announce; the output is preallocated for it,
 // within the limit and within maxGrowth samples per byte of the
-// fileSize-byte input, so a lying header costs little.
+// fileSize-byte input, so a lying header costs little. When the context
+// carries a spill file (DecodeFileTo), samples go there instead of to out.
 func newSink(ctx context.Context, rate, channels int, limit time.Duration, hintFrames, fileSize int64) *sink {
-	s := &sink{ctx: ctx, rate: rate, channels: channels, limit: limit, rs: newResampler(rate, SampleRate)}
+	s := &sink{ctx: ctx, rate: rate, channels: channels, limit: limit, rs: newResampler(rate, SampleRate), spill: spillFrom(ctx)}
+	if s.spill != nil {
+		hintFrames = 0 // the output goes to a file, not to out
+	}
 	if limit > 0 {
 		s.maxFrames = maxFramesFor(limit, rate, channels)
 		if hintFrames > s.maxFrames {
@@ -97,7 +104,7 @@ func (s *sink) writeMono(x []float32) error {
 	from := len(s.out)
 	s.out = s.rs.process(s.out, x)
 	clamp(s.out[from:])
-	return nil
+	return s.spillOut()
 }
 
 // finish flushes the resampler and returns the samples at SampleRate.

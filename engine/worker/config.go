@@ -43,6 +43,9 @@ type Config struct {
 	// BestOf is the number of sampling candidates when whisper falls back
 	// to temperature sampling; 0 keeps whisper's default.
 	BestOf int `yaml:"best_of"`
+	// ChunkLength is the most audio one whisper pass sees (see
+	// engine.Options.ChunkLength); 0 means engine.DefaultChunkLength.
+	ChunkLength time.Duration `yaml:"chunk_length"`
 	// AudioDir is where uploads live and where URL imports are downloaded
 	// (as <job id>.audio). Only files inside it are ever deleted.
 	AudioDir string `yaml:"audio_dir"`

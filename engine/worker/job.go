@@ -112,10 +112,14 @@ func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job,
 	}
 
 	rep.setStage(StageDecoding, progressDecode)
-	pcm, err := audio.DecodeFile(ctx, job.Source.AudioPath, audio.Options{MaxDuration: p.cfg.MaxAudioDuration})
+	// The samples go to a mapped temporary file beside the audio, so a
+	// long recording costs page cache rather than heap; whisper's windows
+	// drop their pages as they finish.
+	pcm, err := audio.DecodeFileTo(ctx, job.Source.AudioPath, p.cfg.AudioDir, audio.Options{MaxDuration: p.cfg.MaxAudioDuration})
 	if err != nil {
 		return nil, err
 	}
+	defer pcm.Close()
 	if pcm.Truncated {
 		logger.Warn("audio ends early; transcribing the complete part", "format", pcm.Format)
 	}
@@ -131,6 +135,8 @@ func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job,
 		TokenTimestamps: true,
 		VAD:             p.cfg.VAD,
 		VADModelPath:    p.cfg.VADModelPath,
+		ChunkLength:     p.cfg.ChunkLength,
+		Release:         pcm.Release,
 		Progress: func(pct int) {
 			rep.set(progressTranscribe + pct*(progressPost-progressTranscribe)/100)
 		},

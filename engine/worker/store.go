@@ -48,7 +48,9 @@ type PostProcessor interface {
 	// job (such as "diarizing"), or "" when the job did not ask for it.
 	Stage(job store.Job) string
 	// Process runs on a finished transcription. samples is the decoded
-	// 16 kHz mono audio; it must not be modified or kept.
+	// 16 kHz mono audio, a read-only file mapping that is unmapped when
+	// the job ends: it must not be modified, nor read after Process
+	// returns (by a goroutine Process started, say).
 	Process(ctx context.Context, job store.Job, t *transcript.Transcript, samples []float32) error
 }
 
