@@ -35,6 +35,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/engine/diarize"
@@ -70,6 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dump := fl.String("dump", "", "write each conversation's WAV and reference turns into this directory")
 	verbose := fl.Bool("v", false, "print every conversation")
 	jsonPath := fl.String("json", "", "also write the per-condition figures to this file as JSON")
+	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the long recording's runs to this file")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -143,6 +145,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				names = append(names, p.voiceNames())
 			}
 		} else {
+			if count == 0 {
+				continue
+			}
 			for i := range count {
 				vs := drawVoices(rng, cond.tel, cond.speakers, cond.pairing, i)
 				convs = append(convs, renderReal(rng, bank, vs, cond.turns, *gainJitter, *snr))
@@ -169,6 +174,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *hour > 0 {
 		long := longConversation(bank, *seed, *hour, *gainJitter, *snr)
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				return fail(err)
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return fail(err)
+			}
+			defer pprof.StopCPUProfile()
+		}
 		for range *hourRuns {
 			res, err := measure(ctx, long, false)
 			if err != nil {
