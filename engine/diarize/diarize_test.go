@@ -180,3 +180,29 @@ func BenchmarkDiarize(b *testing.B) {
 		}
 	}
 }
+
+// TestDiarizeSpeakerRange checks that MinSpeakers and MaxSpeakers bound the
+// estimated count: the one-voice fixture estimates 1, the two-voice one 2.
+func TestDiarizeSpeakerRange(t *testing.T) {
+	tests := []struct {
+		fixture  string
+		opts     Options
+		speakers int
+	}{
+		{"one", Options{MinSpeakers: 2}, 2},
+		{"one", Options{MinSpeakers: 2, MaxSpeakers: 3}, 2},
+		{"two", Options{MaxSpeakers: 1}, 1},
+		{"two", Options{MinSpeakers: 1, MaxSpeakers: 2}, 2},
+	}
+	for _, tt := range tests {
+		fx := loadFixture(t, tt.fixture)
+		turns, err := Diarize(context.Background(), fx.samples, nil, tt.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := speakersOf(turns); got != tt.speakers {
+			t.Errorf("%s with %+v: got %d speakers, want %d", tt.fixture, tt.opts, got, tt.speakers)
+		}
+		checkTurns(t, turns)
+	}
+}

@@ -24,25 +24,27 @@ const sepFrames = 6000
 func segmentSpeakers(ctx context.Context, emb [][]float64, full []int, wins []window, blocks []block, opts Options) (segmentation, error) {
 	s := newSearch(emb, full, wins, blocks)
 	hi := max(1, min(opts.MaxSpeakers, len(s.sample)))
+	lo := min(opts.MinSpeakers, hi)
 	want := min(opts.Speakers, len(s.sample))
 	if want == 0 {
 		if ex := s.excerpt(); ex != nil {
-			seg, err := ex.run(ctx, 0, hi)
+			seg, err := ex.run(ctx, 0, lo, hi)
 			if err != nil {
 				return segmentation{}, err
 			}
 			want = seg.speakers
 		}
 	}
-	return s.run(ctx, want, hi)
+	return s.run(ctx, want, lo, hi)
 }
 
 // run returns the segmentation into want speakers or, with want 0, into
-// the most speakers up to hi that are all told apart. Segmentations into
+// the most speakers from lo up to hi that are all told apart (lo of them
+// even when they are not). Segmentations into
 // 1, 2, ... speakers are built in turn, each from the one before (see
 // next), so the estimate stops at the first segmentation whose speakers are
 // not all told apart.
-func (s *search) run(ctx context.Context, want, hi int) (segmentation, error) {
+func (s *search) run(ctx context.Context, want, lo, hi int) (segmentation, error) {
 	if want > 0 {
 		hi = want
 	}
@@ -52,7 +54,7 @@ func (s *search) run(ctx context.Context, want, hi int) (segmentation, error) {
 			return segmentation{}, err
 		}
 		seg := s.next(best, k)
-		if want == 0 && k > 1 && (seg.speakers < k || separation(s.blocks, seg.labels) <= pairLambda) {
+		if want == 0 && k > lo && (seg.speakers < k || separation(s.blocks, seg.labels) <= pairLambda) {
 			break
 		}
 		best = &seg
