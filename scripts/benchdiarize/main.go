@@ -36,6 +36,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/engine/diarize"
@@ -71,6 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dump := fl.String("dump", "", "write each conversation's WAV and reference turns into this directory")
 	verbose := fl.Bool("v", false, "print every conversation")
 	jsonPath := fl.String("json", "", "also write the per-condition figures to this file as JSON")
+	oracle := fl.Bool("oracle", true, "also diarize each conversation given its speaker count")
 	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the long recording's runs to this file")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -155,7 +157,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		for i, conv := range convs {
-			res, err := measure(ctx, conv, true)
+			res, err := measure(ctx, conv, *oracle)
 			if err != nil {
 				return fail(err)
 			}
@@ -221,7 +223,8 @@ func longConversation(bank *voiceBank, seed uint64, d time.Duration, gainJitter,
 type result struct {
 	speakers, found int
 	der, derOracle  float64
-	elapsed         time.Duration
+	elapsed         time.Duration // wall time
+	cpu             time.Duration // CPU time of the process, all threads
 	audio           time.Duration
 	half            int    // 0: tuning half, 1: held-out half
 	allocMB         uint64 // bytes allocated by the timed run, in MB
@@ -232,9 +235,11 @@ type result struct {
 func measure(ctx context.Context, conv conversation, oracle bool) (result, error) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	cpu0 := cpuTime()
 	start := time.Now()
 	hyp, err := diarize.Diarize(ctx, conv.samples, nil, diarize.Options{})
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
 	runtime.ReadMemStats(&after)
 	if err != nil {
 		return result{}, err
@@ -248,6 +253,7 @@ func measure(ctx context.Context, conv conversation, oracle bool) (result, error
 		found:    len(found),
 		der:      diarize.DER(conv.ref, hyp, 250*time.Millisecond),
 		elapsed:  elapsed,
+		cpu:      cpu,
 		audio:    conv.duration(),
 		allocMB:  (after.TotalAlloc - before.TotalAlloc) >> 20,
 	}
@@ -275,4 +281,13 @@ func voiceNames(vs []realVoice) string {
 		s += v.name + "(" + g + ")"
 	}
 	return s
+}
+
+// cpuTime returns the user and system CPU time of the process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/gob"
 	"fmt"
 	"math"
 	"os"
@@ -61,8 +62,34 @@ type voiceBank struct {
 	clips map[string][][]float32
 }
 
-// loadVoices decodes the clips of every voice with sox, workers at a time.
+// loadVoices returns the clips of every voice: from pcm.gob under root when
+// an earlier run left it there, else decoded with sox, workers at a time,
+// and saved there.
 func loadVoices(ctx context.Context, root string, workers int) (*voiceBank, error) {
+	cache := filepath.Join(root, "pcm.gob")
+	if f, err := os.Open(cache); err == nil {
+		defer f.Close()
+		var clips map[string][][]float32
+		if err := gob.NewDecoder(f).Decode(&clips); err == nil && len(clips) == len(realVoices) {
+			return &voiceBank{clips: clips}, nil
+		}
+	}
+	bank, err := decodeVoices(ctx, root, workers)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(bank.clips); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(cache+".tmp", buf.Bytes(), 0o644); err != nil {
+		return nil, err
+	}
+	return bank, os.Rename(cache+".tmp", cache)
+}
+
+// decodeVoices decodes the clips of every voice with sox, workers at a time.
+func decodeVoices(ctx context.Context, root string, workers int) (*voiceBank, error) {
 	bank := &voiceBank{clips: map[string][][]float32{}}
 	type job struct {
 		voice string
