@@ -54,6 +54,7 @@ type condition struct {
 	tel      bool // telephone band
 	pairing  int  // anyPair, mixedPair or samePair
 	turns    int
+	overlap  float64 // share of turns that overlap the one before; not in the goals
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -107,6 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		{name: "tel 2, same gender", speakers: 2, tel: true, pairing: samePair, turns: *turns},
 		{name: "tel 3 speakers", speakers: 3, tel: true, turns: *turns},
 		{name: "tel 4 speakers", speakers: 4, tel: true, turns: *turns + 4},
+		{name: "wide 2, 30% overlap", speakers: 2, pairing: mixedPair, turns: *turns, overlap: 0.3},
 	}
 	if *espeakN > 0 {
 		conds = append(conds,
@@ -152,7 +154,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			for i := range count {
 				vs := drawVoices(rng, cond.tel, cond.speakers, cond.pairing, i)
-				convs = append(convs, renderReal(rng, bank, vs, cond.turns, *gainJitter, *snr))
+				convs = append(convs, renderReal(rng, bank, vs, cond.turns, *gainJitter, *snr, cond.overlap))
 				names = append(names, voiceNames(vs))
 			}
 		}
@@ -212,7 +214,7 @@ func longConversation(bank *voiceBank, seed uint64, d time.Duration, gainJitter,
 	var parts []conversation
 	var total time.Duration
 	for total < d {
-		c := renderReal(rng, bank, vs, 40, gainJitter, snr)
+		c := renderReal(rng, bank, vs, 40, gainJitter, snr, 0)
 		parts = append(parts, c)
 		total += c.duration()
 	}

@@ -58,7 +58,9 @@ func drawVoices(rng *rand.Rand, tel bool, n, pairing, i int) []realVoice {
 // 1 s after the last one (one in seven back to back), varies in level by up
 // to gainJitter dB, and white noise is added at snr dB below the speech. No
 // clip is used twice in a conversation until all of its person's are.
-func renderReal(rng *rand.Rand, bank *voiceBank, vs []realVoice, turns int, gainJitter, snr float64) conversation {
+// A share overlap of the turns after the first starts 0.3 to 1.2 s before
+// the previous one ends, both voices mixed.
+func renderReal(rng *rand.Rand, bank *voiceBank, vs []realVoice, turns int, gainJitter, snr, overlap float64) conversation {
 	n := len(vs)
 	c := conversation{speakers: n}
 	order := make([][]int, n)
@@ -91,22 +93,31 @@ func renderReal(rng *rand.Rand, bank *voiceBank, vs []realVoice, turns int, gain
 		if t == 0 {
 			pause = 500 * time.Millisecond
 		}
-		c.samples = append(c.samples, make([]float32, idx(pause))...)
-		start := len(c.samples)
 		gain := float32(math.Pow(10, (rng.Float64()*2-1)*gainJitter/20))
 		parts, gapMin, gapSpan := 1+rng.IntN(2), 150, 150
 		if !vs[s].tel {
 			parts, gapMin, gapSpan = 4+rng.IntN(5), 40, 110
 		}
+		var x []float32
 		for p := range parts {
 			if p > 0 {
-				c.samples = append(c.samples, make([]float32, idx(time.Duration(gapMin+rng.IntN(gapSpan))*time.Millisecond))...)
+				x = append(x, make([]float32, idx(time.Duration(gapMin+rng.IntN(gapSpan))*time.Millisecond))...)
 			}
 			for _, v := range next(s) {
-				c.samples = append(c.samples, v*gain)
+				x = append(x, v*gain)
 			}
 		}
-		c.ref = append(c.ref, diarize.Turn{Start: at(start), End: at(len(c.samples)), Speaker: s})
+		start := len(c.samples) + idx(pause)
+		if overlap > 0 && t > 0 && rng.Float64() < overlap {
+			start = max(idx(c.ref[len(c.ref)-1].Start), len(c.samples)-idx(time.Duration(300+rng.IntN(900))*time.Millisecond))
+		}
+		if end := start + len(x); end > len(c.samples) {
+			c.samples = append(c.samples, make([]float32, end-len(c.samples))...)
+		}
+		for i, v := range x {
+			c.samples[start+i] += v
+		}
+		c.ref = append(c.ref, diarize.Turn{Start: at(start), End: at(start + len(x)), Speaker: s})
 		prev = s
 	}
 	c.samples = append(c.samples, make([]float32, 8000)...)

@@ -72,7 +72,7 @@ func summarize(rs []result, keep func(result) bool) summary {
 func (r *report) real(keep func(result) bool) []result {
 	var out []result
 	for _, c := range r.order {
-		if c.espeak {
+		if c.espeak || c.overlap > 0 {
 			continue
 		}
 		for _, x := range r.byName[c.name] {
@@ -91,6 +91,9 @@ func (r *report) print(w io.Writer) {
 	for i, c := range r.order {
 		if c.espeak && (i == 0 || !r.order[i-1].espeak) {
 			fmt.Fprintln(w, "extra: synthetic espeak-ng voices (do not predict real ones)")
+		}
+		if c.overlap > 0 && (i == 0 || r.order[i-1].overlap == 0) {
+			fmt.Fprintln(w, "extra: overlapping speech (each overlap is given to one speaker: missed speech; not in the goals)")
 		}
 		s := summarize(r.byName[c.name], nil)
 		fmt.Fprintf(w, "%-22s %4d %6.0fs %8.1f%% %13.1f%% %4d/%-4d %9.2f%%\n",
