@@ -167,18 +167,26 @@ func (r *report) writeJSON(path string) error {
 			DER: s.der, DEROracle: s.derOracle, CountOK: s.countOK, TimePerAudio: s.elapsed.Seconds() / s.audio.Seconds()})
 	}
 	all := summarize(r.real(func(result) bool { return true }), nil)
+	two := summarize(r.real(func(x result) bool { return x.speakers == 2 }), nil)
+	more := summarize(r.real(func(x result) bool { return x.speakers >= 3 }), nil)
 	out := map[string]any{
-		"conditions":          conds,
-		"real_count_accuracy": float64(all.countOK) / float64(max(all.n, 1)),
-		"whisper_rtf":         r.whisperRTF,
+		"conditions":     conds,
+		"count_accuracy": float64(all.countOK) / float64(max(all.n, 1)),
+		"der_2":          two.der,
+		"der_34":         more.der,
+		"time_per_audio": all.elapsed.Seconds() / all.audio.Seconds(),
+		"whisper_rtf":    r.whisperRTF,
 	}
 	if len(r.long) > 0 {
-		var secs []float64
+		var wall, cpu []float64
 		for _, x := range r.long {
-			secs = append(secs, x.elapsed.Seconds())
+			wall = append(wall, x.elapsed.Seconds())
+			cpu = append(cpu, x.cpu.Seconds())
 		}
 		out["long_audio_s"] = r.long[0].audio.Seconds()
-		out["long_diarize_s"] = secs
+		out["long_wall_s"] = wall
+		out["long_cpu_s"] = cpu
+		out["long_der"] = r.long[0].der
 	}
 	b, err := json.MarshalIndent(out, "", " ")
 	if err != nil {
