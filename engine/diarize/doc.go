@@ -72,7 +72,7 @@
 // On the real-voice set, measured and not kept: 3 s windows (two-speaker
 // DER 9.4% to 6.8%, but three or four speakers 20.7% to 23.2%), a lower
 // separation threshold (2 instead of 3: the count right in 57% instead of
-// 62%), c1..c12 instead of c1..c20 in the speaker Gaussians (count right
+// 62%), c1..c13 instead of c1..c20 in the speaker Gaussians (count right
 // 47%), and a 20-3800 Hz filterbank for telephone-band audio (worse in
 // every condition). Kept: a speaker change inside speech costs 120 nats
 // rather than 60 (the count right in 67% instead of 62%). The separation of a split of one real reader (up to
