@@ -127,7 +127,7 @@ bench-engine: build whisper-cli model ## time transcribe against whisper-cli on 
 bench-api: ## load-test a running server's API (BENCH_API_ARGS="-url http://127.0.0.1:8080 -key itk_...")
 	go run ./scripts/benchapi $(BENCH_API_ARGS)
 
-bench-diarization: ## diarization DER, speaker count and cost on synthetic espeak-ng conversations (needs espeak-ng, sox)
+bench-diarization: ## diarization DER, speaker count and cost on real voices from Debian packages (+ espeak-ng line; needs sox, espeak-ng)
 	go run ./scripts/benchdiarize $(BENCH_DIARIZATION_ARGS)
 
 bench-memory: build model ## peak RSS of transcribe on 1 h and 4 h of speech (needs sox; BENCH_MEMORY_MINUTES="60 240", BENCH_MEMORY_SECONDS=0 runs to the end)

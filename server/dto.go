@@ -46,6 +46,8 @@ type optionsResponse struct {
 	Translate        bool   `json:"translate"`
 	SpeakerLabels    bool   `json:"speaker_labels"`
 	SpeakersExpected *int   `json:"speakers_expected"`
+	MinSpeakers      *int   `json:"min_speakers,omitempty"`
+	MaxSpeakers      *int   `json:"max_speakers,omitempty"`
 	Summary          bool   `json:"summary"`
 	SummaryType      string `json:"summary_type,omitempty"`
 }
@@ -89,6 +91,12 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 	if j.Options.SpeakersExpected > 0 {
 		n := j.Options.SpeakersExpected
 		r.Options.SpeakersExpected = &n
+	}
+	if n := j.Options.MinSpeakers; n > 0 {
+		r.Options.MinSpeakers = &n
+	}
+	if n := j.Options.MaxSpeakers; n > 0 {
+		r.Options.MaxSpeakers = &n
 	}
 	if !j.StartedAt.IsZero() {
 		t := j.StartedAt.UTC()

@@ -33,6 +33,8 @@ type createRequest struct {
 	RetainAudio      bool            `json:"retain_audio"`
 	SpeakerLabels    bool            `json:"speaker_labels"`
 	SpeakersExpected int             `json:"speakers_expected"`
+	MinSpeakers      int             `json:"min_speakers"`
+	MaxSpeakers      int             `json:"max_speakers"`
 	Summary          bool            `json:"summary"`
 	SummaryType      string          `json:"summary_type"`
 
@@ -67,6 +69,10 @@ func (r *createRequest) setField(name, v string) error {
 				err = apiErr(CodeInvalidRequest, "speakers_expected must be a whole number from 1 to 10")
 			}
 		}
+	case "min_speakers":
+		r.MinSpeakers, err = parseSpeakers(name, v)
+	case "max_speakers":
+		r.MaxSpeakers, err = parseSpeakers(name, v)
 	case "summary":
 		r.Summary, err = parseBool(name, v)
 	case "summary_type":
@@ -75,6 +81,18 @@ func (r *createRequest) setField(name, v string) error {
 		return apiErr(CodeInvalidRequest, "unknown field %q", name)
 	}
 	return err
+}
+
+// parseSpeakers parses a speaker-count form field; "" is 0 (not given).
+func parseSpeakers(name, v string) (int, error) {
+	if v = strings.TrimSpace(v); v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, apiErr(CodeInvalidRequest, "%s must be a whole number from 1 to 10", name)
+	}
+	return n, nil
 }
 
 func parseBool(name, v string) (bool, error) {
@@ -127,6 +145,9 @@ func (r *createRequest) validate(hasFile bool, guard netguard.Config) error {
 		if r.SpeakersExpected < 1 || r.SpeakersExpected > 10 {
 			return apiErr(CodeInvalidRequest, "speakers_expected must be a whole number from 1 to 10")
 		}
+	}
+	if err := r.validateSpeakerRange(); err != nil {
+		return err
 	}
 	switch r.SummaryType {
 	case "":
@@ -188,4 +209,31 @@ func (r *createRequest) hash(fileSHA256 string) string {
 	}{*r, fileSHA256, r.filename})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// validateSpeakerRange checks min_speakers and max_speakers: each 1 to 10,
+// min at most max, with speaker_labels, and not with speakers_expected
+// (which fixes the count).
+func (r *createRequest) validateSpeakerRange() error {
+	for _, f := range []struct {
+		name string
+		n    int
+	}{{"min_speakers", r.MinSpeakers}, {"max_speakers", r.MaxSpeakers}} {
+		if f.n == 0 {
+			continue
+		}
+		if !r.SpeakerLabels {
+			return apiErr(CodeInvalidRequest, "%s needs speaker_labels=true", f.name)
+		}
+		if f.n < 1 || f.n > 10 {
+			return apiErr(CodeInvalidRequest, "%s must be a whole number from 1 to 10", f.name)
+		}
+		if r.SpeakersExpected != 0 {
+			return apiErr(CodeInvalidRequest, "%s conflicts with speakers_expected: give the count or a range, not both", f.name)
+		}
+	}
+	if r.MinSpeakers != 0 && r.MaxSpeakers != 0 && r.MinSpeakers > r.MaxSpeakers {
+		return apiErr(CodeInvalidRequest, "min_speakers (%d) must not exceed max_speakers (%d)", r.MinSpeakers, r.MaxSpeakers)
+	}
+	return nil
 }

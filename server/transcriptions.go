@@ -76,6 +76,8 @@ func (s *Server) createTranscription(c echo.Context) error {
 			Translate:        in.Translate,
 			Diarize:          in.SpeakerLabels,
 			SpeakersExpected: in.SpeakersExpected,
+			MinSpeakers:      in.MinSpeakers,
+			MaxSpeakers:      in.MaxSpeakers,
 			Summarize:        in.Summary,
 			SummaryType:      in.SummaryType,
 		},

@@ -109,9 +109,12 @@ type JobOptions struct {
 	Language  string
 	Translate bool
 	// Diarize asks for speaker labels; SpeakersExpected (1-10) is the
-	// caller's speaker count, 0 to estimate it.
+	// caller's speaker count, 0 to estimate it; MinSpeakers and
+	// MaxSpeakers (1-10, 0 for none) bound the estimate.
 	Diarize          bool
 	SpeakersExpected int
+	MinSpeakers      int
+	MaxSpeakers      int
 	// Summarize asks for a summary of SummaryType ("bullets" or
 	// "paragraph").
 	Summarize   bool

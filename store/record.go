@@ -64,6 +64,8 @@ type optionsRec struct {
 	Translate        bool   `json:"translate,omitempty"`
 	Diarize          bool   `json:"diarize,omitempty"`
 	SpeakersExpected int    `json:"speakers_expected,omitempty"`
+	MinSpeakers      int    `json:"min_speakers,omitempty"`
+	MaxSpeakers      int    `json:"max_speakers,omitempty"`
 	Summarize        bool   `json:"summarize,omitempty"`
 	SummaryType      string `json:"summary_type,omitempty"`
 	Prompt           string `json:"prompt,omitempty"`

@@ -18,7 +18,9 @@ import (
 //   - Each word gets the speaker whose turns overlap it most, or of the
 //     nearest turn when none does. A run of words shorter than 600 ms whose
 //     neighbours, less than 500 ms away on both sides, are both of one other
-//     speaker takes that speaker.
+//     speaker takes that speaker. Then each change of speaker between two
+//     words moves to the widest pause between words within 600 ms of it,
+//     so that the first word of a turn carries the new speaker.
 //   - A segment whose words are all of one speaker gets that speaker. A
 //     segment with words of several speakers is split at each change into
 //     segments of one speaker, whose text is rebuilt from their words
@@ -51,6 +53,7 @@ func Apply(t *transcript.Transcript, turns []Turn, changePoints []time.Duration)
 		}
 	}
 	smoothFlips(who, spans)
+	snapChanges(who, spans)
 
 	// Segment speakers, splitting mixed segments.
 	var out []transcript.Segment

@@ -169,3 +169,33 @@ func TestLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyFirstWordOfTurn checks that a turn change between two words
+// moves to the pause between them, whichever side of it Diarize put the
+// boundary (its turns have the resolution of a 0.25 s block): the first
+// word of the new turn carries the new speaker, the last word of the old
+// one the old speaker.
+func TestApplyFirstWordOfTurn(t *testing.T) {
+	words := []transcript.Word{
+		word("I", 4, 4.2), word("am", 4.3, 4.5), word("fine.", 4.6, 4.9),
+		word("Thanks", 5.2, 5.6), word("for", 5.65, 5.9), word("asking.", 5.95, 6.5)}
+	for _, tc := range []struct {
+		name     string
+		boundary float64
+	}{
+		{"boundary late, inside the first word of the turn", 5.5},
+		{"boundary early, inside the last word before it", 4.7},
+		{"boundary in the pause", 5.0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := &transcript.Transcript{Segments: []transcript.Segment{
+				{Start: seconds(4), End: seconds(6.5), Text: "I am fine. Thanks for asking.", Words: append([]transcript.Word(nil), words...)}}}
+			Apply(tr, []Turn{turn(0, tc.boundary, 0), turn(tc.boundary, 9, 1)}, nil)
+			_, got := labelsOf(tr)
+			want := [][]string{{"A", "A", "A"}, {"B", "B", "B"}}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("word speakers = %v, want %v", got, want)
+			}
+		})
+	}
+}

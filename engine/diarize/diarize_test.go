@@ -180,3 +180,56 @@ func BenchmarkDiarize(b *testing.B) {
 		}
 	}
 }
+
+// TestDiarizeSpeakerRange checks that MinSpeakers and MaxSpeakers bound the
+// estimated count: the one-voice fixture estimates 1, the two-voice one 2.
+func TestDiarizeSpeakerRange(t *testing.T) {
+	tests := []struct {
+		fixture  string
+		opts     Options
+		speakers int
+	}{
+		{"one", Options{MinSpeakers: 2}, 2},
+		{"one", Options{MinSpeakers: 2, MaxSpeakers: 3}, 2},
+		{"two", Options{MaxSpeakers: 1}, 1},
+		{"two", Options{MinSpeakers: 1, MaxSpeakers: 2}, 2},
+	}
+	for _, tt := range tests {
+		fx := loadFixture(t, tt.fixture)
+		turns, err := Diarize(context.Background(), fx.samples, nil, tt.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := speakersOf(turns); got != tt.speakers {
+			t.Errorf("%s with %+v: got %d speakers, want %d", tt.fixture, tt.opts, got, tt.speakers)
+		}
+		checkTurns(t, turns)
+	}
+}
+
+// TestDiarizeOverlap checks that overlapping speech (the two-voice
+// fixture mixed with itself 3.1 s later, so both voices often speak at
+// once) gives well-formed turns: in order, not overlapping, every speaker
+// numbered by first appearance, and all of them inside the audio.
+func TestDiarizeOverlap(t *testing.T) {
+	fx := loadFixture(t, "two")
+	shift := int(3.1 * sampleRate)
+	mixed := make([]float32, len(fx.samples)+shift)
+	for i, v := range fx.samples {
+		mixed[i] += 0.7 * v
+		mixed[i+shift] += 0.7 * v
+	}
+	for _, opts := range []Options{{}, {Speakers: 2}, {Speakers: 3}} {
+		turns, err := Diarize(context.Background(), mixed, nil, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(turns) == 0 {
+			t.Fatalf("%+v: no turns", opts)
+		}
+		checkTurns(t, turns)
+		if end := turns[len(turns)-1].End; end > time.Duration(len(mixed))*time.Second/sampleRate {
+			t.Errorf("%+v: last turn ends at %v, after the audio", opts, end)
+		}
+	}
+}

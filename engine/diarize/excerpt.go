@@ -14,10 +14,12 @@ const (
 // conversations of about a minute, so on a long recording it would take
 // small drifts in one voice (its level, pace, the topic) for more
 // speakers; on an excerpt of the tuned length it does not.
-func (s *search) excerpt() *search {
+//
+// src gives, for each block of the excerpt, its index in s.blocks.
+func (s *search) excerpt() (ex *search, src []int) {
 	n := len(s.blocks)
 	if n <= excerptBlocks {
-		return nil
+		return nil, nil
 	}
 	chunks := excerptBlocks / chunkBlocks
 	at := make([]int, n) // index in the excerpt, or -1
@@ -44,6 +46,7 @@ func (s *search) excerpt() *search {
 			}
 			at[b] = len(blocks)
 			blocks = append(blocks, blk)
+			src = append(src, b)
 		}
 	}
 	var wins []window
@@ -66,7 +69,7 @@ func (s *search) excerpt() *search {
 		emb = append(emb, s.emb[w])
 	}
 	if len(full) < 2 {
-		return nil
+		return nil, nil
 	}
-	return newSearch(emb, full, wins, blocks)
+	return newSearch(emb, full, wins, blocks), src
 }

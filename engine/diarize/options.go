@@ -23,7 +23,10 @@ const (
 type Options struct {
 	// Speakers is the expected number of speakers, 1 to 10; 0 estimates it.
 	Speakers int
-	// MaxSpeakers bounds the estimate when Speakers is 0; 0 means 8.
+	// MinSpeakers and MaxSpeakers bound the estimate when Speakers is 0:
+	// at least MinSpeakers (0 means 1) and at most MaxSpeakers (0 means 8)
+	// speakers are found, if the speech holds enough windows for them.
+	MinSpeakers int
 	MaxSpeakers int
 	// MinTurn is the shortest turn kept inside continuous speech: a shorter
 	// turn between two others goes to its neighbours. 0 means 500 ms; a
@@ -45,8 +48,17 @@ func (o Options) withDefaults() (Options, error) {
 	if o.MaxSpeakers < 0 || o.MaxSpeakers > MaxSpeakersLimit {
 		return o, fmt.Errorf("%w: MaxSpeakers %d out of range 0-%d", ErrInvalidOptions, o.MaxSpeakers, MaxSpeakersLimit)
 	}
+	if o.MinSpeakers < 0 || o.MinSpeakers > MaxSpeakersLimit {
+		return o, fmt.Errorf("%w: MinSpeakers %d out of range 0-%d", ErrInvalidOptions, o.MinSpeakers, MaxSpeakersLimit)
+	}
 	if o.MaxSpeakers == 0 {
-		o.MaxSpeakers = defaultMaxSpeakers
+		o.MaxSpeakers = max(defaultMaxSpeakers, o.MinSpeakers)
+	}
+	if o.MinSpeakers == 0 {
+		o.MinSpeakers = 1
+	}
+	if o.MinSpeakers > o.MaxSpeakers {
+		return o, fmt.Errorf("%w: MinSpeakers %d above MaxSpeakers %d", ErrInvalidOptions, o.MinSpeakers, o.MaxSpeakers)
 	}
 	if o.MinTurn == 0 {
 		o.MinTurn = defaultMinTurn

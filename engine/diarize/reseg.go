@@ -11,7 +11,7 @@ const (
 	blockFrames   = 25                     // 0.25 s blocks: the time resolution of turns
 	resegRounds   = 6                      // Gaussian fit and Viterbi rounds at most
 	minClusterN   = 150                    // gated frames (1.5 s) a speaker needs to keep a model
-	switchPenalty = 60.0                   // log-likelihood cost of a speaker change inside a region
+	switchPenalty = 120.0                  // log-likelihood cost of a speaker change inside a region
 	gapPenalty    = 20.0                   // and across a pause between regions, or at a change point
 	cueReach      = 250 * time.Millisecond // how far a change point lowers the penalty
 )

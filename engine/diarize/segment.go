@@ -16,33 +16,49 @@ const pairLambda = 3.0
 const sepFrames = 6000
 
 // segmentSpeakers labels every block with a speaker: opts.Speakers of
-// them, or else the most speakers, up to opts.MaxSpeakers, that are all told
-// apart (see separation). On a recording with more than excerptBlocks
-// blocks of speech, the number of speakers is estimated on an excerpt of
-// that size (see excerpt), then the whole recording is segmented into that
-// many.
+// them, or else the most speakers, from opts.MinSpeakers up to
+// opts.MaxSpeakers, that are all told apart (see separation). On a
+// recording with more than excerptBlocks blocks of speech, the speakers
+// are found on an excerpt of that size (see excerpt), and their models
+// seed one resegmentation of the whole recording.
 func segmentSpeakers(ctx context.Context, emb [][]float64, full []int, wins []window, blocks []block, opts Options) (segmentation, error) {
 	s := newSearch(emb, full, wins, blocks)
 	hi := max(1, min(opts.MaxSpeakers, len(s.sample)))
+	lo := min(opts.MinSpeakers, hi)
 	want := min(opts.Speakers, len(s.sample))
 	if want == 0 {
-		if ex := s.excerpt(); ex != nil {
-			seg, err := ex.run(ctx, 0, hi)
+		if ex, src := s.excerpt(); ex != nil {
+			seg, err := ex.run(ctx, 0, lo, hi)
 			if err != nil {
 				return segmentation{}, err
 			}
-			want = seg.speakers
+			// The excerpt's speakers seed the whole recording: their
+			// models label every block, then resegmentation refines them.
+			// One resegmentation, whatever the count: the cost stays linear
+			// in the length and does not depend on how many speakers were
+			// tried.
+			init := make([]int, len(s.blocks))
+			for i := range init {
+				init[i] = -1
+			}
+			k := 1
+			for i, b := range src {
+				init[b] = seg.labels[i]
+				k = max(k, seg.labels[i]+1)
+			}
+			return resegment(s.blocks, init, k), nil
 		}
 	}
-	return s.run(ctx, want, hi)
+	return s.run(ctx, want, lo, hi)
 }
 
 // run returns the segmentation into want speakers or, with want 0, into
-// the most speakers up to hi that are all told apart. Segmentations into
+// the most speakers from lo up to hi that are all told apart (lo of them
+// even when they are not). Segmentations into
 // 1, 2, ... speakers are built in turn, each from the one before (see
 // next), so the estimate stops at the first segmentation whose speakers are
 // not all told apart.
-func (s *search) run(ctx context.Context, want, hi int) (segmentation, error) {
+func (s *search) run(ctx context.Context, want, lo, hi int) (segmentation, error) {
 	if want > 0 {
 		hi = want
 	}
@@ -52,7 +68,7 @@ func (s *search) run(ctx context.Context, want, hi int) (segmentation, error) {
 			return segmentation{}, err
 		}
 		seg := s.next(best, k)
-		if want == 0 && k > 1 && (seg.speakers < k || separation(s.blocks, seg.labels) <= pairLambda) {
+		if want == 0 && k > lo && (seg.speakers < k || separation(s.blocks, seg.labels) <= pairLambda) {
 			break
 		}
 		best = &seg

@@ -56,6 +56,8 @@ func (d *Diarizer) Process(ctx context.Context, job store.Job, t *transcript.Tra
 	speech := d.speech(samples)
 	turns, err := diarize.Diarize(ctx, samples, speech, diarize.Options{
 		Speakers:     job.Options.SpeakersExpected,
+		MinSpeakers:  job.Options.MinSpeakers,
+		MaxSpeakers:  job.Options.MaxSpeakers,
 		ChangePoints: changes,
 	})
 	if err != nil {

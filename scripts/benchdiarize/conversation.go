@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -203,18 +204,7 @@ func (p plan) render(rng *rand.Rand, syn *synthesizer, realParts [][]float32, sn
 		c.ref = append(c.ref, diarize.Turn{Start: at(start), End: at(len(c.samples)), Speaker: t.speaker})
 	}
 	c.samples = append(c.samples, make([]float32, 8000)...)
-	var power float64
-	var n int
-	for _, r := range c.ref {
-		for _, v := range c.samples[idx(r.Start):idx(r.End)] {
-			power += float64(v) * float64(v)
-			n++
-		}
-	}
-	sigma := math.Sqrt(power/float64(max(n, 1))) * math.Pow(10, -snr/20)
-	for i := range c.samples {
-		c.samples[i] += float32(rng.NormFloat64() * sigma)
-	}
+	addNoise(rng, &c, snr)
 	return c
 }
 
@@ -223,3 +213,15 @@ func idx(d time.Duration) int     { return int(d * 16000 / time.Second) }
 
 // duration returns the length of the conversation.
 func (c conversation) duration() time.Duration { return at(len(c.samples)) }
+
+// voiceNames lists the plan's espeak-ng voices and their pace.
+func (p plan) voiceNames() string {
+	s := ""
+	for i, sp := range p.speakers {
+		if i > 0 {
+			s += " "
+		}
+		s += fmt.Sprintf("%s@%d", sp.voice, sp.speed)
+	}
+	return s
+}

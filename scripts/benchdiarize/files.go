@@ -1,46 +1,17 @@
 package main
 
 import (
-	"context"
 	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-
-	"github.com/instanttranscriber/instanttranscriber/engine/audio"
-	"github.com/instanttranscriber/instanttranscriber/engine/diarize"
 )
-
-// loadReal decodes the real recording and cuts it into its speech regions.
-func loadReal(ctx context.Context, path string) ([][]float32, error) {
-	pcm, err := audio.DecodeFile(ctx, path, audio.Options{})
-	if err != nil {
-		return nil, err
-	}
-	var parts [][]float32
-	for _, r := range diarize.EnergyVAD(pcm.Samples) {
-		parts = append(parts, pcm.Samples[idx(r.Start):idx(r.End)])
-	}
-	if len(parts) == 0 {
-		return nil, fmt.Errorf("%s: no speech found", path)
-	}
-	return parts, nil
-}
 
 // dumpConversation writes name.wav (16-bit, 16 kHz mono), name.ref (one
 // "start end speaker" line per turn, in seconds) and name.txt (the voices)
-// into dir.
-func dumpConversation(dir, name string, conv conversation, p plan) error {
-	var voices []string
-	for _, s := range p.speakers {
-		v := fmt.Sprintf("%s@%d", s.voice, s.speed)
-		if s.real {
-			v = "real"
-		}
-		voices = append(voices, v)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(strings.Join(voices, " ")+"\n"), 0o644); err != nil {
+// into dir; voices names the speakers.
+func dumpConversation(dir, name string, conv conversation, voices string) error {
+	if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(voices+"\n"), 0o644); err != nil {
 		return err
 	}
 	f, err := os.Create(filepath.Join(dir, name+".wav"))
