@@ -41,8 +41,9 @@ def make_clip(src, repeat, dest):
     return params.nframes * repeat / params.framerate
 
 
-def measure(cmd):
-    """Runs cmd; returns (wall seconds, peak RSS in MiB, stdout)."""
+def measure(cmd, cpu=False):
+    """Runs cmd; returns (wall seconds, peak RSS in MiB, stdout), with the
+    CPU seconds (user + system) appended when cpu is true."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     out = proc.stdout.read()
@@ -50,7 +51,10 @@ def measure(cmd):
     wall = time.monotonic() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"bench: {cmd[0]} failed with status {os.waitstatus_to_exitcode(status)}")
-    return wall, usage.ru_maxrss / 1024.0, out.decode("utf-8", "replace")
+    res = (wall, usage.ru_maxrss / 1024.0, out.decode("utf-8", "replace"))
+    if cpu:
+        res += (usage.ru_utime + usage.ru_stime,)
+    return res
 
 
 def main():
@@ -66,6 +70,7 @@ def main():
     ap.add_argument("--audio", default="testdata/jfk.wav")
     ap.add_argument("--json", default="", help="write the raw per-run figures to this file")
     ap.add_argument("--lang-runs", type=int, default=5, help="runs of the auto-vs-fixed language comparison (0: skip)")
+    ap.add_argument("--lang-threads", type=int, default=1, help="threads for the language comparison (1: CPU time is the work done)")
     a = ap.parse_args()
 
     tmp = tempfile.mkdtemp()
@@ -82,6 +87,11 @@ def main():
     print(f"clip: {secs:.1f} s ({a.audio} x {a.repeat}); model {a.model}; "
           f"threads {a.threads}, beam {a.beam}, best-of {a.best_of}; {a.runs} runs each")
 
+    if a.runs <= 0:  # only the language comparison
+        a.json = ""
+        for label, path, length in (("short", make_short(a, tmp), 0), ("long", clip, secs)):
+            language_cost(a, label, path, length or secs / a.repeat, ours, theirs, clip)
+        return
     # One warm-up each, so the page cache holds the model for both.
     measure(ours)
     measure(theirs)
@@ -127,6 +137,13 @@ def main():
             }, f, indent=1)
 
 
+def make_short(a, tmp):
+    """The audio once, for the short-clip comparison."""
+    short = os.path.join(tmp, "short.wav")
+    make_clip(a.audio, 1, short)
+    return short
+
+
 def with_language(cmd, flag, lang, old_clip, new_clip):
     """cmd with its language flag set to lang and its audio swapped."""
     out = [new_clip if c == old_clip else c for c in cmd]
@@ -136,35 +153,45 @@ def with_language(cmd, flag, lang, old_clip, new_clip):
 
 
 def language_cost(a, label, path, length, ours, theirs, clip):
-    """Times auto against fixed language for both programs on one clip."""
+    """Times auto against fixed language for both programs on one clip.
+    Besides wall time it records CPU time: with --lang-threads 1 that is the
+    work done, which contention from other processes barely changes."""
+    t = str(a.lang_threads or a.threads)
+    def threads(cmd, flag):
+        out = list(cmd)
+        out[out.index(flag) + 1] = t
+        return out
     progs = {
-        "instanttranscriber en": with_language(ours, "--language", "en", clip, path),
-        "instanttranscriber auto": with_language(ours, "--language", "auto", clip, path),
-        "whisper-cli en": with_language(theirs, "-l", "en", clip, path),
-        "whisper-cli auto": with_language(theirs, "-l", "auto", clip, path),
+        "instanttranscriber en": threads(with_language(ours, "--language", "en", clip, path), "--threads"),
+        "instanttranscriber auto": threads(with_language(ours, "--language", "auto", clip, path), "--threads"),
+        "whisper-cli en": threads(with_language(theirs, "-l", "en", clip, path), "-t"),
+        "whisper-cli auto": threads(with_language(theirs, "-l", "auto", clip, path), "-t"),
     }
     walls = {k: [] for k in progs}
+    cpus = {k: [] for k in progs}
     texts = {}
     for cmd in progs.values():  # warm-up
         measure(cmd)
     for _ in range(a.lang_runs):
         for name, cmd in progs.items():
-            wall, _, out = measure(cmd)
+            wall, _, out, cpu = measure(cmd, cpu=True)
             walls[name].append(wall)
+            cpus[name].append(cpu)
             texts[name] = " ".join(re.sub(r"\[[^\]]*-->[^\]]*\]", " ", out).split())
     med = {k: statistics.median(v) for k, v in walls.items()}
-    print(f"\nlanguage auto vs en, {label} clip ({length:.1f} s), {a.lang_runs} runs each:")
-    print(f"{'program':<26} {'median wall s':>14} {'min':>7} {'max':>7}")
-    for k, v in walls.items():
-        print(f"{k:<26} {med[k]:>14.3f} {min(v):>7.3f} {max(v):>7.3f}")
+    cmed = {k: statistics.median(v) for k, v in cpus.items()}
+    print(f"\nlanguage auto vs en, {label} clip ({length:.1f} s), {t} thread(s), {a.lang_runs} runs each:")
+    print(f"{'program':<26} {'median wall s':>14} {'min':>7} {'max':>7} {'median CPU s':>13} {'min':>7} {'max':>7}")
+    for k in progs:
+        print(f"{k:<26} {med[k]:>14.3f} {min(walls[k]):>7.3f} {max(walls[k]):>7.3f} "
+              f"{cmed[k]:>13.3f} {min(cpus[k]):>7.3f} {max(cpus[k]):>7.3f}")
     ours_ratio = med["instanttranscriber auto"] / med["instanttranscriber en"]
+    ours_cpu = cmed["instanttranscriber auto"] / cmed["instanttranscriber en"]
     cli_ratio = med["whisper-cli auto"] / med["whisper-cli en"]
+    cli_cpu = cmed["whisper-cli auto"] / cmed["whisper-cli en"]
     same = texts["instanttranscriber auto"] == texts["instanttranscriber en"]
-    print(f"instanttranscriber auto / en: {ours_ratio:.3f}  (goal <= 1.05); same text: {same}")
-    print(f"whisper-cli auto / en:        {cli_ratio:.3f}")
-    return {"clip": label, "clip_s": length, "walls": walls, "auto_over_fixed": ours_ratio,
-            "cli_auto_over_fixed": cli_ratio, "same_text": same}
-
-
-if __name__ == "__main__":
-    main()
+    print(f"instanttranscriber auto / en: wall {ours_ratio:.3f}, CPU {ours_cpu:.3f}  (goal <= 1.05); same text: {same}")
+    print(f"whisper-cli auto / en:        wall {cli_ratio:.3f}, CPU {cli_cpu:.3f}")
+    return {"clip": label, "clip_s": length, "threads": int(t), "walls": walls, "cpu": cpus,
+            "auto_over_fixed": ours_ratio, "auto_over_fixed_cpu": ours_cpu,
+            "cli_auto_over_fixed": cli_ratio, "cli_auto_over_fixed_cpu": cli_cpu, "same_text": same}
