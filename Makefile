@@ -214,3 +214,18 @@ dist: $(WHISPER_LIB) ## release tarball $(DIST_DIR)/instanttranscriber-VERSION-l
 
 test-dist: dist model ## unpack the tarball in a minimal debootstrapped Debian bookworm; run version and transcribe there (root)
 	scripts/test-dist.sh $(DIST_DIR)/$(DIST_NAME).tar.gz $(MODEL_FILE) testdata/jfk.wav
+
+# The container image (CPU), built from the `make dist` tarball with podman;
+# no registry needed (scripts/container-base.sh debootstraps the base).
+# `make test-image` runs it: upload -> completed -> webhook received.
+IMAGE ?= localhost/instanttranscriber
+
+.PHONY: image test-image print-version
+print-version: ## print the version the build stamps (from VERSION)
+	@echo $(VERSION)
+
+image: dist model ## container image $(IMAGE):VERSION (podman; root; see docs/install.md)
+	scripts/build-image.sh $(VERSION) $(IMAGE)
+
+test-image: image ## run the image with podman: first admin key from a secret, upload, completed, webhook received
+	scripts/test-image.sh $(IMAGE):$(subst +,-,$(VERSION)) testdata/jfk.wav

@@ -29,7 +29,8 @@ if ldd "$bin" | grep -E 'libstdc\+\+|libgomp|libgcc_s' >&2; then
 	echo "dist: $bin links the libraries above dynamically; build it with make dist" >&2
 	exit 1
 fi
-got=$("$bin" version | head -1)
+got=$("$bin" version)
+got=${got%%$'\n'*}
 case "$got" in
 *"$version"*) ;;
 *) echo "dist: $bin version says '$got', want $version" >&2; exit 1 ;;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# build-image.sh VERSION IMAGE
+#
+# Builds the container image IMAGE:TAG (TAG is VERSION with "+" as "-", which
+# image tags cannot hold) and IMAGE:latest from the Dockerfile with podman,
+# in the docker format so that HEALTHCHECK is kept. Needs `make dist model`
+# first. The base is BASE when set (e.g. docker.io/library/debian:bookworm-slim),
+# else the debootstrap image of scripts/container-base.sh.
+set -euo pipefail
+
+version=${1:?usage: build-image.sh VERSION IMAGE}
+image=${2:?usage}
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/.."
+# shellcheck source=podman-env.sh
+. "$here/podman-env.sh"
+
+for f in "dist/instanttranscriber-$version-linux-amd64.tar.gz" models/ggml-tiny-q8_0.bin; do
+	[ -f "$f" ] || { echo "build-image: $f is missing: run make dist model" >&2; exit 1; }
+done
+base=${BASE:-$("$here/container-base.sh")}
+podman_setup "$base"
+tag=${version//+/-}
+t0=$SECONDS
+podman build --format docker \
+	--build-arg BASE="$base" --build-arg VERSION="$version" \
+	--label org.opencontainers.image.version="$version" \
+	-t "$image:$tag" -t "$image:latest" .
+echo "build-image: $image:$tag in $((SECONDS - t0))s"
