@@ -13,7 +13,10 @@
 #   3. the job completes with the expected words, and the receiver gets the
 #      transcription.completed event for that job with a valid signature;
 #   4. a new container on the same volume still serves the job with the same
-#      key (the data outlives the container; the key file is not needed again).
+#      key (the data outlives the container; the key file is not needed again);
+#   5. with podman-compose installed (apt-get install podman-compose; SKIP
+#      otherwise), compose.yaml as shipped starts the image with a fresh key
+#      file as its secret: ready, healthy, and the key authenticates.
 # Without systemd (a VM or a container), podman logs that it cannot start
 # the healthcheck timer; the check is run here with `podman healthcheck run`.
 # The container reaches the host's loopback through slirp4netns
@@ -99,9 +102,10 @@ uid=$(podman exec "$name" id -u)
 [ "$uid" = 10001 ] || fail "the server runs as uid $uid, want 10001"
 v=$(podman exec "$name" instanttranscriber version)
 echo "test-image: ${v%%$'\n'*}"
-podman logs "$name" 2>&1 | grep -q "first admin api key from the environment" ||
+log=$(podman logs "$name" 2>&1)
+grep -q "first admin api key from the environment" <<<"$log" ||
 	fail "the log does not say the first admin key came from the environment"
-if podman logs "$name" 2>&1 | grep -qF "$key"; then fail "the admin key appears in the log"; fi
+if grep -qF "$key" <<<"$log"; then fail "the admin key appears in the log"; fi
 
 auth=(-H "Authorization: Bearer $key")
 resp=$(curl -sS "${auth[@]}" -F "file=@$audio" -F language=en \
@@ -151,3 +155,37 @@ wait_ready
 got=$(curl -fsS "${auth[@]}" "$api/v1/transcriptions/$id") || fail "after a new container: GET job failed"
 grep -q '"status":"completed"' <<<"$(tr -d ' \n' <<<"$got")" || fail "after a new container: job is not completed: $got"
 echo "test-image: OK: a new container on the volume serves job $id with the same key ($((SECONDS - t0))s in all)"
+
+# compose.yaml as shipped, in a project folder of its own.
+if ! command -v podman-compose >/dev/null; then
+	echo "test-image: SKIP compose.yaml: podman-compose is not installed (apt-get install podman-compose)"
+	exit 0
+fi
+podman rm -f -t 5 "$name" >/dev/null 2>&1
+proj="$work/compose"
+mkdir "$proj"
+cp "$here/../compose.yaml" "$proj/"
+printf 'itk_%s\n' "$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40 || true)" >"$proj/admin_key"
+chown 10001:10001 "$proj/admin_key"
+chmod 0400 "$proj/admin_key"
+cport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+compose() {
+	(cd "$proj" && INSTANTTRANSCRIBER_IMAGE="$image" INSTANTTRANSCRIBER_PORT="$cport" \
+		podman-compose -p "$name" "$@") >>"$work/compose.log" 2>&1
+}
+compose_down() {
+	compose down -v || true
+	podman network rm -f "${name}_default" >/dev/null 2>&1 || true
+}
+trap 'compose_down; cleanup' EXIT
+compose up -d || { cat "$work/compose.log" >&2; fail "podman-compose up"; }
+cname="${name}_instanttranscriber_1"
+for _ in $(seq 240); do
+	curl -fsS -o /dev/null "http://127.0.0.1:$cport/readyz" 2>/dev/null && break
+	sleep 0.5
+done
+podman healthcheck run "$cname" >/dev/null || { podman logs "$cname" >&2; fail "compose: unhealthy"; }
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$proj/admin_key")" "http://127.0.0.1:$cport/v1/usage")
+[ "$code" = 200 ] || { podman logs "$cname" >&2; fail "compose: GET /v1/usage with the secret's key: HTTP $code"; }
+[ "$(podman exec "$cname" id -u)" = 10001 ] || fail "compose: not uid 10001"
+echo "test-image: OK: compose.yaml: healthy, the secret's key works, uid 10001 ($((SECONDS - t0))s in all)"
