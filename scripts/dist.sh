@@ -8,7 +8,7 @@
 #   instanttranscriber.service          the systemd unit (deploy/)
 #   config.example.yaml
 #   scripts/fetch-model.sh, models.tsv  fetch a model, verified by SHA-1
-#   README.md, INSTALL.md, CHANGELOG.md
+#   README.md, INSTALL, CHANGELOG.md, docs/*.md
 #   LICENSE, licenses/...               ours, whisper.cpp's, Go's and every
 #                                       Go module's compiled into BIN
 #   SHA256SUMS                          of the files above
@@ -39,7 +39,7 @@ esac
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 d="$stage/$name"
-mkdir -p "$d/scripts" "$d/licenses"
+mkdir -p "$d/scripts" "$d/licenses" "$d/docs"
 
 install -m 0755 "$bin" "$d/instanttranscriber"
 install -m 0644 "$root/deploy/instanttranscriber.service" "$root/config.example.yaml" \
@@ -47,7 +47,22 @@ install -m 0644 "$root/deploy/instanttranscriber.service" "$root/config.example.
 [ -f "$root/CHANGELOG.md" ] && install -m 0644 "$root/CHANGELOG.md" "$d/"
 install -m 0755 "$root/scripts/fetch-model.sh" "$d/scripts/"
 install -m 0644 "$root/scripts/models.tsv" "$d/scripts/"
-install -m 0644 "$root/docs/install.md" "$d/INSTALL.md"
+install -m 0644 "$root"/docs/*.md "$d/docs/"
+cat >"$d/INSTALL" <<EOF
+InstantTranscriber $version for linux-amd64 (CPU)
+
+The binary needs only glibc 2.36 or newer: no Go, no compiler, no libgomp.
+
+  sha256sum --quiet -c SHA256SUMS                  # the files of this tarball
+  ./instanttranscriber version
+  scripts/fetch-model.sh tiny-q8_0 models          # a model, SHA-1 checked (curl)
+  ./instanttranscriber transcribe --model models/ggml-tiny-q8_0.bin talk.wav
+  ./instanttranscriber serve --model models/ggml-tiny-q8_0.bin
+
+Installing it as a systemd service (instanttranscriber.service), the first
+admin key and upgrades: docs/install.md and docs/operations.md. Every
+setting: config.example.yaml and docs/configuration.md.
+EOF
 
 # Third-party licences: whisper.cpp (with ggml), the Go standard library and
 # runtime, and each Go module `go version -m` lists as compiled in.
