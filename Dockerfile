@@ -11,8 +11,8 @@
 # The binary is not compiled in here: the first stage unpacks and checks the
 # tarball `make dist` made, the one `make test-dist` runs on a minimal Debian.
 # So the image holds the same tested binary, and its build needs no Go 1.26
-# (which Debian bookworm does not package) and no compiler. See
-# docs/install.md. BASE is any Debian bookworm (or newer glibc) image; with
+# (which Debian bookworm does not package) and no compiler. Dockerfile.source
+# compiles it inside the build instead. See docs/install.md. BASE is any Debian bookworm (or newer glibc) image; with
 # no registry, scripts/container-base.sh makes one with debootstrap.
 
 ARG BASE=docker.io/library/debian:bookworm-slim

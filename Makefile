@@ -220,12 +220,15 @@ test-dist: dist model ## unpack the tarball in a minimal debootstrapped Debian b
 # `make test-image` runs it: upload -> completed -> webhook received.
 IMAGE ?= localhost/instanttranscriber
 
-.PHONY: image test-image print-version
+.PHONY: image image-source test-image print-version
 print-version: ## print the version the build stamps (from VERSION)
 	@echo $(VERSION)
 
 image: dist model ## container image $(IMAGE):VERSION (podman; root; see docs/install.md)
 	scripts/build-image.sh $(VERSION) $(IMAGE)
+
+image-source: model ## the same image compiled inside the build (Dockerfile.source; minutes; CA_BUNDLE=FILE behind a TLS proxy)
+	DOCKERFILE=Dockerfile.source scripts/build-image.sh $(VERSION) $(IMAGE)
 
 test-image: image ## run the image with podman: first admin key from a secret, upload, completed, webhook received
 	scripts/test-image.sh $(IMAGE):$(subst +,-,$(VERSION)) testdata/jfk.wav
