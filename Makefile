@@ -206,7 +206,7 @@ DIST_CGO_LDFLAGS := $(filter-out -lstdc++ -lm -fopenmp,$(CGO_LDFLAGS)) \
 	-Wl,-Bstatic -lstdc++ -lgomp -Wl,-Bdynamic -static-libgcc -lm -lpthread -ldl
 
 .PHONY: dist test-dist
-dist: $(WHISPER_LIB) ## release tarball $(DIST_DIR)/instanttranscriber-VERSION-linux-amd64.tar.gz and SHA256SUMS
+dist: $(WHISPER_LIB) ## release tarball dist/instanttranscriber-VERSION-linux-amd64.tar.gz and dist/SHA256SUMS
 	$(if $(filter 1,$(GGML_CUDA)),$(error make dist builds the CPU variant only; drop GGML_CUDA=1))
 	CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS)" CGO_LDFLAGS="$(DIST_CGO_LDFLAGS)" \
 	  go build $(GOTAGS) -trimpath -ldflags '$(LDFLAGS)' -o $(DIST_BIN) .
@@ -224,7 +224,7 @@ IMAGE ?= localhost/instanttranscriber
 print-version: ## print the version the build stamps (from VERSION)
 	@echo $(VERSION)
 
-image: dist model ## container image $(IMAGE):VERSION (podman; root; see docs/install.md)
+image: dist model ## container image localhost/instanttranscriber:VERSION from the tarball (podman; root; docs/install.md)
 	scripts/build-image.sh $(VERSION) $(IMAGE)
 
 image-source: model ## the same image compiled inside the build (Dockerfile.source; minutes; CA_BUNDLE=FILE behind a TLS proxy)

@@ -15,7 +15,7 @@ version=${1:?usage: build-image.sh VERSION IMAGE}
 image=${2:?usage}
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
-# shellcheck source=podman-env.sh
+# shellcheck source=scripts/podman-env.sh
 . "$here/podman-env.sh"
 
 dockerfile=${DOCKERFILE:-Dockerfile}

@@ -96,7 +96,8 @@ libstdc++, libgomp and libgcc are linked statically under the GCC Runtime
 Library Exception; glibc stays a shared library of the host.
 EOF
 
-(cd "$d" && find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | xargs sha256sum >SHA256SUMS)
+(cd "$d" && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs sha256sum) >"$stage/SHA256SUMS"
+mv "$stage/SHA256SUMS" "$d/SHA256SUMS"
 
 mtime=$(git -C "$root" log -1 --format=%ct 2>/dev/null || date +%s)
 mkdir -p "$out"

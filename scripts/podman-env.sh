@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # podman-env.sh: sourced by build-image.sh and test-image.sh.
 #
 # podman_setup IMAGE runs `true` in IMAGE (any image with /usr/bin/true) and, when podman's defaults fail on

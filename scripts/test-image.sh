@@ -28,7 +28,7 @@ image=${1:?usage: test-image.sh IMAGE AUDIO}
 audio=${2:?usage}
 network=${NETWORK:-slirp4netns}
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=podman-env.sh
+# shellcheck source=scripts/podman-env.sh
 . "$here/podman-env.sh"
 
 [ "$(id -u)" = 0 ] || { echo "test-image: needs root (podman)" >&2; exit 1; }
