@@ -209,3 +209,41 @@ test-badinput: build model ## hostile uploads, forms, 10 GB URLs, slowloris, hea
 
 test-security: build model ## auth on every :id route, signed URLs (rotation, revoked keys), SSRF, path traversal, header limits, last admin key, secrets kept out of logs
 	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 15m -run '^TestSecurity$$' $(STRESS_ARGS) ./stress/
+
+# `make dist`: the release tarball for linux-amd64 (CPU build), with
+# libstdc++, libgomp and libgcc linked statically so that it runs on a
+# minimal Debian or Ubuntu with no compiler; only glibc stays shared.
+# `make test-dist` proves it in a debootstrapped bookworm (docs/install.md).
+DIST_DIR  ?= dist
+DIST_NAME := instanttranscriber-$(VERSION)-linux-amd64
+DIST_BIN  := $(DIST_DIR)/build/instanttranscriber
+DIST_CGO_LDFLAGS := $(filter-out -lstdc++ -lm -fopenmp,$(CGO_LDFLAGS)) \
+	-Wl,-Bstatic -lstdc++ -lgomp -Wl,-Bdynamic -static-libgcc -lm -lpthread -ldl
+
+.PHONY: dist test-dist
+dist: $(WHISPER_LIB) ## release tarball dist/instanttranscriber-VERSION-linux-amd64.tar.gz and dist/SHA256SUMS
+	$(if $(filter 1,$(GGML_CUDA)),$(error make dist builds the CPU variant only; drop GGML_CUDA=1))
+	CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS)" CGO_LDFLAGS="$(DIST_CGO_LDFLAGS)" \
+	  go build $(GOTAGS) -trimpath -ldflags '$(LDFLAGS)' -o $(DIST_BIN) .
+	scripts/dist.sh $(DIST_BIN) $(VERSION) $(WHISPER_SRC) $(DIST_DIR)
+
+test-dist: dist model ## unpack the tarball in a minimal debootstrapped Debian bookworm; run version and transcribe there (root)
+	scripts/test-dist.sh $(DIST_DIR)/$(DIST_NAME).tar.gz $(MODEL_FILE) testdata/jfk.wav
+
+# The container image (CPU), built from the `make dist` tarball with podman;
+# no registry needed (scripts/container-base.sh debootstraps the base).
+# `make test-image` runs it: upload -> completed -> webhook received.
+IMAGE ?= localhost/instanttranscriber
+
+.PHONY: image image-source test-image print-version
+print-version: ## print the version the build stamps (from VERSION)
+	@echo $(VERSION)
+
+image: dist model ## container image localhost/instanttranscriber:VERSION from the tarball (podman; root; docs/install.md)
+	scripts/build-image.sh $(VERSION) $(IMAGE)
+
+image-source: model ## the same image compiled inside the build (Dockerfile.source; minutes; CA_BUNDLE=FILE behind a TLS proxy)
+	DOCKERFILE=Dockerfile.source scripts/build-image.sh $(VERSION) $(IMAGE)
+
+test-image: image ## run the image with podman: first admin key from a secret, upload, completed, webhook received
+	scripts/test-image.sh $(IMAGE):$(subst +,-,$(VERSION)) testdata/jfk.wav

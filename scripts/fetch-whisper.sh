@@ -33,8 +33,13 @@ if curl -fsI --connect-timeout 3 --max-time 5 https://github.com >/dev/null 2>&1
 	echo "fetch-whisper: cloned v$version from GitHub"
 else
 	echo "fetch-whisper: GitHub unreachable; using npm package $npm_pkg"
-	command -v npm >/dev/null || { echo "fetch-whisper: npm is needed (apt-get install npm)" >&2; exit 1; }
-	(cd "$tmp" && npm pack --silent "$npm_pkg" >/dev/null)
+	if command -v npm >/dev/null; then
+		(cd "$tmp" && npm pack --silent "$npm_pkg" >/dev/null)
+	else
+		# The same tarball from the registry with curl (no npm in a build image).
+		curl -fsSL --retry 3 -o "$tmp/nodejs-whisper-0.3.1.tgz" \
+			https://registry.npmjs.org/nodejs-whisper/-/nodejs-whisper-0.3.1.tgz
+	fi
 	tarball=$(ls "$tmp"/nodejs-whisper-*.tgz)
 	got=$(sha256sum "$tarball" | cut -d' ' -f1)
 	if [ "$got" != "$npm_sha256" ]; then
