@@ -195,3 +195,7 @@ def language_cost(a, label, path, length, ours, theirs, clip):
     return {"clip": label, "clip_s": length, "threads": int(t), "walls": walls, "cpu": cpus,
             "auto_over_fixed": ours_ratio, "auto_over_fixed_cpu": ours_cpu,
             "cli_auto_over_fixed": cli_ratio, "cli_auto_over_fixed_cpu": cli_cpu, "same_text": same}
+
+
+if __name__ == "__main__":
+    main()
