@@ -25,43 +25,43 @@ type block struct {
 	st         stats
 }
 
-// blocks cuts each speech region into blocks of about blockFrames frames,
-// of equal length; a region shorter than a block is one block. The first
-// and last blocks reach the region's ends. cues are the sorted change
-// points.
-func (fs *features) blocks(speech []Region, gate float64, cues []time.Duration) []block {
+// blocksIn returns the number of blocks a region of n frames is cut into:
+// blocks of about blockFrames frames, of equal length; a region shorter
+// than a block is one block.
+func blocksIn(n int) int { return max(1, (n+blockFrames/2)/blockFrames) }
+
+// blockCount returns the number of blocks of all speech regions.
+func (fs *features) blockCount() int {
 	count := 0
 	for _, rf := range fs.regions {
 		if rf.n > 0 {
-			count += max(1, (rf.n+blockFrames/2)/blockFrames)
+			count += blocksIn(rf.n)
 		}
 	}
-	out := make([]block, 0, count)
-	for ri, rf := range fs.regions {
-		if rf.n == 0 {
-			continue
-		}
-		nb := max(1, (rf.n+blockFrames/2)/blockFrames)
-		for i := range nb {
-			a, b := i*rf.n/nb, (i+1)*rf.n/nb
-			blk := block{region: ri, start: frameStart(rf.first + a), end: frameStart(rf.first + b)}
-			if i == 0 {
-				blk.start = speech[ri].Start
-			}
-			if i == nb-1 {
-				blk.end = speech[ri].End
-			}
-			for f := rf.off + a; f < rf.off+b; f++ {
-				if fs.energy[f] >= gate {
-					blk.st.add(fs.ceps[f*numCeps:f*numCeps+statDim], fs.logF0[f])
-				}
-			}
-			i, _ := slices.BinarySearch(cues, blk.start-cueReach)
-			blk.cue = i < len(cues) && cues[i] <= blk.start+cueReach
-			out = append(out, blk)
+	return count
+}
+
+// block returns block i of the nb blocks of region ri (frames rf), with
+// the statistics of its frames louder than gate; fb holds its frames. The
+// first and last blocks reach the region's ends. cues are the sorted
+// change points.
+func (fb *frameBuf) block(speech []Region, ri int, rf regionFrames, i, nb int, gate float64, cues []time.Duration) block {
+	a, b := i*rf.n/nb, (i+1)*rf.n/nb
+	blk := block{region: ri, start: frameStart(rf.first + a), end: frameStart(rf.first + b)}
+	if i == 0 {
+		blk.start = speech[ri].Start
+	}
+	if i == nb-1 {
+		blk.end = speech[ri].End
+	}
+	for f := a; f < b; f++ {
+		if fb.energy[f-fb.first] >= gate {
+			blk.st.add(fb.cep(f)[:statDim], fb.logF0[f-fb.first])
 		}
 	}
-	return out
+	c, _ := slices.BinarySearch(cues, blk.start-cueReach)
+	blk.cue = c < len(cues) && cues[c] <= blk.start+cueReach
+	return blk
 }
 
 // segmentation is a speaker label for every block.
