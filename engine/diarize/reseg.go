@@ -22,7 +22,7 @@ type block struct {
 	region     int
 	start, end time.Duration
 	cue        bool // a change point lies within cueReach of start
-	st         stats
+	st         blockStats
 }
 
 // blocksIn returns the number of blocks a region of n frames is cut into:
@@ -54,11 +54,13 @@ func (fb *frameBuf) block(speech []Region, ri int, rf regionFrames, i, nb int, g
 	if i == nb-1 {
 		blk.end = speech[ri].End
 	}
+	var st stats
 	for f := a; f < b; f++ {
 		if fb.energy[f-fb.first] >= gate {
-			blk.st.add(fb.cep(f)[:statDim], fb.logF0[f-fb.first])
+			st.add(fb.cep(f)[:statDim], fb.logF0[f-fb.first])
 		}
 	}
+	blk.st.pack(&st)
 	c, _ := slices.BinarySearch(cues, blk.start-cueReach)
 	blk.cue = c < len(cues) && cues[c] <= blk.start+cueReach
 	return blk
@@ -94,8 +96,10 @@ func resegment(blocks []block, labels []int, k int) segmentation {
 		}
 		m := len(models)
 		for b := range blocks {
+			var st stats
+			st.mergeBlock(&blocks[b].st)
 			for c := range models {
-				ll[b*m+c] = models[c].logLik(&blocks[b].st)
+				ll[b*m+c] = models[c].logLik(&st)
 			}
 		}
 		next := viterbi(blocks, ll[:len(blocks)*m], m)
@@ -114,7 +118,7 @@ func resegment(blocks []block, labels []int, k int) segmentation {
 		var st stats
 		for b := range blocks {
 			if labels[b] == id {
-				st.merge(&blocks[b].st)
+				st.mergeBlock(&blocks[b].st)
 			}
 		}
 		total += models[c].logLik(&st)
@@ -128,7 +132,7 @@ func fitModels(blocks []block, labels []int, k int) ([]gaussian, []int) {
 	acc := make([]stats, k)
 	for b, l := range labels {
 		if l >= 0 && l < k {
-			acc[l].merge(&blocks[b].st)
+			acc[l].mergeBlock(&blocks[b].st)
 		}
 	}
 	var models []gaussian
