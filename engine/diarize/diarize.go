@@ -28,29 +28,32 @@ func Diarize(ctx context.Context, samples []float32, speech []Region, opts Optio
 		return nil, err
 	}
 	if speech == nil {
-		speech = EnergyVAD(samples)
+		speech = energyVAD(samples, newSweep(opts.Release, len(samples)))
 	}
 	total := time.Duration(len(samples)) * time.Second / sampleRate
 	speech = cleanRegions(speech, total)
 	if len(speech) == 0 {
 		return nil, nil
 	}
-	fs, err := extract(ctx, samples, speech)
-	if err != nil {
-		return nil, err
-	}
+	fs := layout(samples, speech)
 	wins := fs.windows(winFrames, winHop)
 	if len(wins) == 0 {
 		return nil, nil
 	}
-	gate := fs.gate()
-	emb, full := fs.embedAll(wins, gate)
-	if err := ctx.Err(); err != nil {
+	// Two passes over the samples of the speech regions: the gate needs
+	// the energy of every frame before any frame is pooled.
+	gate, err := fs.gate(ctx, samples, newSweep(opts.Release, len(samples)))
+	if err != nil {
 		return nil, err
 	}
 	cues := slices.Clone(opts.ChangePoints)
 	slices.Sort(cues)
-	blocks := fs.blocks(speech, gate, cues)
+	emb, blocks, err := fs.analyse(ctx, samples, speech, wins, gate, cues, chunkFrames, newSweep(opts.Release, len(samples)))
+	if err != nil {
+		return nil, err
+	}
+	full := fullWindows(wins)
+	normalize(emb, full)
 	seg, err := segmentSpeakers(ctx, emb, full, wins, blocks, opts)
 	if err != nil {
 		return nil, err

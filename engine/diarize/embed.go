@@ -56,16 +56,10 @@ func (fs *features) windows(size, hop int) []window {
 	return out
 }
 
-// embedAll returns the normalized embeddings of wins, and the windows to
-// cluster: those of at least minFullWin frames, or all of them when fewer
-// than two are that long.
-func (fs *features) embedAll(wins []window, gate float64) (emb [][]float64, full []int) {
-	emb = make([][]float64, len(wins))
-	flat := make([]float64, len(wins)*embeddingDim)
-	for i, w := range wins {
-		emb[i] = flat[i*embeddingDim : (i+1)*embeddingDim : (i+1)*embeddingDim]
-		fs.embed(w, gate, emb[i])
-	}
+// fullWindows returns the windows to cluster: those of at least minFullWin
+// frames, or all of them when fewer than two are that long.
+func fullWindows(wins []window) []int {
+	var full []int
 	for i, w := range wins {
 		if w.f1-w.f0 >= minFullWin {
 			full = append(full, i)
@@ -77,26 +71,26 @@ func (fs *features) embedAll(wins []window, gate float64) (emb [][]float64, full
 			full = append(full, i)
 		}
 	}
-	normalize(emb, full)
-	return emb, full
+	return full
 }
 
-// embed writes the statistics of window w into out (len embeddingDim): the
-// mean and standard deviation of each MFCC and the standard deviation of its
-// delta, over the frames louder than gate (all frames when too few are).
-func (fs *features) embed(w window, gate float64, out []float64) {
+// embed writes the statistics of the window over frames [a, b) (region-local)
+// into out (len embeddingDim): the mean and standard deviation of each MFCC
+// and the standard deviation of its delta, over the frames louder than gate
+// (all frames when too few are).
+func (fb *frameBuf) embed(a, b int, gate float64, out []float64) {
 	clear(out)
 	n := 0
 	for pass := 0; pass < 2 && n < minGated; pass++ {
 		clear(out)
 		n = 0
-		for f := w.f0; f < w.f1; f++ {
-			if pass == 0 && fs.energy[f] < gate {
+		for f := a; f < b; f++ {
+			if pass == 0 && fb.energy[f-fb.first] < gate {
 				continue
 			}
-			c := fs.ceps[f*numCeps : (f+1)*numCeps]
-			lo, hi := max(w.f0, f-deltaSpan), min(w.f1-1, f+deltaSpan)
-			cl, ch := fs.ceps[lo*numCeps:(lo+1)*numCeps], fs.ceps[hi*numCeps:(hi+1)*numCeps]
+			c := fb.cep(f)
+			lo, hi := max(a, f-deltaSpan), min(b-1, f+deltaSpan)
+			cl, ch := fb.cep(lo), fb.cep(hi)
 			for k := range numCeps {
 				v := float64(c[k])
 				d := float64(ch[k]-cl[k]) / float64(max(1, hi-lo))

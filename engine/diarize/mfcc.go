@@ -136,3 +136,13 @@ func (f *featurizer) frame(x []float32, ceps []float32) float64 {
 	}
 	return math.Log(energy/frameLen + 1e-12)
 }
+
+// frameEnergy returns the log energy of the frameLen samples at x[0:], as
+// frame computes it, without the MFCCs.
+func frameEnergy(x []float32) float64 {
+	var energy float64
+	for _, v := range x[:min(len(x), frameLen)] {
+		energy += float64(v) * float64(v)
+	}
+	return math.Log(energy/frameLen + 1e-12)
+}

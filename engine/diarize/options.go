@@ -37,6 +37,13 @@ type Options struct {
 	// resegmentation as little as one across a pause, so the audio decides
 	// whether it happens: a change point never starts a turn on its own.
 	ChangePoints []time.Duration
+	// Release, when set, is called as each pass over the samples leaves
+	// them behind: with [from, to) ranges of sample indices that follow one
+	// another from 0 to len(samples), once per pass (the energy VAD when
+	// Diarize runs it, then two passes over the speech). The caller may
+	// drop those samples' pages from memory (audio.MappedPCM.Release); a
+	// later pass reads them again.
+	Release func(from, to int)
 }
 
 // withDefaults returns o with zero fields set to their defaults, or an error

@@ -22,46 +22,48 @@ type block struct {
 	region     int
 	start, end time.Duration
 	cue        bool // a change point lies within cueReach of start
-	st         stats
+	st         blockStats
 }
 
-// blocks cuts each speech region into blocks of about blockFrames frames,
-// of equal length; a region shorter than a block is one block. The first
-// and last blocks reach the region's ends. cues are the sorted change
-// points.
-func (fs *features) blocks(speech []Region, gate float64, cues []time.Duration) []block {
+// blocksIn returns the number of blocks a region of n frames is cut into:
+// blocks of about blockFrames frames, of equal length; a region shorter
+// than a block is one block.
+func blocksIn(n int) int { return max(1, (n+blockFrames/2)/blockFrames) }
+
+// blockCount returns the number of blocks of all speech regions.
+func (fs *features) blockCount() int {
 	count := 0
 	for _, rf := range fs.regions {
 		if rf.n > 0 {
-			count += max(1, (rf.n+blockFrames/2)/blockFrames)
+			count += blocksIn(rf.n)
 		}
 	}
-	out := make([]block, 0, count)
-	for ri, rf := range fs.regions {
-		if rf.n == 0 {
-			continue
-		}
-		nb := max(1, (rf.n+blockFrames/2)/blockFrames)
-		for i := range nb {
-			a, b := i*rf.n/nb, (i+1)*rf.n/nb
-			blk := block{region: ri, start: frameStart(rf.first + a), end: frameStart(rf.first + b)}
-			if i == 0 {
-				blk.start = speech[ri].Start
-			}
-			if i == nb-1 {
-				blk.end = speech[ri].End
-			}
-			for f := rf.off + a; f < rf.off+b; f++ {
-				if fs.energy[f] >= gate {
-					blk.st.add(fs.ceps[f*numCeps:f*numCeps+statDim], fs.logF0[f])
-				}
-			}
-			i, _ := slices.BinarySearch(cues, blk.start-cueReach)
-			blk.cue = i < len(cues) && cues[i] <= blk.start+cueReach
-			out = append(out, blk)
+	return count
+}
+
+// block returns block i of the nb blocks of region ri (frames rf), with
+// the statistics of its frames louder than gate; fb holds its frames. The
+// first and last blocks reach the region's ends. cues are the sorted
+// change points.
+func (fb *frameBuf) block(speech []Region, ri int, rf regionFrames, i, nb int, gate float64, cues []time.Duration) block {
+	a, b := i*rf.n/nb, (i+1)*rf.n/nb
+	blk := block{region: ri, start: frameStart(rf.first + a), end: frameStart(rf.first + b)}
+	if i == 0 {
+		blk.start = speech[ri].Start
+	}
+	if i == nb-1 {
+		blk.end = speech[ri].End
+	}
+	var st stats
+	for f := a; f < b; f++ {
+		if fb.energy[f-fb.first] >= gate {
+			st.add(fb.cep(f)[:statDim], fb.logF0[f-fb.first])
 		}
 	}
-	return out
+	blk.st.pack(&st)
+	c, _ := slices.BinarySearch(cues, blk.start-cueReach)
+	blk.cue = c < len(cues) && cues[c] <= blk.start+cueReach
+	return blk
 }
 
 // segmentation is a speaker label for every block.
@@ -94,8 +96,10 @@ func resegment(blocks []block, labels []int, k int) segmentation {
 		}
 		m := len(models)
 		for b := range blocks {
+			var st stats
+			st.mergeBlock(&blocks[b].st)
 			for c := range models {
-				ll[b*m+c] = models[c].logLik(&blocks[b].st)
+				ll[b*m+c] = models[c].logLik(&st)
 			}
 		}
 		next := viterbi(blocks, ll[:len(blocks)*m], m)
@@ -114,7 +118,7 @@ func resegment(blocks []block, labels []int, k int) segmentation {
 		var st stats
 		for b := range blocks {
 			if labels[b] == id {
-				st.merge(&blocks[b].st)
+				st.mergeBlock(&blocks[b].st)
 			}
 		}
 		total += models[c].logLik(&st)
@@ -128,7 +132,7 @@ func fitModels(blocks []block, labels []int, k int) ([]gaussian, []int) {
 	acc := make([]stats, k)
 	for b, l := range labels {
 		if l >= 0 && l < k {
-			acc[l].merge(&blocks[b].st)
+			acc[l].mergeBlock(&blocks[b].st)
 		}
 	}
 	var models []gaussian

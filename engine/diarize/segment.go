@@ -96,7 +96,7 @@ func separation(blocks []block, labels []int) float64 {
 			acc[l] = &stats{}
 			ids = append(ids, l)
 		}
-		acc[l].merge(&blocks[b].st)
+		acc[l].mergeBlock(&blocks[b].st)
 	}
 	self := make([]float64, len(ids))
 	for i, l := range ids {

@@ -41,7 +41,12 @@ const (
 // speech. The floor is one per file, so a recording whose noise level
 // changes a lot, or loud music, will be segmented poorly.
 func EnergyVAD(samples []float32) []Region {
-	db := frameEnergiesDB(samples)
+	return energyVAD(samples, newSweep(nil, len(samples)))
+}
+
+// energyVAD is EnergyVAD, reading the samples once, in order, telling sw.
+func energyVAD(samples []float32, sw *sweep) []Region {
+	db := frameEnergiesDB(samples, sw)
 	if len(db) == 0 {
 		return nil
 	}
@@ -104,14 +109,18 @@ func EnergyVAD(samples []float32) []Region {
 }
 
 // frameEnergiesDB returns the energy in dBFS of each 25 ms frame, 10 ms
-// apart, of samples; the last frame may be short.
-func frameEnergiesDB(samples []float32) []float64 {
+// apart, of samples; the last frame may be short. It reads the samples in
+// order, telling sw.
+func frameEnergiesDB(samples []float32, sw *sweep) []float64 {
 	if len(samples) == 0 {
 		return nil
 	}
 	n := (len(samples)-1)/frameHop + 1
 	db := make([]float64, n)
 	for i := range db {
+		if i%chunkFrames == chunkFrames-1 {
+			sw.upTo(i * frameHop)
+		}
 		x := samples[i*frameHop : min(i*frameHop+frameLen, len(samples))]
 		var s float64
 		for _, v := range x {
@@ -119,5 +128,6 @@ func frameEnergiesDB(samples []float32) []float64 {
 		}
 		db[i] = 10 * math.Log10(s/float64(len(x))+1e-12)
 	}
+	sw.finish()
 	return db
 }
