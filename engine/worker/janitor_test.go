@@ -84,6 +84,15 @@ func TestJanitor(t *testing.T) {
 		}
 	})
 
+	// The janitor deletes the records, then their audio files, then logs
+	// the pass: wait for the log line, the end of the pass, not for the
+	// records alone.
+	for deadline := time.Now().Add(10 * time.Second); logs.count("expired finished jobs", "jobs=3") == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("no log line for the 3 expired jobs after 10 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	for _, job := range old {
 		waitGone(t, st, job.ID)
 		if _, err := os.Stat(job.Source.AudioPath); !errors.Is(err, os.ErrNotExist) {
