@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	for _, f := range export.Formats() {
 		e.GET("/v1/transcriptions/:id/export"+f.Extension(), s.export(f))
 	}
+	e.GET("/v1/transcriptions/:id/audio", s.serveAudio)
 
 	auth := s.authenticate
 	e.POST("/v1/transcriptions", s.createTranscription, auth)
