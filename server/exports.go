@@ -26,7 +26,7 @@ func (s *Server) serveExport(c echo.Context, format export.Format) error {
 	if job.Status != store.Completed {
 		return apiErr(CodeNotReady, "the transcription is %s; exports exist once it is completed", job.Status)
 	}
-	tr, err := s.transcript(job.ID)
+	tr, err := s.transcript(job)
 	if err != nil {
 		return err
 	}

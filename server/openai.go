@@ -223,7 +223,7 @@ func (s *Server) syncTranscription(c echo.Context, translate bool) error {
 	}
 	switch final.Status {
 	case store.Completed:
-		tr, err := s.transcript(final.ID)
+		tr, err := s.transcript(final)
 		if err != nil {
 			return err
 		}

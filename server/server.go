@@ -119,7 +119,8 @@ type Store interface {
 	Secrets(name string, size int) ([]store.SecretVersion, error)
 	RotateSecret(name string, size int, dropRetiredBefore time.Time) ([]store.SecretVersion, error)
 	DeliveriesForJob(jobID string) ([]store.Delivery, error)
-	Redeliver(jobID string) (store.Delivery, error)
+	RedeliverWith(jobID string, payload func(store.Job) []byte) (store.Delivery, error)
+	SetSpeakerNames(id, keyID string, names map[string]string) (store.Job, error)
 }
 
 // Webhooks is the webhook dispatcher as the API sees it.

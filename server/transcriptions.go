@@ -152,22 +152,26 @@ func (s *Server) getTranscription(c echo.Context) error {
 	}
 	var tr *export.JSONTranscript
 	if j.Status == store.Completed {
-		if tr, err = s.transcript(j.ID); err != nil {
+		if tr, err = s.transcript(j); err != nil {
 			return err
 		}
 	}
 	return c.JSON(http.StatusOK, s.toJobResponse(j, tr, true))
 }
 
-// transcript reads a completed job's stored JSON transcript.
-func (s *Server) transcript(jobID string) (*export.JSONTranscript, error) {
-	b, err := s.store.GetTranscript(jobID)
+// transcript reads a completed job's stored JSON transcript, with the
+// speaker names the job was given since.
+func (s *Server) transcript(job store.Job) (*export.JSONTranscript, error) {
+	b, err := s.store.GetTranscript(job.ID)
 	if err != nil {
 		return nil, err
 	}
 	var tr export.JSONTranscript
 	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&tr); err != nil {
 		return nil, err
+	}
+	for i, sp := range tr.Speakers {
+		tr.Speakers[i].Name = job.SpeakerNames[sp.Label]
 	}
 	return &tr, nil
 }

@@ -86,6 +86,9 @@ type Job struct {
 	// ReservedMonth. The fields stay on the finished record as history.
 	Reserved      time.Duration
 	ReservedMonth string
+	// SpeakerNames maps diarization labels ("A") to the names the user
+	// gave them (SetSpeakerNames); nil when none.
+	SpeakerNames map[string]string
 	// Isolated marks a job that was processing beside others when the
 	// process crashed: until it ends it runs alone, so that the next crash
 	// is blamed on the right job (see quarantine.go).

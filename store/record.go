@@ -36,6 +36,7 @@ type jobRecord struct {
 	Reserved        time.Duration     `json:"reserved_ns,omitempty"`
 	ReservedMonth   string            `json:"reserved_month,omitempty"`
 	Isolated        bool              `json:"isolated,omitempty"`
+	SpeakerNames    map[string]string `json:"speaker_names,omitempty"`
 }
 
 type attemptErrorRec struct {
@@ -82,6 +83,7 @@ func encodeJob(j Job) ([]byte, error) {
 		Metadata: j.Metadata, AudioDuration: j.AudioDuration, Language: j.Language,
 		IdempotencyKey: j.IdempotencyKey, CancelRequested: j.CancelRequested, RetainAudio: j.RetainAudio,
 		Sync: j.Sync, Reserved: j.Reserved, ReservedMonth: j.ReservedMonth, Isolated: j.Isolated,
+		SpeakerNames: j.SpeakerNames,
 	}
 	for _, e := range j.Errors {
 		r.Errors = append(r.Errors, attemptErrorRec(e))
@@ -112,6 +114,7 @@ func decodeJob(b []byte) (Job, error) {
 		Metadata: r.Metadata, AudioDuration: r.AudioDuration, Language: r.Language,
 		IdempotencyKey: r.IdempotencyKey, CancelRequested: r.CancelRequested, RetainAudio: r.RetainAudio,
 		Sync: r.Sync, Reserved: r.Reserved, ReservedMonth: r.ReservedMonth, Isolated: r.Isolated,
+		SpeakerNames: r.SpeakerNames,
 	}
 	for _, e := range r.Errors {
 		j.Errors = append(j.Errors, AttemptError(e))
