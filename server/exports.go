@@ -19,7 +19,11 @@ func (s *Server) export(format export.Format) echo.HandlerFunc {
 }
 
 func (s *Server) serveExport(c echo.Context, format export.Format) error {
-	job, err := s.downloadJob(c, string(format))
+	opts, canon, err := captionParams(format, c.QueryParams())
+	if err != nil {
+		return err
+	}
+	job, err := s.downloadJob(c, captionScope(format, canon))
 	if err != nil {
 		return err
 	}
@@ -31,7 +35,7 @@ func (s *Server) serveExport(c echo.Context, format export.Format) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := export.Write(&buf, tr.Transcript(), format, export.CaptionOptions{}); err != nil {
+	if err := export.Write(&buf, tr.Transcript(), format, opts); err != nil {
 		return err
 	}
 	h := c.Response().Header()

@@ -144,8 +144,13 @@ func decodeStrict(r io.Reader, v any) error {
 }
 
 // getTranscription returns one job of the calling key, with the transcript
-// when it is completed.
+// when it is completed. Caption parameters in the query (see
+// captionParams) go into the signed srt and vtt download URLs.
 func (s *Server) getTranscription(c echo.Context) error {
+	_, canon, err := captionParams(export.SRT, c.QueryParams())
+	if err != nil {
+		return err
+	}
 	j, err := s.store.GetJobForKey(c.Param("id"), keyOf(c).ID)
 	if err != nil {
 		return notFoundJob(err)
@@ -156,7 +161,9 @@ func (s *Server) getTranscription(c echo.Context) error {
 			return err
 		}
 	}
-	return c.JSON(http.StatusOK, s.toJobResponse(j, tr, true))
+	r := s.toJobResponse(j, tr, true)
+	s.captionURLs(r.DownloadURLs, j.ID, j.KeyID, canon)
+	return c.JSON(http.StatusOK, r)
 }
 
 // transcript reads a completed job's stored JSON transcript, with the
