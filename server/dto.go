@@ -42,14 +42,16 @@ type sourceResponse struct {
 }
 
 type optionsResponse struct {
-	Language         string `json:"language"`
-	Translate        bool   `json:"translate"`
-	SpeakerLabels    bool   `json:"speaker_labels"`
-	SpeakersExpected *int   `json:"speakers_expected"`
-	MinSpeakers      *int   `json:"min_speakers,omitempty"`
-	MaxSpeakers      *int   `json:"max_speakers,omitempty"`
-	Summary          bool   `json:"summary"`
-	SummaryType      string `json:"summary_type,omitempty"`
+	Language         string   `json:"language"`
+	Translate        bool     `json:"translate"`
+	SpeakerLabels    bool     `json:"speaker_labels"`
+	SpeakersExpected *int     `json:"speakers_expected"`
+	MinSpeakers      *int     `json:"min_speakers,omitempty"`
+	MaxSpeakers      *int     `json:"max_speakers,omitempty"`
+	Summary          bool     `json:"summary"`
+	SummaryType      string   `json:"summary_type,omitempty"`
+	Prompt           string   `json:"prompt,omitempty"`
+	Vocabulary       []string `json:"vocabulary,omitempty"`
 }
 
 // listResponse is a page of jobs.
@@ -86,6 +88,8 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 			SpeakerLabels: j.Options.Diarize,
 			Summary:       j.Options.Summarize,
 			SummaryType:   j.Options.SummaryType,
+			Prompt:        j.Options.Prompt,
+			Vocabulary:    j.Options.Vocabulary,
 		},
 	}
 	if j.Options.SpeakersExpected > 0 {

@@ -80,6 +80,8 @@ func (s *Server) createTranscription(c echo.Context) error {
 			MaxSpeakers:      in.MaxSpeakers,
 			Summarize:        in.Summary,
 			SummaryType:      in.SummaryType,
+			Prompt:           in.Prompt,
+			Vocabulary:       in.Vocabulary,
 		},
 		CallbackURL:    in.CallbackURL,
 		CallbackSecret: in.CallbackSecret,

@@ -125,6 +125,8 @@ type JobOptions struct {
 	// Prompt is text that conditions the decoder (whisper's initial
 	// prompt), such as names and spellings.
 	Prompt string
+	// Vocabulary lists terms (names, jargon) added to the prompt.
+	Vocabulary []string
 }
 
 // JobError is the error that ended a job.

@@ -61,15 +61,16 @@ type sourceRec struct {
 }
 
 type optionsRec struct {
-	Language         string `json:"language,omitempty"`
-	Translate        bool   `json:"translate,omitempty"`
-	Diarize          bool   `json:"diarize,omitempty"`
-	SpeakersExpected int    `json:"speakers_expected,omitempty"`
-	MinSpeakers      int    `json:"min_speakers,omitempty"`
-	MaxSpeakers      int    `json:"max_speakers,omitempty"`
-	Summarize        bool   `json:"summarize,omitempty"`
-	SummaryType      string `json:"summary_type,omitempty"`
-	Prompt           string `json:"prompt,omitempty"`
+	Language         string   `json:"language,omitempty"`
+	Translate        bool     `json:"translate,omitempty"`
+	Diarize          bool     `json:"diarize,omitempty"`
+	SpeakersExpected int      `json:"speakers_expected,omitempty"`
+	MinSpeakers      int      `json:"min_speakers,omitempty"`
+	MaxSpeakers      int      `json:"max_speakers,omitempty"`
+	Summarize        bool     `json:"summarize,omitempty"`
+	SummaryType      string   `json:"summary_type,omitempty"`
+	Prompt           string   `json:"prompt,omitempty"`
+	Vocabulary       []string `json:"vocabulary,omitempty"`
 }
 
 func encodeJob(j Job) ([]byte, error) {
