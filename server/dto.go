@@ -52,6 +52,7 @@ type optionsResponse struct {
 	SummaryType      string   `json:"summary_type,omitempty"`
 	Prompt           string   `json:"prompt,omitempty"`
 	Vocabulary       []string `json:"vocabulary,omitempty"`
+	Model            string   `json:"model"`
 }
 
 // listResponse is a page of jobs.
@@ -90,6 +91,7 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 			SummaryType:   j.Options.SummaryType,
 			Prompt:        j.Options.Prompt,
 			Vocabulary:    j.Options.Vocabulary,
+			Model:         s.jobModel(j.Options.Model),
 		},
 	}
 	if j.Options.SpeakersExpected > 0 {

@@ -39,6 +39,7 @@ type createRequest struct {
 	SummaryType      string          `json:"summary_type"`
 	Prompt           string          `json:"prompt"`
 	Vocabulary       []string        `json:"vocabulary"`
+	Model            string          `json:"model"`
 
 	// filename is the uploaded file's name, set by readMultipart; it is
 	// shown in the job's source, so it is part of the request hash.
@@ -79,6 +80,8 @@ func (r *createRequest) setField(name, v string) error {
 		r.Summary, err = parseBool(name, v)
 	case "summary_type":
 		r.SummaryType = v
+	case "model":
+		r.Model = v
 	case "prompt":
 		r.Prompt = v
 	case "vocabulary", "vocabulary[]":

@@ -57,6 +57,10 @@ type Config struct {
 	// ModelPath is the whisper model file; its base name without extension
 	// is the model id of the OpenAI-compatible API.
 	ModelPath string
+	// Models names the models jobs can pick with model, the default first;
+	// empty means just the ModelPath one, named by its file name without
+	// extension.
+	Models []string
 	// MetricsSeparate means Deps.Metrics is served on a listener of its
 	// own, not here; otherwise GET /metrics serves it on this listener.
 	MetricsSeparate bool

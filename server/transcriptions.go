@@ -66,6 +66,10 @@ func (s *Server) createTranscription(c echo.Context) error {
 	if err := in.validate(upload != nil, guard); err != nil {
 		return err
 	}
+	model, err := s.resolveModel(in.Model)
+	if err != nil {
+		return err
+	}
 
 	job := store.Job{
 		ID:          jobID,
@@ -82,6 +86,7 @@ func (s *Server) createTranscription(c echo.Context) error {
 			SummaryType:      in.SummaryType,
 			Prompt:           in.Prompt,
 			Vocabulary:       in.Vocabulary,
+			Model:            model,
 		},
 		CallbackURL:    in.CallbackURL,
 		CallbackSecret: in.CallbackSecret,

@@ -127,6 +127,9 @@ type JobOptions struct {
 	Prompt string
 	// Vocabulary lists terms (names, jargon) added to the prompt.
 	Vocabulary []string
+	// Model names the configured model to transcribe with; "" is the
+	// default one.
+	Model string
 }
 
 // JobError is the error that ended a job.

@@ -71,6 +71,7 @@ type optionsRec struct {
 	SummaryType      string   `json:"summary_type,omitempty"`
 	Prompt           string   `json:"prompt,omitempty"`
 	Vocabulary       []string `json:"vocabulary,omitempty"`
+	Model            string   `json:"model,omitempty"`
 }
 
 func encodeJob(j Job) ([]byte, error) {

@@ -125,6 +125,11 @@ func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job,
 	}
 
 	rep.setStage(StageTranscribing, progressTranscribe)
+	state, releaseModel, err := p.modelState(ctx, state, job.Options.Model)
+	if err != nil {
+		return nil, err
+	}
+	defer releaseModel()
 	t, err := state.Transcribe(ctx, pcm.Samples, engine.Options{
 		Language:        job.Options.Language,
 		Translate:       job.Options.Translate,
