@@ -75,7 +75,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	model, err := engine.Load(cfg.EngineConfig(), logger)
 	if err != nil {
-		return fmt.Errorf("%w (run make model, or set engine.model_path)", err)
+		return fmt.Errorf("%w (run make model, or set engine.model_path or engine.models)", err)
 	}
 	defer model.Close()
 	info := model.Info()

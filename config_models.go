@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 )
 
