@@ -47,3 +47,32 @@ func TestSetSpeakerNames(t *testing.T) {
 		}
 	}
 }
+
+// TestRedeliverWithNames builds the redelivered payload from the job as
+// stored, speaker names included; a nil result keeps the payload.
+func TestRedeliverWithNames(t *testing.T) {
+	s := newTestStore(t, newClock().Now)
+	d := finishWithDelivery(t, s, "https://a.example/hook")
+	if _, err := s.SetSpeakerNames(d.JobID, "k1", map[string]string{"A": "Ana"}); err != nil {
+		t.Fatal(err)
+	}
+	var seen Job
+	got, err := s.RedeliverWith(d.JobID, func(j Job) []byte {
+		seen = j
+		return []byte(`{"speaker_names":{"A":"` + j.SpeakerNames["A"] + `"}}`)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen.ID != d.JobID || string(got.Payload) != `{"speaker_names":{"A":"Ana"}}` || got.EventID != d.EventID {
+		t.Errorf("RedeliverWith: payload %s event %s (job %s), want the rebuilt payload and the same event", got.Payload, got.EventID, seen.ID)
+	}
+	stored, err := s.DeliveriesForJob(d.JobID)
+	if err != nil || len(stored) != 1 || string(stored[0].Payload) != string(got.Payload) {
+		t.Fatalf("stored deliveries = %+v, %v; want the rebuilt payload stored", stored, err)
+	}
+	kept, err := s.RedeliverWith(d.JobID, func(Job) []byte { return nil })
+	if err != nil || string(kept.Payload) != string(got.Payload) {
+		t.Errorf("RedeliverWith returning nil: payload %s, %v; want it kept", kept.Payload, err)
+	}
+}
