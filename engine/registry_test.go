@@ -108,3 +108,39 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("model b heard %q", tr.Text)
 	}
 }
+
+// TestRegistryConcurrentLoad: jobs that ask for the same model at once
+// share one load.
+func TestRegistryConcurrentLoad(t *testing.T) {
+	def := testModel(t)
+	path := def.Info().Path
+	paths := map[string]string{"tiny": path, "a": linkModel(t, path, t.TempDir(), "a.bin")}
+	reg, err := engine.NewRegistry(paths, "tiny", def, 0, engine.Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(reg.Close)
+	const n = 4
+	got := make(chan *engine.Model, n)
+	for range n {
+		go func() {
+			m, release, err := reg.Acquire(context.Background(), "a")
+			if err != nil {
+				t.Error(err)
+				got <- nil
+				return
+			}
+			release()
+			got <- m
+		}()
+	}
+	first := <-got
+	for range n - 1 {
+		if m := <-got; m != first || m == nil {
+			t.Errorf("concurrent Acquire gave models %p and %p, want one shared", first, m)
+		}
+	}
+	if l := reg.Loaded(); !slices.Equal(l, []string{"a", "tiny"}) {
+		t.Errorf("Loaded = %v", l)
+	}
+}
