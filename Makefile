@@ -133,6 +133,9 @@ bench-diarization: ## diarization DER, speaker count and cost on real voices fro
 bench-memory: build model ## peak RSS of transcribe on 1 h and 4 h of speech (needs sox; BENCH_MEMORY_MINUTES="60 240", BENCH_MEMORY_SECONDS=0 runs to the end)
 	scripts/bench-memory.sh $(BIN) $(MODEL_FILE) $(BENCH_MEMORY_MINUTES)
 
+bench-vocab: model ## WER and name hits on espeak-ng clips with rare names, with and without vocabulary (needs espeak-ng)
+	$(GO) run $(GOTAGS) ./scripts/benchvocab -model $(MODEL_FILE) $(BENCH_VOCAB_ARGS)
+
 bench-webhook: ## webhook deliveries/s to a loopback receiver, and terminal -> first attempt latency
 	go run ./scripts/benchwebhook $(BENCH_WEBHOOK_ARGS)
 

@@ -46,6 +46,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *modelPath != "" {
 		cfg.Engine.ModelPath = *modelPath
+		// The flag names the one model to serve.
+		cfg.Engine.Models, cfg.Engine.DefaultModel = "", ""
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
@@ -73,11 +75,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	model, err := engine.Load(cfg.EngineConfig(), logger)
 	if err != nil {
-		return fmt.Errorf("%w (run make model, or set engine.model_path)", err)
+		return fmt.Errorf("%w (run make model, or set engine.model_path or engine.models)", err)
 	}
 	defer model.Close()
 	info := model.Info()
 	logger.Info("model loaded", "path", info.Path, "type", info.Type, "multilingual", info.Multilingual, "whisper", engine.Version())
+	// The other configured models load when a job first asks for one.
+	paths, def, _ := cfg.ModelPaths()
+	models, err := engine.NewRegistry(paths, def, model, int64(cfg.Engine.ModelMemoryBudget), cfg.EngineConfig(), logger)
+	if err != nil {
+		return err
+	}
+	defer models.Close()
 
 	// Metrics live in their own registry; the store's gauges are read at
 	// scrape time.
@@ -92,7 +101,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// pool's store wakes the dispatcher after each terminal transition.
 	var srv *server.Server
 	deliveries := func(j store.Job) *store.Delivery { return srv.Delivery(j, j.Status) }
-	poolOpts := append([]worker.Option{worker.WithPostProcessors(postProcessors(cfg, logger)...), worker.WithMetrics(m.Jobs())},
+	poolOpts := append([]worker.Option{worker.WithPostProcessors(postProcessors(cfg, logger)...), worker.WithMetrics(m.Jobs()), worker.WithModels(models)},
 		testCrashHook(logger)...)
 	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, deliveries, logger, poolOpts...)
 	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}

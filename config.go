@@ -107,6 +107,10 @@ type EngineSection struct {
 	DisableGPU       bool   `yaml:"disable_gpu"`
 	GPUDevice        int    `yaml:"gpu_device"`
 	DisableFlashAttn bool   `yaml:"disable_flash_attn"`
+	// Models, DefaultModel and ModelMemoryBudget: see config_models.go.
+	Models            string   `yaml:"models"`
+	DefaultModel      string   `yaml:"default_model"`
+	ModelMemoryBudget ByteSize `yaml:"model_memory_budget"`
 }
 
 // WorkerSection is the worker: section.
@@ -169,6 +173,8 @@ func DefaultConfig() Config {
 		Engine: EngineSection{
 			ModelPath:    "models/ggml-tiny-q8_0.bin",
 			VADModelPath: "models/ggml-silero-v6.2.0.bin",
+
+			ModelMemoryBudget: 4 * GiB,
 		},
 		Worker: WorkerSection{
 			DownloadWorkers:  2,

@@ -46,7 +46,8 @@ func (c Config) ServerConfig() server.Config {
 		MetricsSeparate:      c.Metrics.Addr != "",
 		MetricsOpen:          !c.Metrics.RequireAdminKey,
 		MinFreeDisk:          int64(c.Server.MinFreeDisk),
-		ModelPath:            c.Engine.ModelPath,
+		ModelPath:            c.defaultModelPath(),
+		Models:               c.modelNames(),
 		ProbeConcurrency:     c.Limits.ProbeConcurrency,
 		ProbeWait:            c.Limits.ProbeWait,
 	}
@@ -55,7 +56,7 @@ func (c Config) ServerConfig() server.Config {
 // EngineConfig returns the model's load configuration.
 func (c Config) EngineConfig() engine.Config {
 	return engine.Config{
-		ModelPath:        c.Engine.ModelPath,
+		ModelPath:        c.defaultModelPath(),
 		DisableGPU:       c.Engine.DisableGPU,
 		GPUDevice:        c.Engine.GPUDevice,
 		DisableFlashAttn: c.Engine.DisableFlashAttn,

@@ -372,6 +372,13 @@ func TestConfigValidate(t *testing.T) {
 		{"max_redirects", func(c *Config) { c.URLImport.MaxRedirects = -1 }, "config: url_import.max_redirects: must not be negative"},
 		{"min_free_disk 0", func(c *Config) { c.Server.MinFreeDisk = 0 }, ""},
 		{"min_free_disk", func(c *Config) { c.Server.MinFreeDisk = -1 }, "config: server.min_free_disk: must not be negative"},
+		{"models", func(c *Config) { c.Engine.Models = "tiny=a.bin small=b.bin"; c.Engine.DefaultModel = "small" }, ""},
+		{"models pair", func(c *Config) { c.Engine.Models = "tiny" }, `config: engine.models: "tiny" is not name=path`},
+		{"models twice", func(c *Config) { c.Engine.Models = "a=x a=y" }, `config: engine.models: model "a" is listed twice`},
+		{"models alias", func(c *Config) { c.Engine.Models = "whisper-1=x" }, `config: engine.models: model name "whisper-1": use 1-64 letters, digits, '.', '_' or '-' (and not whisper-1, the alias of the default)`},
+		{"default_model unknown", func(c *Config) { c.Engine.Models = "a=x"; c.Engine.DefaultModel = "b" }, `config: engine.default_model: "b" is not in engine.models`},
+		{"default_model alone", func(c *Config) { c.Engine.DefaultModel = "b" }, "config: engine.default_model: needs engine.models"},
+		{"model_memory_budget", func(c *Config) { c.Engine.ModelMemoryBudget = -1 }, "config: engine.model_memory_budget: must not be negative"},
 		{"metrics addr", func(c *Config) { c.Metrics.Addr = "127.0.0.1:9090" }, ""},
 		{"metrics addr without port", func(c *Config) { c.Metrics.Addr = "9090" }, `config: metrics.addr: "9090" is not host:port`},
 		{"metrics addr is server addr", func(c *Config) { c.Metrics.Addr = ":8080" }, `config: metrics.addr: ":8080" is server.addr`},
@@ -492,7 +499,7 @@ func FuzzParseByteSize(f *testing.F) {
 func TestConfigComponents(t *testing.T) {
 	c := DefaultConfig()
 
-	if got, want := c.ServerConfig(), server.DefaultConfig(); got != want {
+	if got, want := c.ServerConfig(), server.DefaultConfig(); !reflect.DeepEqual(got, want) {
 		t.Errorf("ServerConfig() of the defaults:\n got %+v\nwant server.DefaultConfig() %+v", got, want)
 	}
 	if got, want := c.EngineConfig(), (engine.Config{ModelPath: "models/ggml-tiny-q8_0.bin"}); got != want {
@@ -562,5 +569,27 @@ func TestConfigLogLevel(t *testing.T) {
 		if got := c.LogLevel(); got != want {
 			t.Errorf("LogLevel() for %q = %v, want %v", level, got, want)
 		}
+	}
+}
+
+func TestModelPaths(t *testing.T) {
+	c := DefaultConfig()
+	paths, def, err := c.ModelPaths()
+	if err != nil || def != "ggml-tiny-q8_0" || len(paths) != 1 || paths[def] != c.Engine.ModelPath {
+		t.Errorf("ModelPaths of the defaults = %v, %q, %v; want model_path named ggml-tiny-q8_0", paths, def, err)
+	}
+	if got := c.ServerConfig().Models; got != nil {
+		t.Errorf("ServerConfig().Models without engine.models = %v, want nil", got)
+	}
+	c.Engine.Models = "small=s.bin tiny=t.bin large=l.bin"
+	if _, def, _ := c.ModelPaths(); def != "small" {
+		t.Errorf("default without default_model = %q, want the first, small", def)
+	}
+	c.Engine.DefaultModel = "tiny"
+	if got := c.ServerConfig().Models; !reflect.DeepEqual(got, []string{"tiny", "large", "small"}) {
+		t.Errorf("ServerConfig().Models = %v, want the default first, then sorted", got)
+	}
+	if got := c.EngineConfig().ModelPath; got != "t.bin" {
+		t.Errorf("EngineConfig().ModelPath = %q, want the default's t.bin", got)
 	}
 }

@@ -88,6 +88,12 @@ func (c Config) Validate() error {
 		bad("engine.vad_model_path", "must be set when vad is on")
 	}
 	nonNegative("engine.gpu_device", c.Engine.GPUDevice)
+	if _, _, err := c.ModelPaths(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Engine.ModelMemoryBudget < 0 {
+		bad("engine.model_memory_budget", "must not be negative")
+	}
 
 	nonNegative("worker.workers", c.Worker.Workers)
 	nonNegative("worker.threads_per_job", c.Worker.ThreadsPerJob)

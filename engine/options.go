@@ -41,6 +41,11 @@ type Options struct {
 	// InitialPrompt is text that conditions the decoder, such as names and
 	// spellings the audio is likely to contain.
 	InitialPrompt string
+	// Vocabulary lists terms (names, jargon) put before InitialPrompt in
+	// whisper's prompt. The two are trimmed together to whisper's budget
+	// of n_text_ctx/2 - 1 tokens (223): terms are kept in order while
+	// they fit, then the prompt loses words from its start.
+	Vocabulary []string
 	// TokenTimestamps computes per-word timings, reported in Segment.Words.
 	TokenTimestamps bool
 	// VAD enables whisper.cpp's Silero voice activity detection, which skips

@@ -196,8 +196,8 @@ func (s *State) transcribeWindow(ctx context.Context, samples []float32, opts Op
 		}
 		p.language = cl
 	}
-	if opts.InitialPrompt != "" {
-		p.initial_prompt = cstr(opts.InitialPrompt)
+	if prompt := s.model.fitPrompt(opts.InitialPrompt, opts.Vocabulary); prompt != "" {
+		p.initial_prompt = cstr(prompt)
 	}
 
 	duration := time.Duration(len(samples)) * time.Second / C.WHISPER_SAMPLE_RATE

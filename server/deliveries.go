@@ -105,13 +105,20 @@ func (s *Server) listDeliveries(c echo.Context) error {
 }
 
 // redeliver queues the job's latest webhook event again, with the same
-// webhook-id, so the receiver can deduplicate it.
+// webhook-id, so the receiver can deduplicate it. The payload is built
+// again from the job as stored then: fresh download URLs, and the speaker
+// names given since.
 func (s *Server) redeliver(c echo.Context) error {
 	j, err := s.store.GetJobForKey(c.Param("id"), keyOf(c).ID)
 	if err != nil {
 		return notFoundJob(err)
 	}
-	d, err := s.store.Redeliver(j.ID)
+	d, err := s.store.RedeliverWith(j.ID, func(job store.Job) []byte {
+		if d := s.Delivery(job, job.Status); d != nil {
+			return d.Payload
+		}
+		return nil
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		return apiErr(CodeConflict, "this transcription has no webhook event to redeliver (no callback_url, or not finished)")
 	}

@@ -25,6 +25,7 @@ type callbackPayload struct {
 	CreatedAt     time.Time         `json:"created_at"`
 	CompletedAt   time.Time         `json:"completed_at"`
 	Metadata      json.RawMessage   `json:"metadata"`
+	SpeakerNames  map[string]string `json:"speaker_names,omitempty"`
 }
 
 // Delivery builds the webhook outbox record announcing that job ended with
@@ -55,6 +56,7 @@ func (s *Server) Delivery(job store.Job, status store.Status) *store.Delivery {
 		event = EventCompleted
 		p.DownloadURLs = s.downloadURLs(job)
 		p.Language = job.Language
+		p.SpeakerNames = job.SpeakerNames
 		if job.AudioDuration > 0 {
 			d := job.AudioDuration.Seconds()
 			p.AudioDuration = &d

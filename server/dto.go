@@ -42,14 +42,17 @@ type sourceResponse struct {
 }
 
 type optionsResponse struct {
-	Language         string `json:"language"`
-	Translate        bool   `json:"translate"`
-	SpeakerLabels    bool   `json:"speaker_labels"`
-	SpeakersExpected *int   `json:"speakers_expected"`
-	MinSpeakers      *int   `json:"min_speakers,omitempty"`
-	MaxSpeakers      *int   `json:"max_speakers,omitempty"`
-	Summary          bool   `json:"summary"`
-	SummaryType      string `json:"summary_type,omitempty"`
+	Language         string   `json:"language"`
+	Translate        bool     `json:"translate"`
+	SpeakerLabels    bool     `json:"speaker_labels"`
+	SpeakersExpected *int     `json:"speakers_expected"`
+	MinSpeakers      *int     `json:"min_speakers,omitempty"`
+	MaxSpeakers      *int     `json:"max_speakers,omitempty"`
+	Summary          bool     `json:"summary"`
+	SummaryType      string   `json:"summary_type,omitempty"`
+	Prompt           string   `json:"prompt,omitempty"`
+	Vocabulary       []string `json:"vocabulary,omitempty"`
+	Model            string   `json:"model"`
 }
 
 // listResponse is a page of jobs.
@@ -86,6 +89,9 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 			SpeakerLabels: j.Options.Diarize,
 			Summary:       j.Options.Summarize,
 			SummaryType:   j.Options.SummaryType,
+			Prompt:        j.Options.Prompt,
+			Vocabulary:    j.Options.Vocabulary,
+			Model:         s.jobModel(j.Options.Model),
 		},
 	}
 	if j.Options.SpeakersExpected > 0 {
@@ -142,14 +148,18 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 	return r
 }
 
-// downloadURLs returns the signed export URLs of a completed job; they
-// stop working when the job's API key is revoked.
+// downloadURLs returns the signed export URLs of a completed job, and the
+// signed audio URL when its audio is retained; they stop working when the
+// job's API key is revoked.
 func (s *Server) downloadURLs(j store.Job) map[string]string {
 	exp := s.now().Add(s.cfg.DownloadURLTTL)
 	urls := make(map[string]string, 4)
 	for _, f := range export.Formats() {
 		name := string(f)
 		urls[name] = s.public + "/v1/transcriptions/" + j.ID + "/export." + name + "?" + s.signer.query(j.ID, j.KeyID, name, exp)
+	}
+	if audioRetained(j) {
+		urls[audioScope] = s.public + "/v1/transcriptions/" + j.ID + "/audio?" + s.signer.query(j.ID, j.KeyID, audioScope, exp)
 	}
 	return urls
 }

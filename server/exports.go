@@ -19,36 +19,23 @@ func (s *Server) export(format export.Format) echo.HandlerFunc {
 }
 
 func (s *Server) serveExport(c echo.Context, format export.Format) error {
-	id := c.Param("id")
-	var (
-		job store.Job
-		err error
-	)
-	if c.QueryParam("sig") != "" && c.Request().Header.Get(echo.HeaderAuthorization) == "" {
-		if job, err = s.signedJob(id, format, c); err != nil {
-			return err
-		}
-	} else {
-		k, err := s.keyFromRequest(c)
-		if err != nil {
-			return err
-		}
-		if err := s.limits.allow(k.ID); err != nil {
-			return err
-		}
-		if job, err = s.store.GetJobForKey(id, k.ID); err != nil {
-			return notFoundJob(err)
-		}
+	opts, canon, err := captionParams(format, c.QueryParams())
+	if err != nil {
+		return err
+	}
+	job, err := s.downloadJob(c, captionScope(format, canon))
+	if err != nil {
+		return err
 	}
 	if job.Status != store.Completed {
 		return apiErr(CodeNotReady, "the transcription is %s; exports exist once it is completed", job.Status)
 	}
-	tr, err := s.transcript(job.ID)
+	tr, err := s.transcript(job)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := export.Write(&buf, tr.Transcript(), format, export.CaptionOptions{}); err != nil {
+	if err := export.Write(&buf, tr.Transcript(), format, opts); err != nil {
 		return err
 	}
 	h := c.Response().Header()
@@ -61,10 +48,33 @@ func (s *Server) serveExport(c echo.Context, format export.Format) error {
 	return c.Blob(http.StatusOK, format.ContentType(), buf.Bytes())
 }
 
-// signedJob returns the job a signed export URL opens. The signature covers
+// downloadJob returns the job that a download request (an export or the
+// audio) opens: with a signed URL for scope (the export format, or
+// "audio") when it carries sig and no Authorization header, otherwise with
+// the job's own bearer key.
+func (s *Server) downloadJob(c echo.Context, scope string) (store.Job, error) {
+	id := c.Param("id")
+	if c.QueryParam("sig") != "" && c.Request().Header.Get(echo.HeaderAuthorization) == "" {
+		return s.signedJob(id, scope, c)
+	}
+	k, err := s.keyFromRequest(c)
+	if err != nil {
+		return store.Job{}, err
+	}
+	if err := s.limits.allow(k.ID); err != nil {
+		return store.Job{}, err
+	}
+	job, err := s.store.GetJobForKey(id, k.ID)
+	if err != nil {
+		return store.Job{}, notFoundJob(err)
+	}
+	return job, nil
+}
+
+// signedJob returns the job a signed download URL for scope opens. The signature covers
 // the job's key, so the job is read first; a missing job is refused like a
 // bad signature, and so, once it is valid, is a job whose key was revoked.
-func (s *Server) signedJob(id string, format export.Format, c echo.Context) (store.Job, error) {
+func (s *Server) signedJob(id, scope string, c echo.Context) (store.Job, error) {
 	invalid := apiErr(CodeForbidden, "invalid signed url")
 	job, err := s.store.GetJob(id)
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
@@ -73,7 +83,7 @@ func (s *Server) signedJob(id string, format export.Format, c echo.Context) (sto
 	if err != nil {
 		return store.Job{}, err
 	}
-	if err := s.signer.verify(id, job.KeyID, string(format), c.QueryParams(), s.now()); err != nil {
+	if err := s.signer.verify(id, job.KeyID, scope, c.QueryParams(), s.now()); err != nil {
 		return store.Job{}, err
 	}
 	owner, err := s.store.GetKey(job.KeyID)

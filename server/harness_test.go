@@ -107,6 +107,7 @@ type harness struct {
 
 type harnessOpts struct {
 	cfg         func(*server.Config)
+	poolOpts    []worker.Option
 	noPool      bool
 	allowPrivat bool
 }
@@ -146,8 +147,8 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		&postprocess.Summarizer{S: summarize.New(summarize.Config{}, nil, logger)},
 	)
 	h.pool = worker.New(wcfg, testModel(t), st, fetch,
-		func(j store.Job) *store.Delivery { return h.srv.Delivery(j, j.Status) }, logger, post,
-		worker.WithMetrics(h.metrics.Jobs()))
+		func(j store.Job) *store.Delivery { return h.srv.Delivery(j, j.Status) }, logger,
+		append([]worker.Option{post, worker.WithMetrics(h.metrics.Jobs())}, o.poolOpts...)...)
 
 	wh := webhook.DefaultConfig()
 	wh.Schedule = []time.Duration{0, 200 * time.Millisecond, 200 * time.Millisecond}

@@ -137,12 +137,10 @@ func (s *Server) modelID() string {
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
-// modelIDs are the accepted values of the model field.
+// modelIDs are the accepted values of the model field: the model names,
+// default first, and whisper-1.
 func (s *Server) modelIDs() []string {
-	if id := s.modelID(); id != "" && id != whisperAlias {
-		return []string{id, whisperAlias}
-	}
-	return []string{whisperAlias}
+	return append(append([]string(nil), s.modelNames()...), whisperAlias)
 }
 
 // openAITranscribe serves /v1/audio/transcriptions (translate false) and
@@ -184,6 +182,7 @@ func (s *Server) syncTranscription(c echo.Context, translate bool) error {
 	if err := in.validate(upload != nil, s.modelIDs()); err != nil {
 		return err
 	}
+	model, _ := s.resolveModel(in.Model) // validate checked the name
 	info, err := s.probeUpload(c, upload.Path)
 	if err != nil {
 		return err
@@ -198,6 +197,7 @@ func (s *Server) syncTranscription(c echo.Context, translate bool) error {
 			Language:  in.Language,
 			Translate: translate,
 			Prompt:    in.Prompt,
+			Model:     model,
 		},
 		Source:        store.Source{AudioPath: upload.Path, Filename: upload.Filename, Size: upload.Size},
 		AudioDuration: duration,
@@ -223,7 +223,7 @@ func (s *Server) syncTranscription(c echo.Context, translate bool) error {
 	}
 	switch final.Status {
 	case store.Completed:
-		tr, err := s.transcript(final.ID)
+		tr, err := s.transcript(final)
 		if err != nil {
 			return err
 		}
@@ -299,8 +299,9 @@ type modelList struct {
 	Data   []modelObject `json:"data"`
 }
 
-// listModels lists the configured model and its alias "whisper-1", created
-// at the model file's modification time.
+// listModels lists the configured models, the default first, and
+// "whisper-1", the default's alias, created at the default model file's
+// modification time.
 func (s *Server) listModels(c echo.Context) error {
 	var created int64
 	if s.cfg.ModelPath != "" {

@@ -37,6 +37,9 @@ type createRequest struct {
 	MaxSpeakers      int             `json:"max_speakers"`
 	Summary          bool            `json:"summary"`
 	SummaryType      string          `json:"summary_type"`
+	Prompt           string          `json:"prompt"`
+	Vocabulary       []string        `json:"vocabulary"`
+	Model            string          `json:"model"`
 
 	// filename is the uploaded file's name, set by readMultipart; it is
 	// shown in the job's source, so it is part of the request hash.
@@ -77,6 +80,12 @@ func (r *createRequest) setField(name, v string) error {
 		r.Summary, err = parseBool(name, v)
 	case "summary_type":
 		r.SummaryType = v
+	case "model":
+		r.Model = v
+	case "prompt":
+		r.Prompt = v
+	case "vocabulary", "vocabulary[]":
+		err = r.addVocabulary(v)
 	default:
 		return apiErr(CodeInvalidRequest, "unknown field %q", name)
 	}
@@ -147,6 +156,9 @@ func (r *createRequest) validate(hasFile bool, guard netguard.Config) error {
 		}
 	}
 	if err := r.validateSpeakerRange(); err != nil {
+		return err
+	}
+	if err := r.validatePrompt(); err != nil {
 		return err
 	}
 	switch r.SummaryType {

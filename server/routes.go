@@ -35,11 +35,13 @@ func (s *Server) routes() {
 	for _, f := range export.Formats() {
 		e.GET("/v1/transcriptions/:id/export"+f.Extension(), s.export(f))
 	}
+	e.GET("/v1/transcriptions/:id/audio", s.serveAudio)
 
 	auth := s.authenticate
 	e.POST("/v1/transcriptions", s.createTranscription, auth)
 	e.GET("/v1/transcriptions", s.listTranscriptions, auth)
 	e.GET("/v1/transcriptions/:id", s.getTranscription, auth)
+	e.PATCH("/v1/transcriptions/:id", s.patchTranscription, auth)
 	e.DELETE("/v1/transcriptions/:id", s.deleteTranscription, auth)
 	e.GET("/v1/transcriptions/:id/deliveries", s.listDeliveries, auth)
 	e.POST("/v1/transcriptions/:id/deliveries", s.redeliver, auth)

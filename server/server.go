@@ -57,6 +57,10 @@ type Config struct {
 	// ModelPath is the whisper model file; its base name without extension
 	// is the model id of the OpenAI-compatible API.
 	ModelPath string
+	// Models names the models jobs can pick with model, the default first;
+	// empty means just the ModelPath one, named by its file name without
+	// extension.
+	Models []string
 	// MetricsSeparate means Deps.Metrics is served on a listener of its
 	// own, not here; otherwise GET /metrics serves it on this listener.
 	MetricsSeparate bool
@@ -119,7 +123,8 @@ type Store interface {
 	Secrets(name string, size int) ([]store.SecretVersion, error)
 	RotateSecret(name string, size int, dropRetiredBefore time.Time) ([]store.SecretVersion, error)
 	DeliveriesForJob(jobID string) ([]store.Delivery, error)
-	Redeliver(jobID string) (store.Delivery, error)
+	RedeliverWith(jobID string, payload func(store.Job) []byte) (store.Delivery, error)
+	SetSpeakerNames(id, keyID string, names map[string]string) (store.Job, error)
 }
 
 // Webhooks is the webhook dispatcher as the API sees it.

@@ -66,6 +66,10 @@ func (s *Server) createTranscription(c echo.Context) error {
 	if err := in.validate(upload != nil, guard); err != nil {
 		return err
 	}
+	model, err := s.resolveModel(in.Model)
+	if err != nil {
+		return err
+	}
 
 	job := store.Job{
 		ID:          jobID,
@@ -80,6 +84,9 @@ func (s *Server) createTranscription(c echo.Context) error {
 			MaxSpeakers:      in.MaxSpeakers,
 			Summarize:        in.Summary,
 			SummaryType:      in.SummaryType,
+			Prompt:           in.Prompt,
+			Vocabulary:       in.Vocabulary,
+			Model:            model,
 		},
 		CallbackURL:    in.CallbackURL,
 		CallbackSecret: in.CallbackSecret,
@@ -144,30 +151,41 @@ func decodeStrict(r io.Reader, v any) error {
 }
 
 // getTranscription returns one job of the calling key, with the transcript
-// when it is completed.
+// when it is completed. Caption parameters in the query (see
+// captionParams) go into the signed srt and vtt download URLs.
 func (s *Server) getTranscription(c echo.Context) error {
+	_, canon, err := captionParams(export.SRT, c.QueryParams())
+	if err != nil {
+		return err
+	}
 	j, err := s.store.GetJobForKey(c.Param("id"), keyOf(c).ID)
 	if err != nil {
 		return notFoundJob(err)
 	}
 	var tr *export.JSONTranscript
 	if j.Status == store.Completed {
-		if tr, err = s.transcript(j.ID); err != nil {
+		if tr, err = s.transcript(j); err != nil {
 			return err
 		}
 	}
-	return c.JSON(http.StatusOK, s.toJobResponse(j, tr, true))
+	r := s.toJobResponse(j, tr, true)
+	s.captionURLs(r.DownloadURLs, j.ID, j.KeyID, canon)
+	return c.JSON(http.StatusOK, r)
 }
 
-// transcript reads a completed job's stored JSON transcript.
-func (s *Server) transcript(jobID string) (*export.JSONTranscript, error) {
-	b, err := s.store.GetTranscript(jobID)
+// transcript reads a completed job's stored JSON transcript, with the
+// speaker names the job was given since.
+func (s *Server) transcript(job store.Job) (*export.JSONTranscript, error) {
+	b, err := s.store.GetTranscript(job.ID)
 	if err != nil {
 		return nil, err
 	}
 	var tr export.JSONTranscript
 	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&tr); err != nil {
 		return nil, err
+	}
+	for i, sp := range tr.Speakers {
+		tr.Speakers[i].Name = job.SpeakerNames[sp.Label]
 	}
 	return &tr, nil
 }

@@ -98,6 +98,10 @@ func newBrowser(t *testing.T) (context.Context, *browserErrors) {
 				be.add("console.error: %s", strings.Join(parts, " "))
 			}
 		case *network.EventLoadingFailed:
+			// A media element cancels its range requests as it seeks.
+			if ev.Type == network.ResourceTypeMedia && ev.Canceled {
+				return
+			}
 			be.add("request failed: %s %s (canceled %v)", ev.Type, ev.ErrorText, ev.Canceled)
 		case *page.EventJavascriptDialogOpening:
 			select {

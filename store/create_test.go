@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func TestCreateJobFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if read.Source != got.Source || read.Options != got.Options || string(read.Metadata) != `{"a":1}` || !read.CreatedAt.Equal(got.CreatedAt) {
+	if read.Source != got.Source || !reflect.DeepEqual(read.Options, got.Options) || string(read.Metadata) != `{"a":1}` || !read.CreatedAt.Equal(got.CreatedAt) {
 		t.Errorf("GetJob = %+v; want %+v", read, got)
 	}
 

@@ -86,6 +86,9 @@ type Job struct {
 	// ReservedMonth. The fields stay on the finished record as history.
 	Reserved      time.Duration
 	ReservedMonth string
+	// SpeakerNames maps diarization labels ("A") to the names the user
+	// gave them (SetSpeakerNames); nil when none.
+	SpeakerNames map[string]string
 	// Isolated marks a job that was processing beside others when the
 	// process crashed: until it ends it runs alone, so that the next crash
 	// is blamed on the right job (see quarantine.go).
@@ -122,6 +125,11 @@ type JobOptions struct {
 	// Prompt is text that conditions the decoder (whisper's initial
 	// prompt), such as names and spellings.
 	Prompt string
+	// Vocabulary lists terms (names, jargon) added to the prompt.
+	Vocabulary []string
+	// Model names the configured model to transcribe with; "" is the
+	// default one.
+	Model string
 }
 
 // JobError is the error that ended a job.

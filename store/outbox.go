@@ -196,6 +196,15 @@ func (s *Store) RecordDeliveryAttempt(id string, a DeliveryAttempt, result Deliv
 // still pending is moved up to now, and its retry schedule starts over. It
 // returns ErrNotFound when the job has no delivery.
 func (s *Store) Redeliver(jobID string) (Delivery, error) {
+	return s.RedeliverWith(jobID, nil)
+}
+
+// RedeliverWith is Redeliver with the payload built again: in the same
+// transaction it calls payload with the job as stored, and a non-nil
+// result replaces the delivery's payload, so that a redelivery carries
+// what changed since (speaker names, fresh download URLs). A nil payload
+// func, or a nil result, keeps the payload.
+func (s *Store) RedeliverWith(jobID string, payload func(Job) []byte) (Delivery, error) {
 	var d Delivery
 	err := s.update(func(tx *txn) error {
 		jobKey, ok := idBytes(jobID)
@@ -219,6 +228,15 @@ func (s *Store) Redeliver(jobID string) (Delivery, error) {
 			return fmt.Errorf("delivery index entry %s: %w", idString(k[len(jobKey):]), err)
 		}
 		d = prev
+		if payload != nil {
+			job, err := tx.getJob(jobID)
+			if err != nil {
+				return err
+			}
+			if b := payload(job); b != nil {
+				d.Payload = b
+			}
+		}
 		d.Status = DeliveryPending
 		d.NextAt = s.now()
 		d.Round++

@@ -36,6 +36,7 @@ type jobRecord struct {
 	Reserved        time.Duration     `json:"reserved_ns,omitempty"`
 	ReservedMonth   string            `json:"reserved_month,omitempty"`
 	Isolated        bool              `json:"isolated,omitempty"`
+	SpeakerNames    map[string]string `json:"speaker_names,omitempty"`
 }
 
 type attemptErrorRec struct {
@@ -60,15 +61,17 @@ type sourceRec struct {
 }
 
 type optionsRec struct {
-	Language         string `json:"language,omitempty"`
-	Translate        bool   `json:"translate,omitempty"`
-	Diarize          bool   `json:"diarize,omitempty"`
-	SpeakersExpected int    `json:"speakers_expected,omitempty"`
-	MinSpeakers      int    `json:"min_speakers,omitempty"`
-	MaxSpeakers      int    `json:"max_speakers,omitempty"`
-	Summarize        bool   `json:"summarize,omitempty"`
-	SummaryType      string `json:"summary_type,omitempty"`
-	Prompt           string `json:"prompt,omitempty"`
+	Language         string   `json:"language,omitempty"`
+	Translate        bool     `json:"translate,omitempty"`
+	Diarize          bool     `json:"diarize,omitempty"`
+	SpeakersExpected int      `json:"speakers_expected,omitempty"`
+	MinSpeakers      int      `json:"min_speakers,omitempty"`
+	MaxSpeakers      int      `json:"max_speakers,omitempty"`
+	Summarize        bool     `json:"summarize,omitempty"`
+	SummaryType      string   `json:"summary_type,omitempty"`
+	Prompt           string   `json:"prompt,omitempty"`
+	Vocabulary       []string `json:"vocabulary,omitempty"`
+	Model            string   `json:"model,omitempty"`
 }
 
 func encodeJob(j Job) ([]byte, error) {
@@ -82,6 +85,7 @@ func encodeJob(j Job) ([]byte, error) {
 		Metadata: j.Metadata, AudioDuration: j.AudioDuration, Language: j.Language,
 		IdempotencyKey: j.IdempotencyKey, CancelRequested: j.CancelRequested, RetainAudio: j.RetainAudio,
 		Sync: j.Sync, Reserved: j.Reserved, ReservedMonth: j.ReservedMonth, Isolated: j.Isolated,
+		SpeakerNames: j.SpeakerNames,
 	}
 	for _, e := range j.Errors {
 		r.Errors = append(r.Errors, attemptErrorRec(e))
@@ -112,6 +116,7 @@ func decodeJob(b []byte) (Job, error) {
 		Metadata: r.Metadata, AudioDuration: r.AudioDuration, Language: r.Language,
 		IdempotencyKey: r.IdempotencyKey, CancelRequested: r.CancelRequested, RetainAudio: r.RetainAudio,
 		Sync: r.Sync, Reserved: r.Reserved, ReservedMonth: r.ReservedMonth, Isolated: r.Isolated,
+		SpeakerNames: r.SpeakerNames,
 	}
 	for _, e := range r.Errors {
 		j.Errors = append(j.Errors, AttemptError(e))

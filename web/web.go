@@ -12,7 +12,7 @@ var files embed.FS
 
 // CSP is the Content-Security-Policy of every UI response: no inline
 // scripts or styles, and no origin but this server's.
-const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+const CSP = "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; " +
 	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 // contentTypes maps the asset extensions the UI uses to their types.

@@ -54,11 +54,11 @@ func TestSRTPrefix(t *testing.T) {
 		want    string
 	}{
 		{"", 42, ""},
-		{"A", 42, "[Speaker A] "},
-		{"Dr. Alexandra Montgomery-Smith", 42, "[Speaker Dr. Alexandra Mo…] "},
-		{"A", 10, "[Spe…] "},
-		{"A", 5, ""},
-		{"A", 3, ""},
+		{"Speaker A", 42, "[Speaker A] "},
+		{"Speaker Dr. Alexandra Montgomery-Smith", 42, "[Speaker Dr. Alexandra Mo…] "},
+		{"Speaker A", 10, "[Spe…] "},
+		{"Speaker A", 5, ""},
+		{"Speaker A", 3, ""},
 	}
 	for _, tt := range tests {
 		if got := srtPrefix(tt.speaker, tt.width); got != tt.want {

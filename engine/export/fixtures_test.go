@@ -101,6 +101,26 @@ func wordsFor(text string, start time.Duration) []transcript.Word {
 	return words
 }
 
+// namedSpeakersTranscript is speakersTranscript with speakers A and B
+// named (B with characters WebVTT must escape) and the first four segments
+// given word timings, labelled like their segments.
+func namedSpeakersTranscript() *transcript.Transcript {
+	t := withText(speakersTranscript())
+	t.Speakers = []transcript.Speaker{
+		{Label: "A", SpeakingTime: sec(4), Name: "Ana Ruiz"},
+		{Label: "B", SpeakingTime: sec(9.3), Name: "Ben & <Co>"},
+	}
+	for i := range t.Segments[:4] {
+		s := &t.Segments[i]
+		s.Words = wordsFor(s.Text, s.Start)
+		for j := range s.Words {
+			s.Words[j].Speaker = s.Speaker
+		}
+		s.End = max(s.End, s.Words[len(s.Words)-1].End)
+	}
+	return t
+}
+
 // speakersTranscript is a conversation with speaker labels, a long turn, a
 // label too long for an SRT line, and tinydiarize turns.
 func speakersTranscript() *transcript.Transcript {

@@ -32,6 +32,16 @@ func goldenCases() []goldenCase {
 	for _, f := range []Format{SRT, VTT} {
 		cases = append(cases, goldenCase{"long-narrow", fixture{"long", longTranscript()}, f, narrow})
 	}
+	// Named speakers, in every format; and as narrow captions, where a
+	// cue still never holds two speakers' words.
+	named := fixture{"speakers-named", namedSpeakersTranscript()}
+	for _, f := range Formats() {
+		cases = append(cases, goldenCase{named.name, named, f, CaptionOptions{}})
+	}
+	tight := CaptionOptions{MaxLineLength: 24, MaxLines: 1, MaxCueDuration: 2 * time.Second}
+	for _, f := range []Format{SRT, VTT} {
+		cases = append(cases, goldenCase{"speakers-narrow", named, f, tight})
+	}
 	return cases
 }
 

@@ -30,6 +30,8 @@ type JSONTranscript struct {
 type JSONSpeaker struct {
 	Label        string  `json:"label"`
 	SpeakingTime Seconds `json:"speaking_time"`
+	// Name is the name the user gave the speaker; left out when none.
+	Name string `json:"name,omitempty"`
 }
 
 // JSONSummary is a summary: the text, and the bullets for type "bullets".
@@ -90,7 +92,7 @@ func NewJSONTranscript(t *transcript.Transcript) JSONTranscript {
 		j.Segments = append(j.Segments, js)
 	}
 	for _, sp := range t.Speakers {
-		j.Speakers = append(j.Speakers, JSONSpeaker{Label: sp.Label, SpeakingTime: Seconds(sp.SpeakingTime)})
+		j.Speakers = append(j.Speakers, JSONSpeaker{Label: sp.Label, SpeakingTime: Seconds(sp.SpeakingTime), Name: sp.Name})
 	}
 	if t.Summary != nil {
 		j.Summary = &JSONSummary{Type: t.Summary.Type, Text: t.Summary.Text, Bullets: t.Summary.Bullets, Method: t.Summary.Method}
@@ -120,7 +122,7 @@ func (j JSONTranscript) Transcript() *transcript.Transcript {
 		t.Segments = append(t.Segments, s)
 	}
 	for _, sp := range j.Speakers {
-		t.Speakers = append(t.Speakers, transcript.Speaker{Label: sp.Label, SpeakingTime: time.Duration(sp.SpeakingTime)})
+		t.Speakers = append(t.Speakers, transcript.Speaker{Label: sp.Label, SpeakingTime: time.Duration(sp.SpeakingTime), Name: sp.Name})
 	}
 	if j.Summary != nil {
 		t.Summary = &transcript.Summary{Type: j.Summary.Type, Text: j.Summary.Text, Bullets: j.Summary.Bullets, Method: j.Summary.Method}

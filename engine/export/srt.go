@@ -13,7 +13,7 @@ import (
 // A labelled cue's first line starts with the prefix srtPrefix returns.
 func writeSRT(w *bufio.Writer, t *transcript.Transcript, o CaptionOptions) {
 	width := o.withDefaults().MaxLineLength
-	cues := buildCues(t, o, func(speaker string) string { return srtPrefix(speaker, width) })
+	cues := buildCues(t, o, func(speaker string) string { return srtPrefix(speakerName(t, speaker), width) })
 	for i, c := range cues {
 		if i > 0 {
 			w.WriteByte('\n')
@@ -34,15 +34,14 @@ func writeSRT(w *bufio.Writer, t *transcript.Transcript, o CaptionOptions) {
 	}
 }
 
-// srtPrefix returns "[Speaker A] " for label "A", or "" when there is no
-// label. The prefix takes at most two thirds of a line of width runes: a
-// longer name is cut and ends in "…", and dropped when even that does not
-// fit.
-func srtPrefix(label string, width int) string {
-	if label == "" {
+// srtPrefix returns "[Speaker A] " for the name "Speaker A", or "" when
+// there is no name. The prefix takes at most two thirds of a line of width
+// runes: a longer name is cut and ends in "…", and dropped when even that
+// does not fit.
+func srtPrefix(name string, width int) string {
+	if name == "" {
 		return ""
 	}
-	name := speakerName(label)
 	room := width - max(width/3, 1)
 	if utf8.RuneCountInString(name)+3 <= room {
 		return "[" + name + "] "

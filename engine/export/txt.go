@@ -55,7 +55,7 @@ func writeTXT(w *bufio.Writer, t *transcript.Transcript) {
 				w.WriteString("\n\n")
 			}
 			if s != "" {
-				w.WriteString(speakerName(s))
+				w.WriteString(speakerName(t, s))
 				w.WriteString(": ")
 			}
 			open, speaker = true, s

@@ -23,7 +23,7 @@ func writeVTT(w *bufio.Writer, t *transcript.Transcript, o CaptionOptions) {
 		for j, line := range c.lines {
 			if j == 0 && c.speaker != "" {
 				w.WriteString("<v ")
-				w.WriteString(vttEscaper.Replace(speakerName(c.speaker)))
+				w.WriteString(vttEscaper.Replace(speakerName(t, c.speaker)))
 				w.WriteByte('>')
 			}
 			w.WriteString(vttEscaper.Replace(line))

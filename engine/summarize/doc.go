@@ -38,8 +38,15 @@
 //     ("e.g.", "U.S.", "z.B."), a German ordinal ("3. Mai") or before a
 //     lower-case word does not end a sentence. When sentences average more
 //     than 40 words, the text is taken to lack punctuation, as whisper
-//     output often does, and each transcript segment (or each line of plain
-//     text) is a sentence instead.
+//     output often does with greedy decoding, and for a transcript the
+//     sentences are rebuilt from its word timings: a pause of 450 ms or
+//     more ends one once it has 5 words, except after an English word that
+//     does not end sentences ("the", "and", "of", ...); a run of 40 words
+//     without such a pause is cut at the longest gap of its second half.
+//     Segment boundaries, which fall wherever whisper's windows did, do not
+//     end sentences; a segment without word timings is a sentence of its
+//     own. Rebuilt sentences get a capital and a full stop. Plain text is
+//     split at its lines instead.
 //  2. Each sentence becomes terms: lower-cased runs of Unicode letters and
 //     digits, without one-letter words and stop words, and character
 //     bigrams for Chinese and Japanese. Stop word lists exist for English

@@ -55,16 +55,18 @@ func Extractive(text, language, typ string) *transcript.Summary {
 
 // ExtractiveTranscript is Extractive on the transcript's text, or on its
 // segments' texts when Text is empty. When the text has too few sentence
-// ends, as whisper output without punctuation does, each segment is taken
-// as a sentence instead. A nil transcript gives an empty summary.
+// ends, as whisper output without punctuation does, sentences are rebuilt
+// from the words' timings instead: a pause ends one (see
+// rebuildSentences), and whisper's segment boundaries, which fall where
+// its windows did, do not. A nil transcript gives an empty summary.
 func ExtractiveTranscript(t *transcript.Transcript, typ string) *transcript.Summary {
 	if t == nil {
 		return extract(nil, "", typ)
 	}
 	units := splitSentences(fullText(t), t.Language)
 	if lacksPunctuation(units) {
-		if segs := segmentTexts(t); len(segs) > len(units) {
-			units = segs
+		if rebuilt := rebuildSentences(t); len(rebuilt) > len(units) {
+			units = rebuilt
 		}
 	}
 	return extract(units, t.Language, typ)

@@ -32,6 +32,9 @@ type Speaker struct {
 	Label string
 	// SpeakingTime is the total time attributed to the speaker.
 	SpeakingTime time.Duration
+	// Name is the name the user gave the speaker, "" for none; exports
+	// show it instead of "Speaker A".
+	Name string
 }
 
 // Summary types.

@@ -125,10 +125,16 @@ func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job,
 	}
 
 	rep.setStage(StageTranscribing, progressTranscribe)
+	state, releaseModel, err := p.modelState(ctx, state, job.Options.Model)
+	if err != nil {
+		return nil, err
+	}
+	defer releaseModel()
 	t, err := state.Transcribe(ctx, pcm.Samples, engine.Options{
 		Language:        job.Options.Language,
 		Translate:       job.Options.Translate,
 		InitialPrompt:   job.Options.Prompt,
+		Vocabulary:      job.Options.Vocabulary,
 		BeamSize:        p.cfg.BeamSize,
 		BestOf:          p.cfg.BestOf,
 		Threads:         p.cfg.ThreadsPerJob,

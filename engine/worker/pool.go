@@ -37,6 +37,7 @@ type Pool struct {
 	post       []PostProcessor
 	metrics    Metrics
 	onClaim    func(store.Job)
+	models     *engine.Registry // nil: every job runs on model
 
 	claimErrs      *errLog
 	fetchClaimErrs *errLog // the download workers'
@@ -82,6 +83,7 @@ func New(cfg Config, model *engine.Model, st Store, fetch *http.Client, deliveri
 		post:           o.post,
 		onClaim:        o.onClaim,
 		metrics:        metricsOr(o.metrics),
+		models:         o.models,
 		claimErrs:      newErrLog(logger, "claim job failed", o.now),
 		fetchClaimErrs: newErrLog(logger, "claim download failed", o.now),
 		progressErrs:   newErrLog(logger, "update progress failed", o.now),

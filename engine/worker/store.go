@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/transcript"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -62,6 +63,7 @@ type options struct {
 	post    []PostProcessor
 	metrics Metrics
 	onClaim func(store.Job)
+	models  *engine.Registry
 }
 
 // WithClaimHook calls fn with every job a worker claims, before it runs.

@@ -112,6 +112,9 @@ $('new-form').addEventListener('submit', async e => {
     fd.append('summary', 'true');
     if (val('new-summary-type')) fd.append('summary_type', val('new-summary-type'));
   }
+  if ($('new-retain').checked) fd.append('retain_audio', 'true');
+  for (const term of val('new-vocabulary').split(',').map(s => s.trim()).filter(Boolean)) fd.append('vocabulary', term);
+  if (val('new-prompt')) fd.append('prompt', val('new-prompt'));
   if (val('new-callback')) fd.append('callback_url', val('new-callback'));
   if ($('new-secret').value) fd.append('callback_secret', $('new-secret').value);
   if (url) fd.append('url', url);
@@ -121,7 +124,7 @@ $('new-form').addEventListener('submit', async e => {
   try {
     const job = await upload(fd, p => { bar.value = Math.round(p * 100); txt.textContent = 'Uploading ' + bar.value + ' %'; });
     bar.value = 100; txt.textContent = 'Queued ' + job.id;
-    $('new-form').reset(); fileChosen(null);
+    $('new-form').reset(); fileChosen(null); $('new-retain').checked = true;
     $('new-speakers-expected').disabled = $('new-summary-type').disabled = true;
     loadJobs(true);
   } catch (err) { txt.textContent = ''; bar.hidden = true; showError('new-error', err); }
@@ -193,7 +196,7 @@ function renderJobs() {
 // Job detail.
 async function loadJob(id, first) {
   clearTimeout(state.jobTimer);
-  if (first) { showError('job-error'); $('job-segments').replaceChildren(); }
+  if (first) { showError('job-error'); $('job-segments').replaceChildren(); resetPlayer(); }
   let j;
   try { j = await api('GET', '/v1/transcriptions/' + encodeURIComponent(id)); }
   catch (err) {
@@ -228,15 +231,25 @@ function renderJob(j) {
     s.replaceChildren(el('p', { text: j.summary.text }));
     if (j.summary.bullets && j.summary.bullets.length) s.append(el('ul', {}, ...j.summary.bullets.map(b => el('li', { text: b }))));
   }
+  renderPlayer(j);
   const segs = j.segments || [];
   $('job-transcript-card').hidden = segs.length === 0 && !j.text;
+  $('job-transcript-help').hidden = !segs.length;
   const speakers = new Map((j.speakers || []).map((s, i) => [s.label, i % 8]));
-  const items = segs.map(s => {
-    const li = el('li', {}, el('time', { text: fmtTS(s.start) + ' – ' + fmtTS(s.end) }));
+  const names = new Map((j.speakers || []).filter(s => s.name).map(s => [s.label, s.name]));
+  const known = new Set((j.speakers || []).map(s => s.label));
+  const items = segs.map((s, i) => {
+    const at = el('button', { type: 'button', class: 'seek', 'data-seg': String(i), 'aria-label': 'Play from ' + fmtTS(s.start) },
+      el('time', { text: fmtTS(s.start) + ' – ' + fmtTS(s.end) }));
+    const li = el('li', { 'data-start': String(s.start), 'data-end': String(s.end) }, at);
     const p = el('p', { class: 'seg' });
     if (s.speaker) {
       if (!speakers.has(s.speaker)) speakers.set(s.speaker, speakers.size % 8);
-      p.append(el('span', { class: 'spk spk-' + speakers.get(s.speaker), text: s.speaker }));
+      const cls = 'spk spk-' + speakers.get(s.speaker);
+      const name = names.get(s.speaker) || s.speaker;
+      p.append(known.has(s.speaker)
+        ? el('button', { type: 'button', class: cls + ' rename', 'data-label': s.speaker, 'aria-label': 'Rename speaker ' + name, text: name })
+        : el('span', { class: cls, text: name }));
     }
     p.append(s.text.trim());
     li.append(p);
@@ -244,6 +257,71 @@ function renderJob(j) {
   });
   if (!segs.length && j.text) items.push(el('li', {}, el('p', { class: 'seg', text: j.text })));
   $('job-segments').replaceChildren(...items);
+  highlight();
+}
+
+// The player: the retained audio through its signed URL. A click on a
+// segment's time seeks there and plays; the segment being played is
+// highlighted.
+const audioEl = $('job-audio');
+function resetPlayer() {
+  audioEl.pause(); audioEl.removeAttribute('src'); audioEl.dataset.job = ''; audioEl.load();
+  audioEl.hidden = true; $('job-audio-none').hidden = true;
+}
+function renderPlayer(j) {
+  const u = j.download_urls && j.download_urls.audio;
+  audioEl.hidden = !u;
+  $('job-audio-none').hidden = !!u || j.status !== 'completed';
+  // The signed URL changes on every poll (a new expiry); load it once.
+  if (u && audioEl.dataset.job !== j.id) { audioEl.dataset.job = j.id; audioEl.src = localURL(u); }
+}
+function highlight() {
+  const t = audioEl.currentTime;
+  for (const li of $('job-segments').children) {
+    const on = audioEl.dataset.job !== '' && !!audioEl.getAttribute('src') && li.dataset.start !== undefined &&
+      t >= Number(li.dataset.start) && t < Number(li.dataset.end);
+    li.classList.toggle('current', on);
+    if (on) li.setAttribute('aria-current', 'true'); else li.removeAttribute('aria-current');
+  }
+}
+audioEl.addEventListener('timeupdate', highlight);
+audioEl.addEventListener('seeked', highlight);
+
+// Segment clicks: seek, or rename a speaker inline.
+$('job-segments').addEventListener('click', e => {
+  const seek = e.target.closest('button.seek');
+  if (seek && !audioEl.hidden) {
+    const li = seek.closest('li');
+    audioEl.currentTime = Number(li.dataset.start);
+    audioEl.play().catch(() => { /* autoplay refused: the seek stands */ });
+    return;
+  }
+  const spk = e.target.closest('button.rename');
+  if (spk) startRename(spk);
+});
+function startRename(btn) {
+  const label = btn.dataset.label;
+  const input = el('input', { class: 'spk-edit', value: btn.textContent === label ? '' : btn.textContent,
+    placeholder: 'Speaker ' + label, maxlength: '64', 'aria-label': 'Name for speaker ' + label });
+  btn.replaceWith(input);
+  input.focus();
+  let done = false;
+  const finish = async save => {
+    if (done) return;
+    done = true;
+    if (!save) { renderJob(state.job); return; }
+    const name = input.value.trim();
+    showError('job-error');
+    try {
+      const j = await api('PATCH', '/v1/transcriptions/' + state.job.id, { speaker_names: { [label]: name || null } });
+      state.job = j; renderJob(j);
+    } catch (err) { renderJob(state.job); showError('job-error', err); }
+  };
+  input.addEventListener('keydown', ev => {
+    if (ev.key === 'Enter') { ev.preventDefault(); finish(true); }
+    else if (ev.key === 'Escape') finish(false);
+  });
+  input.addEventListener('blur', () => finish(true));
 }
 async function loadDeliveries(id) {
   $('job-hooks-card').hidden = false;
