@@ -123,6 +123,25 @@ def main():
                 "before reading anything into the ratio.")
         if not e.get("same_text", True):
             notes.append("bench-engine: the two programs' texts differed (see the run's output).")
+        # Language detection: --language auto against a fixed language, on
+        # the short clip and the long one, one thread (CPU time = work).
+        for lc in e.get("language", []):
+            lb = (f"language detection ({lc['clip']} clip, {lc['clip_s']:.0f} s, "
+                  f"{lc.get('threads', 1)} thread, auto against en)")
+            cpu, walls = lc["cpu"], lc["walls"]
+            for name in ("instanttranscriber en", "instanttranscriber auto", "whisper-cli en", "whisper-cli auto"):
+                row(lb, f"{name} CPU", cpu[name], "s", 3)
+            auto_cpu = [a / f for a, f in zip(cpu["instanttranscriber auto"], cpu["instanttranscriber en"])]
+            auto_wall = [a / f for a, f in zip(walls["instanttranscriber auto"], walls["instanttranscriber en"])]
+            row(lb, "instanttranscriber auto / en, CPU (per run pair)", auto_cpu, "", 3)
+            row(lb, "instanttranscriber auto / en, wall (per run pair)", auto_wall, "", 3)
+            explain[lb] = ("Each program with --language auto (whisper-cli: -l auto) against the same "
+                           "program with the language fixed, timestamps on in both, alternating. "
+                           "whisper-cli is built from the same patched whisper.cpp tree "
+                           "(scripts/patch-whisper.sh), so its auto mode reuses the detection's "
+                           "encoder pass too. Same text, auto and fixed: "
+                           f"{lc.get('same_text')}.")
+            goal(f"language auto <= 1.05x fixed, CPU ({lc['clip']} clip)", auto_cpu, lambda v: v <= 1.05, "", 3)
     else:
         notes.append("bench-engine did not produce results.")
 
