@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/postprocess"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
@@ -84,21 +85,26 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	m := metrics.New(logger)
 	m.WatchStore(st, nil)
 
-	client := netguard.NewClient(cfg.NetguardConfig())
-	dispatcher := webhook.New(cfg.WebhookConfig(version), st, client, logger, webhook.WithMetrics(m.Webhooks()))
-
-	// The pool announces finished jobs through the server's delivery builder
-	// (it signs the download URLs); srv is set before the pool starts. The
-	// pool's store wakes the dispatcher after each terminal transition.
-	var srv *server.Server
-	deliveries := func(j store.Job) *store.Delivery { return srv.Delivery(j, j.Status) }
-	poolOpts := append([]worker.Option{worker.WithPostProcessors(postProcessors(cfg, logger)...), worker.WithMetrics(m.Jobs())},
-		testCrashHook(logger)...)
-	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, deliveries, logger, poolOpts...)
-	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
+	// One signer for the download URLs: the API hands them out, checks them
+	// and rotates the secret; the dispatcher signs a completed job's links
+	// each time it sends the callback.
 	serverCfg := cfg.ServerConfig()
 	serverCfg.Version = version
-	srv, err = server.New(serverCfg, server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Metrics: m}, logger)
+	signer, err := delivery.LoadSigner(st, serverCfg.DownloadURLTTL)
+	if err != nil {
+		return err
+	}
+	client := netguard.NewClient(cfg.NetguardConfig())
+	dispatcher := webhook.New(cfg.WebhookConfig(version), st, client, logger,
+		webhook.WithMetrics(m.Webhooks()), webhook.WithSigner(signer))
+
+	// The store calls delivery.Build with each job's final state, inside the
+	// transaction that ends it; the pool's store then wakes the dispatcher.
+	poolOpts := append([]worker.Option{worker.WithPostProcessors(postProcessors(cfg, logger)...), worker.WithMetrics(m.Jobs())},
+		testCrashHook(logger)...)
+	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, delivery.Build, logger, poolOpts...)
+	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
+	srv, err := server.New(serverCfg, server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Signer: signer, Metrics: m}, logger)
 	if err != nil {
 		return err
 	}
@@ -173,7 +179,7 @@ type notifyingStore struct {
 
 func (s notifyingStore) FinishJob(id string, out store.Outcome) (store.Job, error) {
 	j, err := s.Store.FinishJob(id, out)
-	if err == nil && out.Delivery != nil {
+	if err == nil && out.Deliver != nil && j.CallbackURL != "" {
 		s.dispatcher.Notify()
 	}
 	return j, err

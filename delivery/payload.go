@@ -1,4 +1,4 @@
-package server
+package delivery
 
 import (
 	"encoding/json"
@@ -13,47 +13,52 @@ const (
 	EventFailed    = "transcription.failed"
 )
 
-// callbackPayload is the body POSTed to a job's callback_url when it ends.
-// The job ID plus status is the receiver's idempotency key.
-type callbackPayload struct {
+// Payload is the body POSTed to a job's callback_url when it ends. The job
+// ID plus status is the receiver's idempotency key. The outbox stores it
+// without DownloadURLs; Body signs them when the delivery is sent, so that
+// a retry or a redelivery long after the job ended still carries links
+// that work.
+type Payload struct {
 	ID            string            `json:"id"`
 	Status        store.Status      `json:"status"`
 	DownloadURLs  map[string]string `json:"download_urls,omitempty"`
 	AudioDuration *float64          `json:"audio_duration,omitempty"`
 	Language      string            `json:"language,omitempty"`
-	Error         *errorDetail      `json:"error,omitempty"`
+	Error         *ErrorDetail      `json:"error,omitempty"`
 	CreatedAt     time.Time         `json:"created_at"`
 	CompletedAt   time.Time         `json:"completed_at"`
 	Metadata      json.RawMessage   `json:"metadata"`
 }
 
-// Delivery builds the webhook outbox record announcing that job ended with
-// status, or nil when there is nothing to send: no callback_url, or a
-// canceled job (only completed and failed are announced). The worker pool
-// and the store's crash recovery call it through a store.DeliveryFunc with
-// the job as it will be stored.
-func (s *Server) Delivery(job store.Job, status store.Status) *store.Delivery {
+// ErrorDetail is why a job failed, as the API's error object shows it.
+type ErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Build is the store.DeliveryFunc of every terminal transition: the
+// webhook outbox record announcing that job ended, built from the job as
+// the store writes it, or nil when there is nothing to send (no
+// callback_url, or a canceled job: only completed and failed are
+// announced).
+func Build(job store.Job) *store.Delivery {
 	if job.CallbackURL == "" {
 		return nil
 	}
-	p := callbackPayload{
+	p := Payload{
 		ID:          job.ID,
-		Status:      status,
+		Status:      job.Status,
 		CreatedAt:   job.CreatedAt.UTC(),
 		CompletedAt: job.CompletedAt.UTC(),
 		Metadata:    job.Metadata,
-	}
-	if job.CompletedAt.IsZero() {
-		p.CompletedAt = s.now().UTC()
 	}
 	if len(p.Metadata) == 0 {
 		p.Metadata = json.RawMessage("null")
 	}
 	var event string
-	switch status {
+	switch job.Status {
 	case store.Completed:
 		event = EventCompleted
-		p.DownloadURLs = s.downloadURLs(job)
 		p.Language = job.Language
 		if job.AudioDuration > 0 {
 			d := job.AudioDuration.Seconds()
@@ -61,17 +66,39 @@ func (s *Server) Delivery(job store.Job, status store.Status) *store.Delivery {
 		}
 	case store.Failed:
 		event = EventFailed
-		p.Error = &errorDetail{Code: "internal_error", Message: "the job failed"}
+		p.Error = &ErrorDetail{Code: "internal_error", Message: "the job failed"}
 		if job.Error != nil {
-			p.Error = &errorDetail{Code: job.Error.Code, Message: job.Error.Message}
+			p.Error = &ErrorDetail{Code: job.Error.Code, Message: job.Error.Message}
 		}
 	default:
 		return nil
 	}
+	return &store.Delivery{Payload: encode(p), Event: event}
+}
+
+// Body is the request body that sends d at now: for a completed job's
+// event, the stored payload with download URLs signed at now by s; any
+// other event, or a record from before the outbox kept the job's key (its
+// payload already holds the URLs signed when the job ended), as stored. A
+// nil s sends every payload as stored.
+func (s *Signer) Body(d store.Delivery, now time.Time) []byte {
+	if s == nil || d.Event != EventCompleted || d.KeyID == "" {
+		return d.Payload
+	}
+	var p Payload
+	if err := json.Unmarshal(d.Payload, &p); err != nil || p.ID != d.JobID {
+		return d.Payload
+	}
+	p.DownloadURLs = s.URLs(d.JobID, d.KeyID, now)
+	return encode(p)
+}
+
+// encode marshals p, which cannot fail: strings, times and RawMessage that
+// came from the store.
+func encode(p Payload) []byte {
 	b, err := json.Marshal(p)
 	if err != nil {
-		// Strings, times and RawMessage from the store cannot fail to encode.
 		panic(err)
 	}
-	return &store.Delivery{Payload: b, Event: event}
+	return b
 }

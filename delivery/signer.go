@@ -1,46 +1,84 @@
-package server
+package delivery
 
 import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/engine/export"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
 // Download URL signing secret: its name in the store and its size.
 const (
-	signingSecretName  = "download_urls"
-	signingSecretBytes = 32
+	SecretName  = "download_urls"
+	SecretBytes = 32
 )
 
-// signer makes and checks signed download URLs:
+// Errors of Signer.Verify.
+var (
+	// ErrInvalidSignature is a URL whose signature is missing, wrong, or
+	// made by a secret version that is no longer kept.
+	ErrInvalidSignature = errors.New("invalid signed url")
+	// ErrExpired is a correctly signed URL past its expiry.
+	ErrExpired = errors.New("signed url expired")
+)
+
+// Signer makes and checks signed download URLs:
 // ?expires=UNIX&kid=VERSION&sig=HMAC, where the HMAC-SHA256 covers the
 // job ID, the ID of the API key that owns the job, the export format and
 // the expiry, keyed by version kid of a server secret kept in the store.
 // Rotating the secret adds a version; URLs that an older version signed
 // keep verifying while the store keeps that version. A URL without kid was
 // signed by an earlier build: its MAC (export/v1) leaves out the key ID and
-// uses version 1.
-type signer struct {
+// uses version 1. One Signer is shared by the API, which hands out and
+// checks the URLs and rotates the secret, and the webhook dispatcher, which
+// signs the URLs of a completed job's callback when it sends it.
+type Signer struct {
+	ttl     time.Duration
 	mu      sync.RWMutex
+	base    string            // the public URL the links start with
 	current string            // the kid that signs
 	keys    map[string][]byte // every kid that verifies
 }
 
-// newSigner returns a signer for the versions of the secret, current first.
-func newSigner(vs []store.SecretVersion) *signer {
-	s := &signer{}
-	s.set(vs)
+// NewSigner returns a signer for the versions of the secret, current first,
+// whose URLs expire ttl after they are made.
+func NewSigner(vs []store.SecretVersion, ttl time.Duration) *Signer {
+	s := &Signer{ttl: ttl}
+	s.SetSecrets(vs)
 	return s
 }
 
-// set replaces the versions, current first, after a rotation.
-func (s *signer) set(vs []store.SecretVersion) {
+// LoadSigner returns a signer for the secret kept in st, creating the
+// secret on first use.
+func LoadSigner(st interface {
+	Secrets(name string, size int) ([]store.SecretVersion, error)
+}, ttl time.Duration) (*Signer, error) {
+	vs, err := st.Secrets(SecretName, SecretBytes)
+	if err != nil {
+		return nil, fmt.Errorf("delivery: signing secret: %w", err)
+	}
+	return NewSigner(vs, ttl), nil
+}
+
+// SetBaseURL sets the public URL that download links start with, such as
+// "https://transcribe.example.com"; a trailing slash is dropped.
+func (s *Signer) SetBaseURL(u string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.base = strings.TrimRight(u, "/")
+}
+
+// SetSecrets replaces the versions, current first, after a rotation.
+func (s *Signer) SetSecrets(vs []store.SecretVersion) {
 	keys := make(map[string][]byte, len(vs))
 	for _, v := range vs {
 		keys[v.ID] = v.Secret
@@ -51,7 +89,7 @@ func (s *signer) set(vs []store.SecretVersion) {
 }
 
 // secret returns version kid of the secret, or nil.
-func (s *signer) secret(kid string) []byte {
+func (s *Signer) secret(kid string) []byte {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.keys[kid]
@@ -70,9 +108,9 @@ func mac(secret []byte, kid, jobID, keyID, format string, expires int64) string 
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// query returns the expires, kid and sig parameters of a download URL for
+// Query returns the expires, kid and sig parameters of a download URL for
 // a job owned by keyID, signed by the current version.
-func (s *signer) query(jobID, keyID, format string, expires time.Time) string {
+func (s *Signer) Query(jobID, keyID, format string, expires time.Time) string {
 	s.mu.RLock()
 	kid, secret := s.current, s.keys[s.current]
 	s.mu.RUnlock()
@@ -84,13 +122,29 @@ func (s *signer) query(jobID, keyID, format string, expires time.Time) string {
 	}.Encode()
 }
 
-// verify checks a download URL's expires, kid and sig parameters at now
-// for a job owned by keyID. A kid that is no longer kept is refused like a
-// wrong signature.
-func (s *signer) verify(jobID, keyID, format string, q url.Values, now time.Time) error {
+// URLs returns the download URLs of a completed job owned by keyID, one per
+// export format, signed at now: they expire after the signer's ttl and stop
+// working when the job's API key is revoked.
+func (s *Signer) URLs(jobID, keyID string, now time.Time) map[string]string {
+	s.mu.RLock()
+	base := s.base
+	s.mu.RUnlock()
+	exp := now.Add(s.ttl)
+	urls := make(map[string]string, len(export.Formats()))
+	for _, f := range export.Formats() {
+		name := string(f)
+		urls[name] = base + "/v1/transcriptions/" + jobID + "/export." + name + "?" + s.Query(jobID, keyID, name, exp)
+	}
+	return urls
+}
+
+// Verify checks a download URL's expires, kid and sig parameters at now
+// for a job owned by keyID: ErrInvalidSignature or ErrExpired. A kid that is
+// no longer kept is refused like a wrong signature.
+func (s *Signer) Verify(jobID, keyID, format string, q url.Values, now time.Time) error {
 	exp, err := strconv.ParseInt(q.Get("expires"), 10, 64)
 	if err != nil {
-		return apiErr(CodeForbidden, "invalid signed url")
+		return ErrInvalidSignature
 	}
 	kid, version := q.Get("kid"), q.Get("kid")
 	if kid == "" {
@@ -98,14 +152,14 @@ func (s *signer) verify(jobID, keyID, format string, q url.Values, now time.Time
 	}
 	secret := s.secret(version)
 	if secret == nil {
-		return apiErr(CodeForbidden, "invalid signed url")
+		return ErrInvalidSignature
 	}
 	want := mac(secret, kid, jobID, keyID, format, exp)
 	if !hmac.Equal([]byte(want), []byte(q.Get("sig"))) {
-		return apiErr(CodeForbidden, "invalid signed url")
+		return ErrInvalidSignature
 	}
 	if now.Unix() > exp {
-		return apiErr(CodeForbidden, "signed url expired")
+		return ErrExpired
 	}
 	return nil
 }

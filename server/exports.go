@@ -73,8 +73,8 @@ func (s *Server) signedJob(id string, format export.Format, c echo.Context) (sto
 	if err != nil {
 		return store.Job{}, err
 	}
-	if err := s.signer.verify(id, job.KeyID, string(format), c.QueryParams(), s.now()); err != nil {
-		return store.Job{}, err
+	if err := s.signer.Verify(id, job.KeyID, string(format), c.QueryParams(), s.now()); err != nil {
+		return store.Job{}, apiErr(CodeForbidden, "%s", err.Error())
 	}
 	owner, err := s.store.GetKey(job.KeyID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/engine/postprocess"
@@ -145,18 +146,21 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		&postprocess.Diarizer{VADModelPath: vadModelPath()},
 		&postprocess.Summarizer{S: summarize.New(summarize.Config{}, nil, logger)},
 	)
-	h.pool = worker.New(wcfg, testModel(t), st, fetch,
-		func(j store.Job) *store.Delivery { return h.srv.Delivery(j, j.Status) }, logger, post,
+	h.pool = worker.New(wcfg, testModel(t), st, fetch, delivery.Build, logger, post,
 		worker.WithMetrics(h.metrics.Jobs()))
+	signer, err := delivery.LoadSigner(st, cfg.DownloadURLTTL)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	wh := webhook.DefaultConfig()
 	wh.Schedule = []time.Duration{0, 200 * time.Millisecond, 200 * time.Millisecond}
 	wh.Jitter = 0
 	wh.PollInterval = 50 * time.Millisecond
-	h.hooks = webhook.New(wh, st, fetch, logger, webhook.WithMetrics(h.metrics.Webhooks()))
+	h.hooks = webhook.New(wh, st, fetch, logger, webhook.WithMetrics(h.metrics.Webhooks()), webhook.WithSigner(signer))
 	h.srv, err = server.New(cfg, server.Deps{
 		Store: metrics.CountingStore{Store: st, Jobs: h.metrics.Jobs()}, Jobs: h.pool, Webhooks: h.hooks,
-		Now: h.clock.now, Metrics: h.metrics,
+		Signer: signer, Now: h.clock.now, Metrics: h.metrics,
 	}, logger)
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -244,7 +245,7 @@ func (s *Server) awaitJob(ctx context.Context, job store.Job) (store.Job, error)
 	for {
 		select {
 		case <-ctx.Done():
-			_, err := s.store.CancelJob(job.ID, job.KeyID, nil)
+			_, err := s.store.CancelJob(job.ID, job.KeyID, delivery.Build)
 			if err != nil && !errors.Is(err, store.ErrAlreadyFinished) {
 				s.log.Warn("cancel synchronous job", "job_id", job.ID, "err", err)
 			}

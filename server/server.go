@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -112,7 +113,7 @@ type Store interface {
 	GetJobForKey(id, keyID string) (store.Job, error)
 	GetTranscript(id string) ([]byte, error)
 	ListJobs(keyID string, status store.Status, limit int, cursor string) ([]store.Job, string, error)
-	CancelJob(id, keyID string, d *store.Delivery) (store.Job, error)
+	CancelJob(id, keyID string, build store.DeliveryFunc) (store.Job, error)
 	DeleteJob(id, keyID string) (store.Job, error)
 	QuotaUsage(keyID string, month time.Time) (store.MonthUsage, error)
 	GetKey(id string) (store.Key, error)
@@ -142,6 +143,10 @@ type Deps struct {
 	Jobs  Jobs
 	// Webhooks is woken when a redelivery is queued; nil means none.
 	Webhooks Webhooks
+	// Signer signs and checks download URLs; share it with the webhook
+	// dispatcher so that a rotation reaches both. nil means one made from
+	// the store's secret. The server sets its base URL.
+	Signer *delivery.Signer
 	// Ready reports whether the server can take work (store open, model
 	// loaded); nil means always ready.
 	Ready func() error
@@ -170,7 +175,7 @@ type Server struct {
 	routeSet map[string]bool
 	ping     pingCache
 	limits   *keyLimiters
-	signer   *signer
+	signer   *delivery.Signer
 	public   string
 	probes   *probeLimiter
 
@@ -194,9 +199,11 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	if deps.FreeDisk == nil {
 		deps.FreeDisk = freeDisk
 	}
-	secrets, err := deps.Store.Secrets(signingSecretName, signingSecretBytes)
-	if err != nil {
-		return nil, fmt.Errorf("server: signing secret: %w", err)
+	if deps.Signer == nil {
+		var err error
+		if deps.Signer, err = delivery.LoadSigner(deps.Store, cfg.DownloadURLTTL); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
 	}
 	if err := os.MkdirAll(cfg.AudioDir, 0o700); err != nil {
 		return nil, fmt.Errorf("server: audio dir: %w", err)
@@ -215,11 +222,12 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		metrics:  deps.Metrics,
 		freeDisk: deps.FreeDisk,
 		limits:   newKeyLimiters(cfg.RateLimit, cfg.RateBurst),
-		signer:   newSigner(secrets),
+		signer:   deps.Signer,
 		public:   strings.TrimRight(cfg.PublicURL, "/"),
 		probes:   newProbeLimiter(cfg.ProbeConcurrency, cfg.ProbeWait),
 		echo:     e,
 	}
+	s.signer.SetBaseURL(s.public)
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.requestID, s.accessLog, bodyIdleTimeout)
 	s.routes()
@@ -241,6 +249,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.ln = ln
 	if s.public == "" {
 		s.public = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+		s.signer.SetBaseURL(s.public)
 	}
 	s.http = &http.Server{
 		Handler:           s.echo,

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/engine/export"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/store"
@@ -220,7 +221,7 @@ func (s *Server) deleteTranscription(c echo.Context) error {
 		return notFoundJob(err)
 	}
 	if !j.Status.Terminal() {
-		j, err = s.store.CancelJob(id, keyID, s.Delivery(j, store.Canceled))
+		j, err = s.store.CancelJob(id, keyID, delivery.Build)
 		if errors.Is(err, store.ErrAlreadyFinished) {
 			// It finished between the two reads; delete it instead.
 			return s.deleteFinished(c, id, keyID)

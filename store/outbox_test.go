@@ -15,7 +15,7 @@ func finishWithDelivery(t *testing.T, s *Store, url string) Delivery {
 	job := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: url, CallbackSecret: "whsec_c2VjcmV0"})
 	claim(t, s, job.ID)
 	d := &Delivery{Payload: []byte(`{"id":"` + job.ID + `"}`), Event: "transcription.completed"}
-	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, Delivery: d}); err != nil {
+	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, Deliver: deliver(d)}); err != nil {
 		t.Fatalf("FinishJob: %v", err)
 	}
 	ds, err := s.DeliveriesForJob(job.ID)
@@ -23,6 +23,11 @@ func finishWithDelivery(t *testing.T, s *Store, url string) Delivery {
 		t.Fatalf("DeliveriesForJob = %v, %v; want one", ds, err)
 	}
 	return ds[0]
+}
+
+// deliver is a DeliveryFunc that returns d whatever the job.
+func deliver(d *Delivery) DeliveryFunc {
+	return func(Job) *Delivery { return d }
 }
 
 // ids lists the IDs of ds.
@@ -358,4 +363,44 @@ func TestDeleteJobRemovesFinishedDeliveries(t *testing.T) {
 		t.Errorf("due = %v; want the pending %s", ids(due), pending.ID)
 	}
 	checkIndexes(t, s)
+}
+
+// TestFinishJobDeliversTheStoredJob checks that FinishJob calls its
+// DeliveryFunc once, inside the transaction, with the job exactly as it
+// stores it (the store's clock, the attempt error, the cleared audio), and
+// that the delivery keeps the job's key ID; a job without a callback URL
+// does not call it.
+func TestFinishJobDeliversTheStoredJob(t *testing.T) {
+	clock := newClock()
+	s := newTestStore(t, clock.Now)
+	job := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: "https://hook.example/f", Source: Source{AudioPath: "a.wav"}})
+	claim(t, s, job.ID)
+	clock.Add(time.Minute)
+	var seen []Job
+	build := func(j Job) *Delivery {
+		seen = append(seen, j)
+		return &Delivery{Payload: []byte(`{}`), Event: "transcription.failed"}
+	}
+	done, err := s.FinishJob(job.ID, Outcome{Status: Failed, Error: &JobError{Code: "x", Message: "m"}, ClearAudio: true, Deliver: build})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 || !reflect.DeepEqual(seen[0], done) {
+		t.Fatalf("DeliveryFunc saw %+v; want once the stored job %+v", seen, done)
+	}
+	if !seen[0].CompletedAt.Equal(clock.Now()) || len(seen[0].Errors) != 1 || seen[0].Source.AudioPath != "" {
+		t.Errorf("DeliveryFunc saw completed_at %s, errors %+v, audio %q; want the store's clock, one error, no audio",
+			seen[0].CompletedAt, seen[0].Errors, seen[0].Source.AudioPath)
+	}
+	ds, err := s.DeliveriesForJob(job.ID)
+	if err != nil || len(ds) != 1 || ds[0].KeyID != "k1" {
+		t.Fatalf("deliveries = %+v, %v; want one with key ID k1", ds, err)
+	}
+
+	plain := mustCreate(t, s, Job{KeyID: "k1"})
+	claim(t, s, plain.ID)
+	seen = nil
+	if _, err := s.FinishJob(plain.ID, Outcome{Status: Completed, Deliver: build}); err != nil || len(seen) != 0 {
+		t.Errorf("FinishJob without a callback url: %v, DeliveryFunc called %d times; want 0", err, len(seen))
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -34,6 +35,7 @@ type Dispatcher struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	metrics   Metrics
+	signer    *delivery.Signer
 	userAgent string
 	scanErrs  *errLog
 
@@ -88,6 +90,7 @@ type options struct {
 	now     func() time.Time
 	rand    func() float64
 	metrics Metrics
+	signer  *delivery.Signer
 }
 
 // Metrics counts the dispatcher's attempts, for monitoring;
@@ -97,6 +100,14 @@ type Metrics interface {
 	// WebhookAttempt counts one recorded attempt: "delivered", "retry"
 	// (failed, still pending) or "failed" (given up).
 	WebhookAttempt(result string)
+}
+
+// WithSigner signs the download URLs of a completed job's event each time
+// it is sent (see delivery.Signer.Body), so that a retry or a redelivery
+// after download_url_ttl still carries links that work. Without it every
+// payload is sent as stored.
+func WithSigner(s *delivery.Signer) Option {
+	return func(o *options) { o.signer = s }
 }
 
 // WithMetrics reports every recorded attempt to m.
@@ -155,6 +166,7 @@ func New(cfg Config, st Store, client *http.Client, logger *slog.Logger, opts ..
 		now:         o.now,
 		rand:        o.rand,
 		metrics:     o.metrics,
+		signer:      o.signer,
 		userAgent:   "InstantTranscriber-Webhook/" + cfg.UserAgentVersion,
 		scanErrs:    &errLog{logger: logger, msg: "scan webhook outbox failed"},
 		wake:        make(chan struct{}, 1),

@@ -54,13 +54,12 @@ func (p *Pool) settle(ctx context.Context, job store.Job, res *result, err error
 	}, logger, elapsed)
 }
 
-// finish completes out with the audio clean-up and the webhook delivery and
-// calls FinishJob, then removes the audio file.
+// finish completes out with the audio clean-up and the webhook delivery
+// builder, which the store calls with the final job, and calls FinishJob,
+// then removes the audio file.
 func (p *Pool) finish(job store.Job, out store.Outcome, logger *slog.Logger, elapsed time.Duration) {
 	out.ClearAudio = !(p.cfg.RetainAudio || job.RetainAudio)
-	if job.CallbackURL != "" && p.deliveries != nil {
-		out.Delivery = p.deliveries(predictFinal(job, out, p.now()))
-	}
+	out.Deliver = p.deliveries
 	final, err := p.st.FinishJob(job.ID, out)
 	if errors.Is(err, store.ErrNotProcessing) {
 		logger.Warn("job was no longer processing; result dropped", "status", out.Status, "err", err)
@@ -79,32 +78,4 @@ func (p *Pool) finish(job store.Job, out store.Outcome, logger *slog.Logger, ela
 		args = append(args, "audio_seconds", final.AudioDuration.Seconds(), "language", final.Language)
 	}
 	logger.Info("job finished", args...)
-}
-
-// predictFinal is job as FinishJob will write it, for the DeliveryFunc,
-// which FinishJob takes as a finished Delivery rather than calling it.
-func predictFinal(job store.Job, out store.Outcome, now time.Time) store.Job {
-	job.Status = out.Status
-	job.Stage = store.StageDone
-	job.CompletedAt = now.UTC().Round(0)
-	if out.Status == store.Completed {
-		job.Progress = 100
-	}
-	if out.Error != nil {
-		e := *out.Error
-		job.Error = &e
-		if out.Status == store.Failed {
-			job.Errors = append(job.Errors, store.AttemptError{Attempt: job.Attempt, At: job.CompletedAt, Code: e.Code, Message: e.Message})
-		}
-	}
-	if out.Language != "" {
-		job.Language = out.Language
-	}
-	if out.AudioDuration != 0 {
-		job.AudioDuration = out.AudioDuration
-	}
-	if out.ClearAudio {
-		job.Source.AudioPath = ""
-	}
-	return job
 }

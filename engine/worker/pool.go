@@ -62,8 +62,10 @@ type Pool struct {
 
 // New returns a pool that runs jobs from st on model. fetch is the client
 // for URL imports; it should come from netguard.NewClient so that private
-// addresses are refused. deliveries builds the webhook delivery of a job
-// with a callback URL; nil records none. logger nil means slog.Default().
+// addresses are refused. deliveries (delivery.Build in the service) builds
+// the webhook delivery of a job with a callback URL: the store calls it
+// with the job's final state inside the transaction that ends the job, in
+// FinishJob and in RecoverOrphans; nil records none. logger nil means slog.Default().
 func New(cfg Config, model *engine.Model, st Store, fetch *http.Client, deliveries store.DeliveryFunc, logger *slog.Logger, opts ...Option) *Pool {
 	if logger == nil {
 		logger = slog.Default()
