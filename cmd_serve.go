@@ -12,9 +12,8 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/engine"
-	"github.com/instanttranscriber/instanttranscriber/engine/postprocess"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
-	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
@@ -100,15 +99,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	// The store calls delivery.Build with each job's final state, inside the
 	// transaction that ends it; the pool's store then wakes the dispatcher.
-	poolOpts := append([]worker.Option{worker.WithPostProcessors(postProcessors(cfg, logger)...), worker.WithMetrics(m.Jobs())},
+	poolOpts := append([]jobs.Option{jobs.WithPostProcessors(postProcessors(cfg, logger)...), jobs.WithMetrics(m.Jobs())},
 		testCrashHook(logger)...)
-	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, delivery.Build, logger, poolOpts...)
+	pool := jobs.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, delivery.Build, logger, poolOpts...)
 	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
 	srv, err := server.New(serverCfg, server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Signer: signer, Metrics: m}, logger)
 	if err != nil {
 		return err
 	}
-	janitor := worker.NewJanitor(cfg.JanitorConfig(), st, logger)
+	janitor := jobs.NewJanitor(cfg.JanitorConfig(), st, logger)
 
 	// Start in dependency order; stop in reverse: HTTP first (no new jobs),
 	// then the workers (which may still finish jobs and queue callbacks),
@@ -154,7 +153,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // the jobs that ask for them. Diarization finds speech with the Silero VAD
 // model when it is present (make model fetches it), else with an energy
 // detector.
-func postProcessors(cfg Config, logger *slog.Logger) []worker.PostProcessor {
+func postProcessors(cfg Config, logger *slog.Logger) []jobs.PostProcessor {
 	vad := cfg.Engine.VADModelPath
 	if _, err := os.Stat(vad); err != nil {
 		logger.Warn("no Silero VAD model: speaker labels find speech with the energy detector", "vad_model_path", vad)
@@ -163,9 +162,9 @@ func postProcessors(cfg Config, logger *slog.Logger) []worker.PostProcessor {
 	// The LLM endpoint is the operator's own configuration (usually a local
 	// server), not user input, so it is reached without the SSRF guard.
 	llm := &http.Client{}
-	return []worker.PostProcessor{
-		&postprocess.Diarizer{VADModelPath: vad, Threads: cfg.Worker.ThreadsPerJob, Logger: logger},
-		&postprocess.Summarizer{S: summarize.New(cfg.SummaryConfig(), llm, logger)},
+	return []jobs.PostProcessor{
+		&jobs.Diarizer{VADModelPath: vad, Threads: cfg.Worker.ThreadsPerJob, Logger: logger},
+		&jobs.Summarizer{S: summarize.New(cfg.SummaryConfig(), llm, logger)},
 	}
 }
 

@@ -1,5 +1,7 @@
-// Package worker runs transcription jobs from the store on the in-process
-// whisper engine, and expires finished jobs after their retention period.
+// Package jobs is the application's job runner: it runs transcription jobs
+// from the store on the in-process whisper engine (package engine), adds
+// speaker labels and summaries (Diarizer, Summarizer), and expires finished
+// jobs after their retention period.
 //
 // A Pool owns Workers transcription workers, which share as many
 // engine.States, and DownloadWorkers download workers. A transcription
@@ -24,7 +26,9 @@
 // and ends in exactly one store write:
 //
 //   - success: FinishJob Completed with the JSON transcript, the usage charge
-//     and, when the job has a callback URL, its webhook delivery;
+//     and, when the job has a callback URL, its webhook delivery, which the
+//     store builds from the final job through the DeliveryFunc given to New
+//     (delivery.Build);
 //   - a user's cancel (Pool.Cancel, or CancelRequested seen in
 //     UpdateProgress's answer): whisper aborts, FinishJob Canceled;
 //   - a failure: FinishJob Failed with a stable code (see the Code constants)
@@ -46,4 +50,4 @@
 // The Janitor deletes terminal jobs older than the retention period in
 // batches, with their audio files, and on start removes temporary files a
 // crash left in AudioDir.
-package worker
+package jobs

@@ -1,4 +1,4 @@
-package worker
+package jobs
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ import (
 // jfkPhrase is what the real model must hear in jfk.wav.
 const jfkPhrase = "ask not what your country can do for you"
 
-const jfkPath = "../../testdata/jfk.wav"
+const jfkPath = "../testdata/jfk.wav"
 
 var (
 	modelOnce sync.Once
@@ -38,7 +38,7 @@ func testModel(t *testing.T) *engine.Model {
 	modelOnce.Do(func() {
 		path := os.Getenv("INSTANTTRANSCRIBER_TEST_MODEL")
 		if path == "" {
-			path = "../../models/ggml-tiny-q8_0.bin"
+			path = "../models/ggml-tiny-q8_0.bin"
 		}
 		model, modelErr = engine.Load(engine.Config{ModelPath: path}, slog.New(slog.DiscardHandler))
 	})

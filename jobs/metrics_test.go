@@ -1,6 +1,6 @@
 //go:build whisper
 
-package worker
+package jobs
 
 import (
 	"sync"

@@ -1,7 +1,4 @@
-// Package postprocess adapts diarization and summaries to the worker pool's
-// PostProcessor interface. They run after transcription and before the job
-// is finished, so the completion callback carries their results.
-package postprocess
+package jobs
 
 import (
 	"context"
@@ -14,6 +11,10 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/engine/transcript"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
+
+// Diarization and summaries, adapted to the PostProcessor interface. They
+// run after transcription and before the job is finished, so the
+// completion callback carries their results.
 
 // Stages reported while the post-processors run.
 const (

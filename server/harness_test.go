@@ -21,9 +21,8 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
-	"github.com/instanttranscriber/instanttranscriber/engine/postprocess"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
-	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
@@ -97,7 +96,7 @@ type harness struct {
 	base     string
 	st       *store.Store
 	srv      *server.Server
-	pool     *worker.Pool
+	pool     *jobs.Pool
 	hooks    *webhook.Dispatcher
 	metrics  *metrics.Metrics
 	clock    *clock
@@ -133,7 +132,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	h := &harness{t: t, st: st, clock: &clock{}, dir: dir, metrics: metrics.New(logger)}
 	h.metrics.WatchStore(st, nil)
 
-	wcfg := worker.DefaultConfig()
+	wcfg := jobs.DefaultConfig()
 	wcfg.Workers = 1
 	wcfg.ThreadsPerJob = 2
 	wcfg.BeamSize = 1
@@ -142,12 +141,12 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	wcfg.PollInterval = 100 * time.Millisecond
 	wcfg.ShutdownGrace = time.Second
 	fetch := netguard.NewClient(netguard.Config{AllowPrivateNetworks: o.allowPrivat})
-	post := worker.WithPostProcessors(
-		&postprocess.Diarizer{VADModelPath: vadModelPath()},
-		&postprocess.Summarizer{S: summarize.New(summarize.Config{}, nil, logger)},
+	post := jobs.WithPostProcessors(
+		&jobs.Diarizer{VADModelPath: vadModelPath()},
+		&jobs.Summarizer{S: summarize.New(summarize.Config{}, nil, logger)},
 	)
-	h.pool = worker.New(wcfg, testModel(t), st, fetch, delivery.Build, logger, post,
-		worker.WithMetrics(h.metrics.Jobs()))
+	h.pool = jobs.New(wcfg, testModel(t), st, fetch, delivery.Build, logger, post,
+		jobs.WithMetrics(h.metrics.Jobs()))
 	signer, err := delivery.LoadSigner(st, cfg.DownloadURLTTL)
 	if err != nil {
 		t.Fatal(err)
