@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/retry"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -58,7 +59,7 @@ type Janitor struct {
 	st     Expirer
 	logger *slog.Logger
 	now    func() time.Time
-	errs   *errLog
+	errs   *retry.Log
 	// batch is the ExpireJobs limit; janitorBatch outside tests.
 	batch int
 
@@ -78,7 +79,7 @@ func NewJanitor(cfg JanitorConfig, st Expirer, logger *slog.Logger, opts ...Opti
 		cfg.Interval = DefaultJanitorInterval
 	}
 	o := applyOptions(opts)
-	return &Janitor{cfg: cfg, st: st, logger: logger, now: o.now, errs: newErrLog(logger, "expire jobs failed", o.now), batch: janitorBatch}
+	return &Janitor{cfg: cfg, st: st, logger: logger, now: o.now, errs: retry.NewLog(logger, "expire jobs failed", o.now), batch: janitorBatch}
 }
 
 // Start removes temporary files and orphaned audio a crash left in
@@ -147,10 +148,10 @@ func (j *Janitor) expire(ctx context.Context) {
 		jobs, err := j.st.ExpireJobs(before, j.batch)
 		if err != nil {
 			// The next tick retries; errs keeps the log quiet meanwhile.
-			j.errs.fail(err)
+			j.errs.Fail(err)
 			break
 		}
-		j.errs.ok()
+		j.errs.Ok()
 		for _, job := range jobs {
 			if job.Source.AudioPath != "" {
 				removeAudio(j.cfg.AudioDir, job.Source.AudioPath, j.logger.With("job_id", job.ID))

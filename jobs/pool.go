@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/retry"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -38,9 +39,9 @@ type Pool struct {
 	metrics    Metrics
 	onClaim    func(store.Job)
 
-	claimErrs      *errLog
-	fetchClaimErrs *errLog // the download workers'
-	progressErrs   *errLog
+	claimErrs      *retry.Log
+	fetchClaimErrs *retry.Log // the download workers'
+	progressErrs   *retry.Log
 
 	// wake and wakeFetch hint that a job was created, to transcription and
 	// download workers; the store holds the truth.
@@ -84,9 +85,9 @@ func New(cfg Config, model *engine.Model, st Store, fetch *http.Client, deliveri
 		post:           o.post,
 		onClaim:        o.onClaim,
 		metrics:        metricsOr(o.metrics),
-		claimErrs:      newErrLog(logger, "claim job failed", o.now),
-		fetchClaimErrs: newErrLog(logger, "claim download failed", o.now),
-		progressErrs:   newErrLog(logger, "update progress failed", o.now),
+		claimErrs:      retry.NewLog(logger, "claim job failed", o.now),
+		fetchClaimErrs: retry.NewLog(logger, "claim download failed", o.now),
+		progressErrs:   retry.NewLog(logger, "update progress failed", o.now),
 		wake:           make(chan struct{}, 1),
 		wakeFetch:      make(chan struct{}, 1),
 		running:        make(map[string]context.CancelCauseFunc),
@@ -267,14 +268,14 @@ func (p *Pool) work(claimCtx, jobsCtx context.Context, id int, f store.ClaimFilt
 			if err != nil {
 				p.giveState(state)
 				if errors.Is(err, store.ErrNoJob) {
-					claimErrs.ok()
+					claimErrs.Ok()
 					failures = 0
 				} else {
-					failures = claimErrs.fail(err, "worker", id)
+					failures = claimErrs.Fail(err, "worker", id)
 				}
 				break
 			}
-			claimErrs.ok()
+			claimErrs.Ok()
 			failures = 0
 			// Another idle worker may find more work.
 			p.Notify()
@@ -290,7 +291,7 @@ func (p *Pool) work(claimCtx, jobsCtx context.Context, id int, f store.ClaimFilt
 		if failures > 0 {
 			// Back off from a failing store; hints do not cut it short.
 			wake = nil
-			ticker.Reset(backoff(p.cfg.PollInterval, failures))
+			ticker.Reset(retry.Backoff(p.cfg.PollInterval, failures))
 		} else {
 			ticker.Reset(p.cfg.PollInterval)
 		}

@@ -92,9 +92,9 @@ func (r *reporter) flush() {
 	case errors.Is(err, store.ErrNotProcessing):
 		r.cancel(errLost)
 	case err != nil:
-		r.p.progressErrs.fail(err, "job_id", r.id)
+		r.p.progressErrs.Fail(err, "job_id", r.id)
 	default:
-		r.p.progressErrs.ok()
+		r.p.progressErrs.Ok()
 		if cancelRequested {
 			r.cancel(errCanceled)
 		}

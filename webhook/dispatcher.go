@@ -12,6 +12,7 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
+	"github.com/instanttranscriber/instanttranscriber/retry"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -37,7 +38,7 @@ type Dispatcher struct {
 	metrics   Metrics
 	signer    *delivery.Signer
 	userAgent string
-	scanErrs  *errLog
+	scanErrs  *retry.Log
 
 	randMu sync.Mutex
 	rand   func() float64
@@ -168,7 +169,7 @@ func New(cfg Config, st Store, client *http.Client, logger *slog.Logger, opts ..
 		metrics:     o.metrics,
 		signer:      o.signer,
 		userAgent:   "InstantTranscriber-Webhook/" + cfg.UserAgentVersion,
-		scanErrs:    &errLog{logger: logger, msg: "scan webhook outbox failed"},
+		scanErrs:    retry.NewLog(logger, "scan webhook outbox failed", o.now),
 		wake:        make(chan struct{}, 1),
 		freed:       make(chan struct{}, 1),
 		work:        make(chan task, cfg.Workers),
