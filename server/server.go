@@ -147,9 +147,6 @@ type Deps struct {
 	// dispatcher so that a rotation reaches both. nil means one made from
 	// the store's secret. The server sets its base URL.
 	Signer *delivery.Signer
-	// Ready reports whether the server can take work (store open, model
-	// loaded); nil means always ready.
-	Ready func() error
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Metrics records request metrics and is served at GET /metrics (see
@@ -168,7 +165,6 @@ type Server struct {
 	store    Store
 	jobs     Jobs
 	webhooks Webhooks
-	ready    func() error
 	now      func() time.Time
 	metrics  *metrics.Metrics
 	freeDisk func(path string) (uint64, error)
@@ -193,9 +189,6 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	if deps.Webhooks == nil {
 		deps.Webhooks = noWebhooks{}
 	}
-	if deps.Ready == nil {
-		deps.Ready = func() error { return nil }
-	}
 	if deps.FreeDisk == nil {
 		deps.FreeDisk = freeDisk
 	}
@@ -217,7 +210,6 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		store:    deps.Store,
 		jobs:     deps.Jobs,
 		webhooks: deps.Webhooks,
-		ready:    deps.Ready,
 		now:      deps.Now,
 		metrics:  deps.Metrics,
 		freeDisk: deps.FreeDisk,

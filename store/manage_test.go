@@ -144,7 +144,7 @@ func TestExpireJobs(t *testing.T) {
 	if _, err := s.GetJob(active.ID); err != nil {
 		t.Errorf("active job expired: %v", err)
 	}
-	if n, _ := s.CountActive("k1"); n != 1 {
+	if n := countActive(t, s, "k1"); n != 1 {
 		t.Errorf("CountActive = %d; want 1", n)
 	}
 	checkIndexes(t, s)

@@ -19,31 +19,6 @@ type DeliveryResult struct {
 	NextAt time.Time
 }
 
-// DueDeliveries returns up to limit pending deliveries (all when limit is not
-// positive) whose NextAt is not after now, earliest first; deliveries due at
-// the same instant come in ID order.
-func (s *Store) DueDeliveries(now time.Time, limit int) ([]Delivery, error) {
-	var out []Delivery
-	err := s.view(func(tx *txn) error {
-		return tx.scanDue(now, nil, limit, func(_ time.Time, id, _ []byte) error {
-			v := tx.bucket(bucketDeliveries).Get(id)
-			if v == nil {
-				return fmt.Errorf("due index entry %s: %w", idString(id), ErrNotFound)
-			}
-			d, err := decodeDelivery(v)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: due deliveries: %w", err)
-	}
-	return out, nil
-}
-
 // DueEntry is a due delivery as the due index records it: enough to decide
 // whether to send it now without loading the record.
 type DueEntry struct {
@@ -53,8 +28,8 @@ type DueEntry struct {
 }
 
 // DueEntries returns up to limit entries (all when limit is not positive) of
-// the pending deliveries whose NextAt is not after now, in the order of
-// DueDeliveries, starting after the entry after (from the start when
+// the pending deliveries whose NextAt is not after now, earliest first
+// (deliveries due at the same instant in ID order), starting after the entry after (from the start when
 // after.ID is empty). It reads only the due index, so walking many
 // deliveries that cannot be sent yet is cheap; load the chosen ones with
 // GetDelivery.
@@ -70,16 +45,7 @@ func (s *Store) DueEntries(now time.Time, after DueEntry, limit int) ([]DueEntry
 	var out []DueEntry
 	err := s.view(func(tx *txn) error {
 		return tx.scanDue(now, from, limit, func(at time.Time, id, url []byte) error {
-			e := DueEntry{ID: idString(id), URL: string(url), NextAt: at}
-			if len(url) == 0 {
-				// Written before the index kept the URL.
-				d, err := tx.getDelivery(e.ID)
-				if err != nil {
-					return fmt.Errorf("due index entry %s: %w", e.ID, err)
-				}
-				e.URL = d.URL
-			}
-			out = append(out, e)
+			out = append(out, DueEntry{ID: idString(id), URL: string(url), NextAt: at})
 			return nil
 		})
 	})

@@ -30,6 +30,25 @@ func deliver(d *Delivery) DeliveryFunc {
 	return func(Job) *Delivery { return d }
 }
 
+// dueIDs lists the IDs of the deliveries due at now, in order.
+func dueIDs(t *testing.T, s *Store, now time.Time) []string {
+	t.Helper()
+	es, err := s.DueEntries(now, DueEntry{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entryIDs(es)
+}
+
+// entryIDs lists the IDs of es.
+func entryIDs(es []DueEntry) []string {
+	out := []string{}
+	for _, e := range es {
+		out = append(out, e.ID)
+	}
+	return out
+}
+
 // ids lists the IDs of ds.
 func ids(ds []Delivery) []string {
 	out := []string{}
@@ -49,7 +68,7 @@ func record(t *testing.T, s *Store, id string, a DeliveryAttempt, res DeliveryRe
 	return d
 }
 
-func TestDueDeliveriesOrder(t *testing.T) {
+func TestDueEntriesOrder(t *testing.T) {
 	clock := newClock()
 	s := newTestStore(t, clock.Now)
 	a := finishWithDelivery(t, s, "https://a.example/hook")
@@ -75,12 +94,12 @@ func TestDueDeliveriesOrder(t *testing.T) {
 		{"limit", clock.Now().Add(time.Hour), 2, []string{c.ID, b.ID}},
 	}
 	for _, tt := range tests {
-		got, err := s.DueDeliveries(tt.now, tt.limit)
+		got, err := s.DueEntries(tt.now, DueEntry{}, tt.limit)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
-		if !reflect.DeepEqual(ids(got), tt.want) {
-			t.Errorf("%s: DueDeliveries = %v; want %v", tt.name, ids(got), tt.want)
+		if !reflect.DeepEqual(entryIDs(got), tt.want) {
+			t.Errorf("%s: DueEntries = %v; want %v", tt.name, entryIDs(got), tt.want)
 		}
 	}
 
@@ -158,11 +177,11 @@ func TestRecordDeliveryAttemptRetryThenDelivered(t *testing.T) {
 		got.LastError != "http 503" || !reflect.DeepEqual(got.Attempts, []DeliveryAttempt{first}) {
 		t.Errorf("after a failed attempt = %+v", got)
 	}
-	if due, _ := s.DueDeliveries(retry.Add(-time.Nanosecond), 0); len(due) != 0 {
-		t.Errorf("due before its retry time: %v", ids(due))
+	if due := dueIDs(t, s, retry.Add(-time.Nanosecond)); len(due) != 0 {
+		t.Errorf("due before its retry time: %v", due)
 	}
-	if due, _ := s.DueDeliveries(retry, 0); !reflect.DeepEqual(ids(due), []string{d.ID}) {
-		t.Errorf("due at its retry time = %v; want %s", ids(due), d.ID)
+	if due := dueIDs(t, s, retry); !reflect.DeepEqual(due, []string{d.ID}) {
+		t.Errorf("due at its retry time = %v; want %s", due, d.ID)
 	}
 
 	clock.Add(5 * time.Second)
@@ -176,8 +195,8 @@ func TestRecordDeliveryAttemptRetryThenDelivered(t *testing.T) {
 	if stored, err := s.GetDelivery(d.ID); err != nil || !reflect.DeepEqual(stored, got) {
 		t.Errorf("GetDelivery = %+v, %v; want %+v", stored, err, got)
 	}
-	if due, _ := s.DueDeliveries(clock.Now().Add(time.Hour), 0); len(due) != 0 {
-		t.Errorf("a delivered delivery is still due: %v", ids(due))
+	if due := dueIDs(t, s, clock.Now().Add(time.Hour)); len(due) != 0 {
+		t.Errorf("a delivered delivery is still due: %v", due)
 	}
 	checkIndexes(t, s)
 
@@ -212,8 +231,8 @@ func TestRecordDeliveryAttemptFailed(t *testing.T) {
 	if got.Status != DeliveryFailed || !got.NextAt.IsZero() || got.LastError != "http 410" {
 		t.Errorf("failed delivery = %+v", got)
 	}
-	if due, _ := s.DueDeliveries(clock.Now(), 0); !reflect.DeepEqual(ids(due), []string{other.ID}) {
-		t.Errorf("due = %v; want only %s", ids(due), other.ID)
+	if due := dueIDs(t, s, clock.Now()); !reflect.DeepEqual(due, []string{other.ID}) {
+		t.Errorf("due = %v; want only %s", due, other.ID)
 	}
 	checkIndexes(t, s)
 }
@@ -238,8 +257,8 @@ func TestRedeliver(t *testing.T) {
 	if got.EventID != d.EventID || got.EventID != DefaultEventID(d.JobID, "transcription.completed") {
 		t.Errorf("EventID = %q; want the original %q", got.EventID, d.EventID)
 	}
-	if due, _ := s.DueDeliveries(clock.Now(), 0); !reflect.DeepEqual(ids(due), []string{d.ID}) {
-		t.Errorf("due after Redeliver = %v; want %s", ids(due), d.ID)
+	if due := dueIDs(t, s, clock.Now()); !reflect.DeepEqual(due, []string{d.ID}) {
+		t.Errorf("due after Redeliver = %v; want %s", due, d.ID)
 	}
 	got = record(t, s, d.ID, DeliveryAttempt{StatusCode: 200}, DeliveryResult{Status: DeliveryDelivered})
 	if got.Attempt != 3 || got.RoundAttempts != 1 || got.Round != 1 || len(got.Attempts) != 3 {
@@ -359,8 +378,8 @@ func TestDeleteJobRemovesFinishedDeliveries(t *testing.T) {
 			t.Errorf("GetDelivery of the %s delivery after delete = %v; want %v", tt.name, err, tt.want)
 		}
 	}
-	if due, _ := s.DueDeliveries(clock.Now(), 0); !reflect.DeepEqual(ids(due), []string{pending.ID}) {
-		t.Errorf("due = %v; want the pending %s", ids(due), pending.ID)
+	if due := dueIDs(t, s, clock.Now()); !reflect.DeepEqual(due, []string{pending.ID}) {
+		t.Errorf("due = %v; want the pending %s", due, pending.ID)
 	}
 	checkIndexes(t, s)
 }
