@@ -213,7 +213,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		now:      deps.Now,
 		metrics:  deps.Metrics,
 		freeDisk: deps.FreeDisk,
-		limits:   newKeyLimiters(cfg.RateLimit, cfg.RateBurst),
+		limits:   newKeyLimiters(cfg.RateLimit, cfg.RateBurst, deps.Now),
 		signer:   deps.Signer,
 		public:   strings.TrimRight(cfg.PublicURL, "/"),
 		probes:   newProbeLimiter(cfg.ProbeConcurrency, cfg.ProbeWait),
