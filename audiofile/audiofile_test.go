@@ -1,13 +1,13 @@
-package jobs
+package audiofile
 
 import (
+	"errors"
 	"os"
+	"path/filepath"
 	"testing"
-
-	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
-func TestInDir(t *testing.T) {
+func TestInside(t *testing.T) {
 	tests := []struct {
 		dir, path string
 		want      bool
@@ -24,30 +24,65 @@ func TestInDir(t *testing.T) {
 		{"", "anything", true},
 	}
 	for _, tt := range tests {
-		if got := inDir(tt.dir, tt.path); got != tt.want {
-			t.Errorf("inDir(%q, %q) = %v; want %v", tt.dir, tt.path, got, tt.want)
+		if got := Inside(tt.dir, tt.path); got != tt.want {
+			t.Errorf("Inside(%q, %q) = %v; want %v", tt.dir, tt.path, got, tt.want)
 		}
 	}
 }
 
-// TestAudioOutsideDirKept: a job whose audio lies outside AudioDir is
-// processed, but its file is not deleted.
-func TestAudioOutsideDirKept(t *testing.T) {
+// TestWrite: a successful write leaves exactly <id>.audio with the bytes;
+// a failing fill leaves nothing, not even the temporary file.
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	path, err := Write(dir, "job1", func(f *os.File) error {
+		_, err := f.WriteString("RIFF")
+		return err
+	})
+	if err != nil || path != Path(dir, "job1") {
+		t.Fatalf("Write = %q, %v; want %q", path, err, Path(dir, "job1"))
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != "RIFF" {
+		t.Errorf("written file = %q, %v", b, err)
+	}
+	boom := errors.New("client went away")
+	if _, err := Write(dir, "job2", func(f *os.File) error {
+		_, _ = f.WriteString("partial")
+		return boom
+	}); !errors.Is(err, boom) {
+		t.Errorf("Write with a failing fill = %v; want its error", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != "job1"+Suffix {
+		t.Errorf("audio dir holds %v; want only job1.audio", entries)
+	}
+	if _, err := Write(filepath.Join(dir, "missing"), "job3", func(*os.File) error { return nil }); !errors.As(err, new(*Error)) {
+		t.Errorf("Write into a missing dir = %v; want an *Error", err)
+	}
+}
+
+// TestRemove: inside the directory a file is removed and a missing one is
+// fine; outside it nothing is removed.
+func TestRemove(t *testing.T) {
 	dir, elsewhere := t.TempDir(), t.TempDir()
-	st := newStore(t, nil)
-	job := addUpload(t, st, elsewhere, store.Job{}, []byte("plain text"))
-	logger, logs := newLogger(t)
-	p := startPool(t, testConfig(dir), st, nil, logger)
-	if got := waitFinished(t, st, job.ID); got.Status != store.Failed || got.Error.Code != CodeUnsupportedMedia {
-		t.Fatalf("job = %s, %+v; want failed %s", got.Status, got.Error, CodeUnsupportedMedia)
+	in, out := filepath.Join(dir, "a.audio"), filepath.Join(elsewhere, "a.audio")
+	for _, p := range []string{in, out} {
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := p.Stop(t.Context()); err != nil {
-		t.Fatal(err)
+	if err := Remove(dir, in); err != nil {
+		t.Errorf("Remove inside: %v", err)
 	}
-	if _, err := os.Stat(job.Source.AudioPath); err != nil {
-		t.Errorf("audio outside the audio directory: %v; want it kept", err)
+	if _, err := os.Stat(in); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("file inside still there: %v", err)
 	}
-	if logs.count("not removing audio outside the audio directory") != 1 {
-		t.Error("want a warning about the file outside the audio directory")
+	if err := Remove(dir, in); err != nil {
+		t.Errorf("Remove of a missing file: %v; want nil", err)
+	}
+	if err := Remove(dir, out); !errors.Is(err, ErrOutsideDir) {
+		t.Errorf("Remove outside: %v; want ErrOutsideDir", err)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("file outside: %v; want it kept", err)
 	}
 }

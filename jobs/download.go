@@ -7,20 +7,13 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
-	"path/filepath"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/audiofile"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
-
-// audioSuffix names downloaded audio: <job id>.audio in AudioDir.
-const audioSuffix = ".audio"
-
-// tempSuffix ends the name of every file being written in AudioDir; the
-// Janitor removes stale ones.
-const tempSuffix = ".tmp"
 
 // download fetches a URL import into AudioDir, records it with SetAudio
 // (job is updated to match) and reserves its duration against the key's
@@ -29,8 +22,7 @@ func (p *Pool) download(ctx context.Context, job *store.Job, logger *slog.Logger
 	if p.fetch == nil || p.cfg.AudioDir == "" {
 		return internalError(errors.New("url imports need an http client and an audio directory"))
 	}
-	name := filepath.Join(p.cfg.AudioDir, job.ID+audioSuffix)
-	size, err := p.fetchTo(ctx, job.Source.URL, name)
+	name, size, err := p.fetchTo(ctx, job.Source.URL, job.ID)
 	if err != nil {
 		if ctx.Err() != nil {
 			return err
@@ -57,55 +49,26 @@ func (p *Pool) download(ctx context.Context, job *store.Job, logger *slog.Logger
 	return p.reserveAudio(*job, info.Duration)
 }
 
-// fetchTo downloads rawURL to path through a temporary file that is synced
-// and renamed into place, so path never holds a partial download.
-func (p *Pool) fetchTo(ctx context.Context, rawURL, path string) (int64, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*"+tempSuffix)
-	if err != nil {
-		return 0, internalError(err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if f != nil {
-			_ = f.Close()
-		}
-		if tmp != "" {
-			_ = os.Remove(tmp)
-		}
-	}()
-	n, _, err := netguard.Download(ctx, p.fetch, rawURL, f, netguard.Limits{
-		MaxBytes:    p.cfg.MaxDownloadBytes,
-		IdleTimeout: p.cfg.DownloadIdleTimeout,
-		Timeout:     p.cfg.DownloadTimeout,
+// fetchTo downloads rawURL to the audio file of job jobID, written
+// through audiofile.Write so that it never holds a partial download.
+func (p *Pool) fetchTo(ctx context.Context, rawURL, jobID string) (string, int64, error) {
+	var n int64
+	path, err := audiofile.Write(p.cfg.AudioDir, jobID, func(f *os.File) error {
+		var err error
+		n, _, err = netguard.Download(ctx, p.fetch, rawURL, f, netguard.Limits{
+			MaxBytes:    p.cfg.MaxDownloadBytes,
+			IdleTimeout: p.cfg.DownloadIdleTimeout,
+			Timeout:     p.cfg.DownloadTimeout,
+		})
+		return err
 	})
+	if fe := (*audiofile.Error)(nil); errors.As(err, &fe) {
+		return "", 0, internalError(err)
+	}
 	if err != nil {
-		return 0, err
+		return "", 0, err
 	}
-	if err := f.Sync(); err != nil {
-		return 0, internalError(err)
-	}
-	err = f.Close()
-	f = nil
-	if err != nil {
-		return 0, internalError(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return 0, internalError(err)
-	}
-	tmp = ""
-	syncDir(filepath.Dir(path))
-	return n, nil
-}
-
-// syncDir makes a rename in dir durable; where directories cannot be
-// synced it does nothing.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	_ = d.Close()
+	return path, n, nil
 }
 
 // reserveAudio reserves the downloaded audio against the key's monthly

@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/audiofile"
 	"github.com/instanttranscriber/instanttranscriber/retry"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -181,7 +181,7 @@ func (j *Janitor) removeStaleTemps() {
 	cutoff := j.now().Add(-staleTempAge)
 	removed := 0
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), tempSuffix) {
+		if !e.Type().IsRegular() || !audiofile.IsTemp(e.Name()) {
 			continue
 		}
 		info, err := e.Info()
@@ -214,7 +214,7 @@ func (j *Janitor) removeOrphanAudio() {
 	}
 	removed := 0
 	for _, e := range entries {
-		id, ok := strings.CutSuffix(e.Name(), audioSuffix)
+		id, ok := audiofile.JobID(e.Name())
 		if !ok || !e.Type().IsRegular() {
 			continue
 		}

@@ -84,6 +84,8 @@ func TestJanitor(t *testing.T) {
 		}
 	})
 
+	// The log line comes after the last batch's audio is removed.
+	waitLog(t, logs, "expired finished jobs", "jobs=3")
 	for _, job := range old {
 		waitGone(t, st, job.ID)
 		if _, err := os.Stat(job.Source.AudioPath); !errors.Is(err, os.ErrNotExist) {
@@ -186,6 +188,16 @@ func (f *failingExpirer) count() int {
 }
 
 // waitGone waits until the job has been deleted.
+// waitLog waits until logs holds a line with every one of parts.
+func waitLog(t *testing.T, logs *logBuffer, parts ...string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); logs.count(parts...) == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line with %q", parts)
+		}
+	}
+}
+
 func waitGone(t *testing.T, st *store.Store, id string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)

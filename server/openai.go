@@ -173,13 +173,13 @@ func (s *Server) syncTranscription(c echo.Context, translate bool) error {
 	// Read the body to its end, so that the server notices when the client
 	// goes away while it waits.
 	if _, err := io.Copy(io.Discard, req.Body); err != nil {
-		upload.remove()
+		upload.remove(s.cfg.AudioDir)
 		return bodyError(err, "malformed multipart body")
 	}
 	created := false
 	defer func() {
 		if !created {
-			upload.remove()
+			upload.remove(s.cfg.AudioDir)
 		}
 	}()
 	if err := in.validate(upload != nil, s.modelIDs()); err != nil {
