@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -66,7 +67,7 @@ func Build(job store.Job) *store.Delivery {
 		}
 	case store.Failed:
 		event = EventFailed
-		p.Error = &ErrorDetail{Code: "internal_error", Message: "the job failed"}
+		p.Error = &ErrorDetail{Code: failure.Internal, Message: "the job failed"}
 		if job.Error != nil {
 			p.Error = &ErrorDetail{Code: job.Error.Code, Message: job.Error.Message}
 		}

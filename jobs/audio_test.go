@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -15,8 +16,8 @@ func TestAudioOutsideDirKept(t *testing.T) {
 	job := addUpload(t, st, elsewhere, store.Job{}, []byte("plain text"))
 	logger, logs := newLogger(t)
 	p := startPool(t, testConfig(dir), st, nil, logger)
-	if got := waitFinished(t, st, job.ID); got.Status != store.Failed || got.Error.Code != CodeUnsupportedMedia {
-		t.Fatalf("job = %s, %+v; want failed %s", got.Status, got.Error, CodeUnsupportedMedia)
+	if got := waitFinished(t, st, job.ID); got.Status != store.Failed || got.Error.Code != failure.UnsupportedMedia {
+		t.Fatalf("job = %s, %+v; want failed %s", got.Status, got.Error, failure.UnsupportedMedia)
 	}
 	if err := p.Stop(t.Context()); err != nil {
 		t.Fatal(err)

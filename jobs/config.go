@@ -49,11 +49,11 @@ type Config struct {
 	// AudioDir is where uploads live and where URL imports are downloaded
 	// (as <job id>.audio). Only files inside it are ever deleted.
 	AudioDir string `yaml:"audio_dir"`
-	// MaxAudioDuration rejects longer audio with CodeAudioTooLong.
+	// MaxAudioDuration rejects longer audio with failure.AudioTooLong.
 	MaxAudioDuration time.Duration `yaml:"max_audio_duration"`
-	// MaxDownloadBytes rejects larger URL imports with CodePayloadTooLarge.
+	// MaxDownloadBytes rejects larger URL imports with failure.PayloadTooLarge.
 	MaxDownloadBytes int64 `yaml:"max_download_bytes"`
-	// DownloadIdleTimeout fails a URL import with CodeDownloadTimeout when
+	// DownloadIdleTimeout fails a URL import with failure.DownloadTimeout when
 	// its body delivers no byte for this long; DownloadTimeout when the
 	// whole download takes longer.
 	DownloadIdleTimeout time.Duration `yaml:"download_idle_timeout"`

@@ -31,10 +31,10 @@
 //     (delivery.Build);
 //   - a user's cancel (Pool.Cancel, or CancelRequested seen in
 //     UpdateProgress's answer): whisper aborts, FinishJob Canceled;
-//   - a failure: FinishJob Failed with a stable code (see the Code constants)
+//   - a failure: FinishJob Failed with a stable code (see package failure)
 //     and a one-line message meant for the user; details go to the log;
 //   - a panic: recovered, logged with its stack, FinishJob Failed with
-//     CodeInternal;
+//     failure.Internal;
 //   - shutdown: Stop waits ShutdownGrace for running jobs, then cancels them
 //     and calls RequeueJob with the attempt refunded.
 //

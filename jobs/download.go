@@ -11,6 +11,7 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/audiofile"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -74,7 +75,7 @@ func (p *Pool) fetchTo(ctx context.Context, rawURL, jobID string) (string, int64
 // reserveAudio reserves the downloaded audio against the key's monthly
 // quota. Upload jobs reserved theirs when created; a URL import's length is
 // only known now. The store checks usage and reservations and reserves in
-// one transaction; a refusal fails the job with CodeQuotaExceeded.
+// one transaction; a refusal fails the job with failure.QuotaExceeded.
 func (p *Pool) reserveAudio(job store.Job, d time.Duration) error {
 	err := p.st.ReserveAudio(job.ID, d)
 	var qe *store.QuotaError
@@ -83,7 +84,7 @@ func (p *Pool) reserveAudio(job store.Job, d time.Duration) error {
 		return nil
 	case errors.As(err, &qe):
 		return &Error{
-			Code: CodeQuotaExceeded,
+			Code: failure.QuotaExceeded,
 			Message: fmt.Sprintf("the audio (%s) would exceed the API key's monthly quota of %s (%s used, %s reserved by other jobs)",
 				formatDuration(d), formatDuration(time.Duration(qe.QuotaSeconds)*time.Second),
 				formatDuration(seconds(qe.UsedSeconds)), formatDuration(seconds(qe.ReservedSeconds))),

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -40,12 +41,12 @@ func TestURLImport(t *testing.T) {
 		message  string
 	}{
 		{name: "completed", path: "/jfk.wav?token=abc", quota: 3600, retain: true, want: store.Completed},
-		{name: "not found", path: "/missing.wav", want: store.Failed, code: CodeDownloadFailed, message: "404 Not Found"},
-		{name: "too large", path: "/jfk.wav", maxBytes: 1000, want: store.Failed, code: CodePayloadTooLarge, message: "1000 B"},
-		{name: "over quota", path: "/jfk.wav", quota: 5, want: store.Failed, code: CodeQuotaExceeded, message: "monthly quota of 5s"},
+		{name: "not found", path: "/missing.wav", want: store.Failed, code: failure.DownloadFailed, message: "404 Not Found"},
+		{name: "too large", path: "/jfk.wav", maxBytes: 1000, want: store.Failed, code: failure.PayloadTooLarge, message: "1000 B"},
+		{name: "over quota", path: "/jfk.wav", quota: 5, want: store.Failed, code: failure.QuotaExceeded, message: "monthly quota of 5s"},
 		// 11 s fit in 14 s, but not beside 5 s reserved by a processing job.
-		{name: "over quota with reservations", path: "/jfk.wav", quota: 14, reserved: 5, want: store.Failed, code: CodeQuotaExceeded, message: "5s reserved by other jobs"},
-		{name: "blocked", path: "/jfk.wav", guarded: true, want: store.Failed, code: CodeURLBlocked},
+		{name: "over quota with reservations", path: "/jfk.wav", quota: 14, reserved: 5, want: store.Failed, code: failure.QuotaExceeded, message: "5s reserved by other jobs"},
+		{name: "blocked", path: "/jfk.wav", guarded: true, want: store.Failed, code: failure.URLBlocked},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,11 +123,11 @@ func TestDownloadFailureMessages(t *testing.T) {
 		code    string
 		message string
 	}{
-		{&netguard.StatusError{Code: 503}, CodeDownloadFailed, "the URL answered HTTP 503 Service Unavailable"},
-		{errors.New("dial tcp: connection refused"), CodeDownloadFailed, "the audio could not be downloaded from the URL"},
-		{netguard.ErrTooManyRedirects, CodeDownloadFailed, "the URL redirected too many times"},
-		{netguard.ErrScheme, CodeInvalidURL, "the URL is not a valid http or https URL"},
-		{netguard.ErrTooLarge, CodePayloadTooLarge, "the download is larger than the limit of 1 GiB"},
+		{&netguard.StatusError{Code: 503}, failure.DownloadFailed, "the URL answered HTTP 503 Service Unavailable"},
+		{errors.New("dial tcp: connection refused"), failure.DownloadFailed, "the audio could not be downloaded from the URL"},
+		{netguard.ErrTooManyRedirects, failure.DownloadFailed, "the URL redirected too many times"},
+		{netguard.ErrScheme, failure.InvalidURL, "the URL is not a valid http or https URL"},
+		{netguard.ErrTooLarge, failure.PayloadTooLarge, "the download is larger than the limit of 1 GiB"},
 	}
 	for _, tt := range tests {
 		got := p.downloadFailure(tt.err)
@@ -206,8 +207,8 @@ func TestSlowImportDoesNotHoldWorker(t *testing.T) {
 
 	close(stall)
 	got := waitFinished(t, st, slow.ID)
-	if got.Status != store.Failed || got.Error == nil || got.Error.Code != CodeDownloadTimeout || !strings.Contains(got.Error.Message, "no data for 1s") {
-		t.Fatalf("import = %s, %+v; want failed %s after 1s without data", got.Status, got.Error, CodeDownloadTimeout)
+	if got.Status != store.Failed || got.Error == nil || got.Error.Code != failure.DownloadTimeout || !strings.Contains(got.Error.Message, "no data for 1s") {
+		t.Fatalf("import = %s, %+v; want failed %s after 1s without data", got.Status, got.Error, failure.DownloadTimeout)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("audio dir after the failed import holds %d files; want none", len(entries))
@@ -227,7 +228,7 @@ func TestImportTotalTimeout(t *testing.T) {
 	startPool(t, cfg, st, netguard.NewClient(netguard.Config{AllowPrivateNetworks: true}), nil)
 
 	got := waitFinished(t, st, job.ID)
-	if got.Status != store.Failed || got.Error == nil || got.Error.Code != CodeDownloadTimeout || !strings.Contains(got.Error.Message, "longer than the limit of 1s") {
-		t.Fatalf("import = %s, %+v; want failed %s after 1s", got.Status, got.Error, CodeDownloadTimeout)
+	if got.Status != store.Failed || got.Error == nil || got.Error.Code != failure.DownloadTimeout || !strings.Contains(got.Error.Message, "longer than the limit of 1s") {
+		t.Fatalf("import = %s, %+v; want failed %s after 1s", got.Status, got.Error, failure.DownloadTimeout)
 	}
 }

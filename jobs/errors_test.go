@@ -10,6 +10,7 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 )
 
@@ -22,22 +23,22 @@ func TestClassify(t *testing.T) {
 		err  error
 		want string
 	}{
-		{fmt.Errorf("download: %w", &url.Error{Op: "Get", URL: "http://10.0.0.1/", Err: fmt.Errorf("dial: %w", netguard.ErrBlockedAddress)}), CodeURLBlocked},
-		{fmt.Errorf("download: %w", netguard.ErrInvalidURL), CodeInvalidURL},
-		{fmt.Errorf("download: %w", netguard.ErrTooLarge), CodePayloadTooLarge},
-		{fmt.Errorf("download: %w", &netguard.StatusError{Code: 404}), CodeDownloadFailed},
-		{audioErr(audio.ErrTooLong), CodeAudioTooLong},
-		{audioErr(audio.ErrNeedsFFmpeg), CodeUnsupportedMedia},
-		{audioErr(audio.ErrNotAudio), CodeUnsupportedMedia},
-		{audioErr(audio.ErrEmpty), CodeEmptyAudio},
-		{audioErr(audio.ErrNoSamples), CodeEmptyAudio},
-		{audioErr(audio.ErrCorrupt), CodeInvalidAudio},
-		{audioErr(audio.ErrTruncated), CodeInvalidAudio},
-		{&audio.Error{Op: "decode", Err: &fs.PathError{Op: "open", Path: "/data/x", Err: fs.ErrNotExist}}, CodeAudioMissing},
-		{fmt.Errorf("%w: unknown language %q", engine.ErrInvalidOption, "xx"), CodeInvalidOption},
-		{engine.ErrNoAudio, CodeEmptyAudio},
+		{fmt.Errorf("download: %w", &url.Error{Op: "Get", URL: "http://10.0.0.1/", Err: fmt.Errorf("dial: %w", netguard.ErrBlockedAddress)}), failure.URLBlocked},
+		{fmt.Errorf("download: %w", netguard.ErrInvalidURL), failure.InvalidURL},
+		{fmt.Errorf("download: %w", netguard.ErrTooLarge), failure.PayloadTooLarge},
+		{fmt.Errorf("download: %w", &netguard.StatusError{Code: 404}), failure.DownloadFailed},
+		{audioErr(audio.ErrTooLong), failure.AudioTooLong},
+		{audioErr(audio.ErrNeedsFFmpeg), failure.UnsupportedMedia},
+		{audioErr(audio.ErrNotAudio), failure.UnsupportedMedia},
+		{audioErr(audio.ErrEmpty), failure.EmptyAudio},
+		{audioErr(audio.ErrNoSamples), failure.EmptyAudio},
+		{audioErr(audio.ErrCorrupt), failure.InvalidAudio},
+		{audioErr(audio.ErrTruncated), failure.InvalidAudio},
+		{&audio.Error{Op: "decode", Err: &fs.PathError{Op: "open", Path: "/data/x", Err: fs.ErrNotExist}}, failure.AudioMissing},
+		{fmt.Errorf("transcribe: %w", &engine.OptionError{Detail: `unknown language "xx"`}), failure.InvalidOption},
+		{engine.ErrNoAudio, failure.EmptyAudio},
 		{fmt.Errorf("wrapped: %w", &Error{Code: "custom", Message: "m"}), "custom"},
-		{errors.New("something else"), CodeInternal},
+		{errors.New("something else"), failure.Internal},
 	}
 	for _, tt := range tests {
 		got := p.classify(tt.err)
@@ -45,8 +46,13 @@ func TestClassify(t *testing.T) {
 			t.Errorf("classify(%v) = %s %q; want %s with a message", tt.err, got.Code, got.Message, tt.want)
 		}
 	}
-	if got := p.classify(fmt.Errorf("%w: unknown language %q", engine.ErrInvalidOption, "xx")); got.Message != `invalid transcription option: unknown language "xx"` {
+	if got := p.classify(fmt.Errorf("transcribe: %w", &engine.OptionError{Detail: `unknown language "xx"`})); got.Message != `invalid transcription option: unknown language "xx"` {
 		t.Errorf("invalid option message = %q", got.Message)
+	}
+	// The message comes from the typed detail, never from the error's text,
+	// which may name a server path.
+	if got := p.classify(fmt.Errorf("%w: cannot load the VAD model /srv/models/vad.bin", engine.ErrInvalidOption)); got.Code != failure.InvalidOption || got.Message != "invalid transcription option: rejected by the engine" {
+		t.Errorf("invalid option without a detail = %s %q", got.Code, got.Message)
 	}
 	if got := p.classify(audioErr(audio.ErrTooLong)); got.Message != "the audio is longer than the limit of 4h" {
 		t.Errorf("too long message = %q", got.Message)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -38,7 +39,7 @@ func (p *Pool) settle(ctx context.Context, job store.Job, res *result, err error
 	if err != nil {
 		f := p.classify(err)
 		level := slog.LevelWarn
-		if f.Code == CodeInternal {
+		if f.Code == failure.Internal {
 			level = slog.LevelError
 		}
 		logger.Log(context.Background(), level, "job failed", "code", f.Code, "err", redactErr(err))

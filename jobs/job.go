@@ -13,6 +13,7 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/engine/export"
 	"github.com/instanttranscriber/instanttranscriber/engine/transcript"
+	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -55,7 +56,7 @@ func (p *Pool) run(parent context.Context, state *engine.State, job store.Job, w
 		// store bug). Record a failure without a delivery.
 		if v := recover(); v != nil {
 			logger.Error("panic while finishing job", "panic", v, "stack", string(debug.Stack()))
-			_, err := p.st.FinishJob(job.ID, store.Outcome{Status: store.Failed, Error: &store.JobError{Code: CodeInternal, Message: internalError(nil).Message}})
+			_, err := p.st.FinishJob(job.ID, store.Outcome{Status: store.Failed, Error: &store.JobError{Code: failure.Internal, Message: internalError(nil).Message}})
 			if err != nil {
 				logger.Error("finish job failed", "err", err)
 			}
@@ -105,7 +106,7 @@ func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job,
 		}
 	}
 	if job.Source.AudioPath == "" {
-		return nil, &Error{Code: CodeAudioMissing, Message: "the job has no audio", Err: errors.New("job has neither an audio path nor a url")}
+		return nil, &Error{Code: failure.AudioMissing, Message: "the job has no audio", Err: errors.New("job has neither an audio path nor a url")}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -181,7 +182,7 @@ func (p *Pool) postProcess(ctx context.Context, job store.Job, t *transcript.Tra
 			if errors.As(err, &e) {
 				return e
 			}
-			return &Error{Code: CodePostProcessing, Message: pp.Name() + " failed", Err: fmt.Errorf("post-processor %s: %w", pp.Name(), err)}
+			return &Error{Code: failure.PostProcessing, Message: pp.Name() + " failed", Err: fmt.Errorf("post-processor %s: %w", pp.Name(), err)}
 		}
 	}
 	return nil

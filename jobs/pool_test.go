@@ -15,6 +15,7 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/engine/export"
 	"github.com/instanttranscriber/instanttranscriber/engine/transcript"
+	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -158,9 +159,9 @@ func TestBadAudio(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"text file", []byte("this is not audio, just some text\n"), CodeUnsupportedMedia},
-		{"empty file", nil, CodeEmptyAudio},
-		{"truncated header", jfkWAV(t)[:30], CodeInvalidAudio},
+		{"text file", []byte("this is not audio, just some text\n"), failure.UnsupportedMedia},
+		{"empty file", nil, failure.EmptyAudio},
+		{"truncated header", jfkWAV(t)[:30], failure.InvalidAudio},
 	}
 	jobs := make([]store.Job, len(tests))
 	for i, tt := range tests {
@@ -190,8 +191,8 @@ func TestBadAudio(t *testing.T) {
 			}
 		})
 	}
-	if got := waitFinished(t, st, missing.ID); got.Status != store.Failed || got.Error.Code != CodeAudioMissing {
-		t.Errorf("missing file: job = %s, error %+v; want failed with %s", got.Status, got.Error, CodeAudioMissing)
+	if got := waitFinished(t, st, missing.ID); got.Status != store.Failed || got.Error.Code != failure.AudioMissing {
+		t.Errorf("missing file: job = %s, error %+v; want failed with %s", got.Status, got.Error, failure.AudioMissing)
 	}
 }
 
@@ -498,10 +499,10 @@ func TestPostProcessorFailures(t *testing.T) {
 		message  string
 		logParts []string
 	}{
-		{plain, CodePostProcessing, "diarizer failed", []string{"job failed", "/secret/path"}},
+		{plain, failure.PostProcessing, "diarizer failed", []string{"job failed", "/secret/path"}},
 		{coded, "diarization_failed", "too many speakers", []string{"job failed", "code=diarization_failed"}},
-		{panics, CodeInternal, "internal error while processing the job", []string{"job panicked", "diarizer bug"}},
-		{after, CodeUnsupportedMedia, "the file is not a supported audio or video format", []string{"job failed"}},
+		{panics, failure.Internal, "internal error while processing the job", []string{"job panicked", "diarizer bug"}},
+		{after, failure.UnsupportedMedia, "the file is not a supported audio or video format", []string{"job failed"}},
 	}
 	for _, tt := range tests {
 		got := waitFinished(t, st, tt.job.ID)

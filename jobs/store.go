@@ -40,7 +40,7 @@ var _ Store = (*store.Store)(nil)
 // Process may change t in place. It should return promptly when ctx is
 // cancelled. An error fails the job: return an *Error to choose the code
 // and the message the user sees; any other error fails the job with
-// CodePostProcessing and a message naming the processor.
+// failure.PostProcessing and a message naming the processor.
 type PostProcessor interface {
 	// Name identifies the processor in logs and error messages.
 	Name() string

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/instanttranscriber/instanttranscriber/delivery"
+	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -264,25 +265,14 @@ func (s *Server) awaitJob(ctx context.Context, job store.Job) (store.Job, error)
 }
 
 // jobFailure maps a failed job's error code to the API error of the
-// request that waited for it.
+// request that waited for it (failure.RequestCode).
 func jobFailure(j store.Job) error {
 	if j.Error == nil {
 		return apiErr(CodeInternal, "the transcription failed")
 	}
 	msg := j.Error.Message
-	switch j.Error.Code {
-	case "unsupported_media":
-		return apiErr(CodeUnsupportedMedia, "%s", msg)
-	case "empty_audio", "invalid_audio":
-		return apiErr(CodeInvalidAudio, "%s", msg)
-	case "audio_too_long":
-		return apiErr(CodeAudioTooLong, "%s", msg)
-	case "invalid_option":
-		return apiErr(CodeInvalidRequest, "%s", msg)
-	case "quota_exceeded":
-		return apiErr(CodeQuotaExceeded, "%s", msg)
-	case store.CodeInterrupted:
-		return apiErr(CodeUnavailable, "%s", msg)
+	if code, ok := failure.RequestCode(j.Error.Code); ok {
+		return apiErr(code, "%s", msg)
 	}
 	return apiErr(CodeInternal, "the transcription failed (%s): %s", j.Error.Code, msg)
 }
