@@ -423,3 +423,19 @@ func TestFinishJobDeliversTheStoredJob(t *testing.T) {
 		t.Errorf("FinishJob without a callback url: %v, DeliveryFunc called %d times; want 0", err, len(seen))
 	}
 }
+
+// TestDefaultEventIDPinned pins the webhook-id derivation with literals:
+// receivers deduplicate on it, so a change would make them accept every
+// pending event again after an upgrade.
+func TestDefaultEventIDPinned(t *testing.T) {
+	const job = "0190a0b0-0000-7000-8000-000000000001"
+	tests := []struct{ event, want string }{
+		{"transcription.completed", "msg_3122d75b94d861d4a30530247aefa9f8"},
+		{"transcription.failed", "msg_7560c213ae0257a5db3bd67485b60624"},
+	}
+	for _, tt := range tests {
+		if got := DefaultEventID(job, tt.event); got != tt.want {
+			t.Errorf("DefaultEventID(%s, %s) = %s; want %s", job, tt.event, got, tt.want)
+		}
+	}
+}
