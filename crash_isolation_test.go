@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -145,8 +145,7 @@ func watchExit(cmd *exec.Cmd) <-chan struct{} {
 // has exited, whichever comes first.
 func startUntilReadyOrExit(t *testing.T, bin string, env []string, addr string) (*serverProc, <-chan struct{}) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), env...)
+	cmd := e2e.Serve(t, bin, env...)
 	p := &serverProc{cmd: cmd, base: "http://" + addr, log: &syncBuffer{}}
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if err := cmd.Start(); err != nil {

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -58,8 +59,7 @@ type serverProc struct {
 // is ready. The admin key is read from stdout on first start.
 func startServer(t *testing.T, bin string, env []string, addr string) *serverProc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), env...)
+	cmd := e2e.Serve(t, bin, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
 const jfkPath = "../testdata/jfk.wav"
@@ -95,8 +97,7 @@ type proc struct {
 // start runs `instanttranscriber serve` with env and waits for /readyz.
 func start(t *testing.T, bin string, env []string, addr string) *proc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), env...)
+	cmd := e2e.Serve(t, bin, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
