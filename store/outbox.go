@@ -17,6 +17,12 @@ type DeliveryResult struct {
 	Status string
 	// NextAt is when to retry; required when Status is DeliveryPending.
 	NextAt time.Time
+	// Round is the Round of the delivery the attempt was made for, as it
+	// was loaded. When Redeliver has started a later round meanwhile, the
+	// attempt is kept in the history but the rest of the result is not
+	// applied: the delivery stays pending and due as Redeliver left it, so
+	// that the redelivery is not lost.
+	Round int
 }
 
 // DueEntry is a due delivery as the due index records it: enough to decide
@@ -112,8 +118,10 @@ func (s *Store) NextDeliveryAt() (time.Time, bool, error) {
 // MaxAttemptResponseBody bytes and a zero At set to now), raises Attempt and
 // RoundAttempts, sets LastError to a.Error and applies result: pending again
 // with the new NextAt, or delivered or failed, which takes it off the due
-// index. It returns the delivery in its new state; ErrNotFound for an unknown
-// delivery, ErrNotPending when it is already delivered or failed.
+// index. An attempt of an earlier round than the delivery's (see
+// DeliveryResult.Round) only joins the history. It returns the delivery in
+// its new state; ErrNotFound for an unknown delivery, ErrNotPending when it
+// is already delivered or failed.
 func (s *Store) RecordDeliveryAttempt(id string, a DeliveryAttempt, result DeliveryResult) (Delivery, error) {
 	switch {
 	case result.Status == DeliveryPending && result.NextAt.IsZero():
@@ -141,8 +149,11 @@ func (s *Store) RecordDeliveryAttempt(id string, a DeliveryAttempt, result Deliv
 		attempts := append(prev.Attempts[:len(prev.Attempts):len(prev.Attempts)], a)
 		d.Attempts = attempts[max(0, len(attempts)-MaxDeliveryAttempts):]
 		d.Attempt++
-		d.RoundAttempts++
 		d.LastError = a.Error
+		if result.Round < prev.Round {
+			return tx.putDelivery(&prev, d)
+		}
+		d.RoundAttempts++
 		d.Status = result.Status
 		d.NextAt = time.Time{}
 		if result.Status == DeliveryPending {

@@ -260,7 +260,7 @@ func TestRedeliver(t *testing.T) {
 	if due := dueIDs(t, s, clock.Now()); !reflect.DeepEqual(due, []string{d.ID}) {
 		t.Errorf("due after Redeliver = %v; want %s", due, d.ID)
 	}
-	got = record(t, s, d.ID, DeliveryAttempt{StatusCode: 200}, DeliveryResult{Status: DeliveryDelivered})
+	got = record(t, s, d.ID, DeliveryAttempt{StatusCode: 200}, DeliveryResult{Status: DeliveryDelivered, Round: 1})
 	if got.Attempt != 3 || got.RoundAttempts != 1 || got.Round != 1 || len(got.Attempts) != 3 {
 		t.Errorf("after the redelivered attempt: attempt %d round %d round attempts %d history %d; want 3 1 1 3",
 			got.Attempt, got.Round, got.RoundAttempts, len(got.Attempts))
@@ -268,7 +268,7 @@ func TestRedeliver(t *testing.T) {
 
 	// A pending delivery is moved up to now and starts a new round.
 	clock.Add(time.Minute)
-	record(t, s, mustRedeliver(t, s, d.JobID).ID, DeliveryAttempt{StatusCode: 500}, DeliveryResult{Status: DeliveryPending, NextAt: clock.Now().Add(time.Hour)})
+	record(t, s, mustRedeliver(t, s, d.JobID).ID, DeliveryAttempt{StatusCode: 500}, DeliveryResult{Status: DeliveryPending, NextAt: clock.Now().Add(time.Hour), Round: 2})
 	clock.Add(time.Minute)
 	if got := mustRedeliver(t, s, d.JobID); got.Round != 3 || got.RoundAttempts != 0 || !got.NextAt.Equal(clock.Now()) {
 		t.Errorf("redelivered pending delivery: round %d round attempts %d next %s; want 3 0 %s", got.Round, got.RoundAttempts, got.NextAt, clock.Now())
@@ -437,5 +437,31 @@ func TestDefaultEventIDPinned(t *testing.T) {
 		if got := DefaultEventID(job, tt.event); got != tt.want {
 			t.Errorf("DefaultEventID(%s, %s) = %s; want %s", job, tt.event, got, tt.want)
 		}
+	}
+}
+
+// TestRedeliverDuringAnAttempt: a redelivery requested while an attempt of
+// the previous round is in flight is not lost when that attempt's result
+// is recorded: the attempt is kept, the delivery stays pending and due.
+func TestRedeliverDuringAnAttempt(t *testing.T) {
+	clock := newClock()
+	s := newTestStore(t, clock.Now)
+	d := finishWithDelivery(t, s, "https://a.example/hook")
+	// The dispatcher has loaded d (round 0) and is sending it.
+	clock.Add(time.Second)
+	if got := mustRedeliver(t, s, d.JobID); got.Round != 1 {
+		t.Fatalf("Redeliver round = %d; want 1", got.Round)
+	}
+	got := record(t, s, d.ID, DeliveryAttempt{StatusCode: 204}, DeliveryResult{Status: DeliveryDelivered, Round: d.Round})
+	if got.Status != DeliveryPending || got.Round != 1 || got.RoundAttempts != 0 || got.Attempt != 1 || len(got.Attempts) != 1 {
+		t.Errorf("after the earlier round's attempt: %s round %d round attempts %d attempt %d history %d; want pending 1 0 1 1",
+			got.Status, got.Round, got.RoundAttempts, got.Attempt, len(got.Attempts))
+	}
+	if due := dueIDs(t, s, clock.Now()); !reflect.DeepEqual(due, []string{d.ID}) {
+		t.Errorf("due = %v; want the redelivery %s", due, d.ID)
+	}
+	got = record(t, s, d.ID, DeliveryAttempt{StatusCode: 204}, DeliveryResult{Status: DeliveryDelivered, Round: 1})
+	if got.Status != DeliveryDelivered || got.RoundAttempts != 1 || got.Attempt != 2 {
+		t.Errorf("after the redelivery's attempt: %s round attempts %d attempt %d; want delivered 1 2", got.Status, got.RoundAttempts, got.Attempt)
 	}
 }

@@ -64,6 +64,7 @@ func (d *Dispatcher) attempt(ctx context.Context, t task) {
 	}
 
 	result := d.decide(del, res)
+	result.Round = del.Round
 	a := store.DeliveryAttempt{At: at, StatusCode: res.status, Duration: elapsed, Error: res.errText, ResponseBody: res.body}
 	rec, err := d.st.RecordDeliveryAttempt(del.ID, a, result)
 	if err != nil {
