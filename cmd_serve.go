@@ -37,7 +37,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return fmt.Errorf("%w: serve takes no arguments", errUsage)
 	}
-	cfg, err := LoadConfig(*configPath, os.Environ())
+	// The flags override the file and the environment, so the one
+	// validation comes after them: --addr or --model can fix a bad value.
+	cfg, err := loadConfig(*configPath, os.Environ())
 	if err != nil {
 		return err
 	}

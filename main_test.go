@@ -354,3 +354,26 @@ func TestKeysCommand(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestServeFlagsFixConfig: --addr and --model override bad values in the
+// config file, since the configuration is validated after the flags.
+func TestServeFlagsFixConfig(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", dir)
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, []byte("server:\n  addr: \"not an address\"\nengine:\n  model_path: \"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := startServe(t, "--config", path)
+	resp, err := http.Get("http://" + srv.addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz = %d; want 200", resp.StatusCode)
+	}
+	if code := srv.stop(); code != 0 {
+		t.Errorf("serve exited %d: %s", code, srv.stderr.String())
+	}
+}
