@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -37,15 +36,7 @@ func testBinary(t *testing.T) string {
 }
 
 // freeAddr returns a loopback address with a free port.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
+func freeAddr(t *testing.T) string { return e2e.FreeAddr(t) }
 
 // serverProc is the real binary running as a subprocess.
 type serverProc struct {
