@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
@@ -227,19 +226,4 @@ func TestCrashRecovery(t *testing.T) {
 }
 
 // wav16 encodes 16 kHz mono samples as 16-bit PCM WAV.
-func wav16(samples []float32) []byte {
-	var b bytes.Buffer
-	data := uint32(2 * len(samples))
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, 36+data)
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(16000), uint32(32000), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, data)
-	for _, s := range samples {
-		binary.Write(&b, binary.LittleEndian, int16(max(-1, min(1, s))*32767))
-	}
-	return b.Bytes()
-}
+func wav16(samples []float32) []byte { return e2e.WAV(samples) }

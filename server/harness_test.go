@@ -5,7 +5,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/delivery"
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
@@ -306,22 +306,7 @@ func jfk(t *testing.T, n int) []byte {
 }
 
 // wavBytes encodes 16 kHz mono samples as a 16-bit PCM WAV file.
-func wavBytes(samples []float32) []byte {
-	var b bytes.Buffer
-	data := uint32(2 * len(samples))
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, 36+data)
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(16000), uint32(32000), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, data)
-	for _, s := range samples {
-		binary.Write(&b, binary.LittleEndian, int16(max(-1, min(1, s))*32767))
-	}
-	return b.Bytes()
-}
+func wavBytes(samples []float32) []byte { return e2e.WAV(samples) }
 
 // wait polls a job until cond holds or the deadline passes.
 func (h *harness) wait(key, id string, d time.Duration, cond func(map[string]any) bool) map[string]any {

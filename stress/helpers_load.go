@@ -347,19 +347,7 @@ func itClip(t testing.TB) []byte {
 
 // itWAV wraps 16 kHz 16-bit mono PCM in a WAV header whose data chunk
 // claims dataLen bytes.
-func itWAV(pcm []byte, dataLen uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, 36+dataLen)
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(16000), uint32(32000), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, dataLen)
-	b.Write(pcm)
-	return b.Bytes()
-}
+func itWAV(pcm []byte, dataLen uint32) []byte { return e2e.WAVWithLength(pcm, dataLen) }
 
 // itForm builds a multipart body: fields in order, then the file when
 // data is not nil.
