@@ -25,19 +25,13 @@ import (
 // fail, with interrupted, after jobs.max_attempts crashes of its own.
 func TestCrashBlamesOnlyTheCrashingJob(t *testing.T) {
 	bin := testBinary(t)
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	env := []string{
-		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
-		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
-		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
-		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
+	dir, addr, env := serveEnv(t,
 		"INSTANTTRANSCRIBER_WORKER_WORKERS=2",
 		"INSTANTTRANSCRIBER_WORKER_THREADS_PER_JOB=1",
 		"INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=100ms",
 		"INSTANTTRANSCRIBER_JOBS_MAX_ATTEMPTS=2",
-		testCrashEnv + "=poison.wav",
-	}
+		testCrashEnv+"=poison.wav",
+	)
 	first := startServer(t, bin, env, addr)
 	key := first.key
 	exited := watchExit(first.cmd)

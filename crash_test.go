@@ -34,6 +34,21 @@ func testBinary(t *testing.T) string {
 	return bin
 }
 
+// serveEnv returns a fresh data directory, a free address and the
+// environment that runs serve on them with the test model at beam size 1,
+// plus extra.
+func serveEnv(t *testing.T, extra ...string) (dir, addr string, env []string) {
+	t.Helper()
+	dir, addr = t.TempDir(), freeAddr(t)
+	env = append([]string{
+		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
+		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
+		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
+		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
+	}, extra...)
+	return dir, addr, env
+}
+
 // freeAddr returns a loopback address with a free port.
 func freeAddr(t *testing.T) string { return e2e.FreeAddr(t) }
 
@@ -109,15 +124,9 @@ func (p *serverProc) getJob(t *testing.T, key, id string) map[string]any {
 // restarts it, and checks the job completes exactly once.
 func TestCrashRecovery(t *testing.T) {
 	bin := testBinary(t)
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	env := []string{
-		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
-		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
-		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
-		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
+	dir, addr, env := serveEnv(t,
 		"INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=100ms",
-	}
+	)
 
 	first := startServer(t, bin, env, addr)
 	if first.key == "" {
