@@ -10,10 +10,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/engine"
-	"github.com/instanttranscriber/instanttranscriber/engine/postprocess"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
-	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
@@ -37,7 +37,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return fmt.Errorf("%w: serve takes no arguments", errUsage)
 	}
-	cfg, err := LoadConfig(*configPath, os.Environ())
+	// The flags override the file and the environment, so the one
+	// validation comes after them: --addr or --model can fix a bad value.
+	cfg, err := loadConfig(*configPath, os.Environ())
 	if err != nil {
 		return err
 	}
@@ -93,25 +95,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	m := metrics.New(logger)
 	m.WatchStore(st, nil)
 
-	client := netguard.NewClient(cfg.NetguardConfig())
-	dispatcher := webhook.New(cfg.WebhookConfig(version), st, client, logger, webhook.WithMetrics(m.Webhooks()))
-
-	// The pool announces finished jobs through the server's delivery builder
-	// (it signs the download URLs); srv is set before the pool starts. The
-	// pool's store wakes the dispatcher after each terminal transition.
-	var srv *server.Server
-	deliveries := func(j store.Job) *store.Delivery { return srv.Delivery(j, j.Status) }
-	poolOpts := append([]worker.Option{worker.WithPostProcessors(postProcessors(cfg, logger)...), worker.WithMetrics(m.Jobs()), worker.WithModels(models)},
-		testCrashHook(logger)...)
-	pool := worker.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, deliveries, logger, poolOpts...)
-	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
+	// One signer for the download URLs: the API hands them out, checks them
+	// and rotates the secret; the dispatcher signs a completed job's links
+	// each time it sends the callback.
 	serverCfg := cfg.ServerConfig()
 	serverCfg.Version = version
-	srv, err = server.New(serverCfg, server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Metrics: m}, logger)
+	signer, err := delivery.LoadSigner(st, serverCfg.DownloadURLTTL)
 	if err != nil {
 		return err
 	}
-	janitor := worker.NewJanitor(cfg.JanitorConfig(), st, logger)
+	client := netguard.NewClient(cfg.NetguardConfig())
+	dispatcher := webhook.New(cfg.WebhookConfig(version), st, client, logger,
+		webhook.WithMetrics(m.Webhooks()), webhook.WithSigner(signer))
+
+	// The store calls delivery.Build with each job's final state, inside the
+	// transaction that ends it; the pool's store then wakes the dispatcher.
+	poolOpts := append([]jobs.Option{jobs.WithPostProcessors(postProcessors(cfg, logger)...), jobs.WithMetrics(m.Jobs()), jobs.WithModels(models)},
+		testCrashHook(logger)...)
+	pool := jobs.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, delivery.Build, logger, poolOpts...)
+	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
+	srv, err := server.New(serverCfg, server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Signer: signer, Metrics: m}, logger)
+	if err != nil {
+		return err
+	}
+	janitor := jobs.NewJanitor(cfg.JanitorConfig(), st, logger)
 
 	// Start in dependency order; stop in reverse: HTTP first (no new jobs),
 	// then the workers (which may still finish jobs and queue callbacks),
@@ -157,7 +164,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // the jobs that ask for them. Diarization finds speech with the Silero VAD
 // model when it is present (make model fetches it), else with an energy
 // detector.
-func postProcessors(cfg Config, logger *slog.Logger) []worker.PostProcessor {
+func postProcessors(cfg Config, logger *slog.Logger) []jobs.PostProcessor {
 	vad := cfg.Engine.VADModelPath
 	if _, err := os.Stat(vad); err != nil {
 		logger.Warn("no Silero VAD model: speaker labels find speech with the energy detector", "vad_model_path", vad)
@@ -166,9 +173,9 @@ func postProcessors(cfg Config, logger *slog.Logger) []worker.PostProcessor {
 	// The LLM endpoint is the operator's own configuration (usually a local
 	// server), not user input, so it is reached without the SSRF guard.
 	llm := &http.Client{}
-	return []worker.PostProcessor{
-		&postprocess.Diarizer{VADModelPath: vad, Threads: cfg.Worker.ThreadsPerJob, Logger: logger},
-		&postprocess.Summarizer{S: summarize.New(cfg.SummaryConfig(), llm, logger)},
+	return []jobs.PostProcessor{
+		&jobs.Diarizer{VADModelPath: vad, Threads: cfg.Worker.ThreadsPerJob, Logger: logger},
+		&jobs.Summarizer{S: summarize.New(cfg.SummaryConfig(), llm, logger)},
 	}
 }
 
@@ -182,7 +189,7 @@ type notifyingStore struct {
 
 func (s notifyingStore) FinishJob(id string, out store.Outcome) (store.Job, error) {
 	j, err := s.Store.FinishJob(id, out)
-	if err == nil && out.Delivery != nil {
+	if err == nil && out.Deliver != nil && j.CallbackURL != "" {
 		s.dispatcher.Notify()
 	}
 	return j, err

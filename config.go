@@ -210,8 +210,21 @@ func DefaultConfig() Config {
 
 // LoadConfig reads the YAML file at path over the defaults (path "" means
 // defaults only), applies the INSTANTTRANSCRIBER_* overrides found in
-// environ (os.Environ form), and validates the result.
+// environ (os.Environ form), and validates the result. A command with flags
+// that override keys uses loadConfig, then validates once after them.
 func LoadConfig(path string, environ []string) (Config, error) {
+	cfg, err := loadConfig(path, environ)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// loadConfig is LoadConfig without the validation.
+func loadConfig(path string, environ []string) (Config, error) {
 	cfg := DefaultConfig()
 	if path != "" {
 		f, err := os.Open(path)
@@ -224,9 +237,6 @@ func LoadConfig(path string, environ []string) (Config, error) {
 		}
 	}
 	if err := cfg.applyEnv(environ); err != nil {
-		return Config{}, err
-	}
-	if err := cfg.Validate(); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil

@@ -9,7 +9,7 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
-	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
 	"github.com/instanttranscriber/instanttranscriber/webhook"
@@ -65,8 +65,8 @@ func (c Config) EngineConfig() engine.Config {
 
 // WorkerConfig returns the worker pool's configuration. URL imports are
 // limited by limits.max_upload_bytes, like uploads.
-func (c Config) WorkerConfig() worker.Config {
-	w := worker.Config{
+func (c Config) WorkerConfig() jobs.Config {
+	w := jobs.Config{
 		Workers:          c.Worker.Workers,
 		ThreadsPerJob:    c.Worker.ThreadsPerJob,
 		BeamSize:         c.Worker.BeamSize,
@@ -79,7 +79,7 @@ func (c Config) WorkerConfig() worker.Config {
 		VAD:              c.Engine.VAD,
 		VADModelPath:     c.Engine.VADModelPath,
 		ProgressInterval: c.Worker.ProgressInterval,
-		PollInterval:     worker.DefaultPollInterval,
+		PollInterval:     jobs.DefaultPollInterval,
 		ShutdownGrace:    c.Worker.ShutdownGrace,
 	}
 	w.DownloadWorkers = c.Worker.DownloadWorkers
@@ -88,10 +88,10 @@ func (c Config) WorkerConfig() worker.Config {
 }
 
 // JanitorConfig returns the retention janitor's configuration.
-func (c Config) JanitorConfig() worker.JanitorConfig {
-	return worker.JanitorConfig{
+func (c Config) JanitorConfig() jobs.JanitorConfig {
+	return jobs.JanitorConfig{
 		RetentionDays: c.Jobs.RetentionDays,
-		Interval:      worker.DefaultJanitorInterval,
+		Interval:      jobs.DefaultJanitorInterval,
 		AudioDir:      c.AudioDir(),
 	}
 }

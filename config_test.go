@@ -14,7 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
-	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
 )
@@ -508,7 +508,7 @@ func TestConfigComponents(t *testing.T) {
 	if got, want := c.NetguardConfig(), netguard.DefaultConfig(); got != want {
 		t.Errorf("NetguardConfig() = %+v, want netguard.DefaultConfig() %+v", got, want)
 	}
-	wantWorker := worker.DefaultConfig()
+	wantWorker := jobs.DefaultConfig()
 	wantWorker.BestOf = 5
 	wantWorker.ChunkLength = 10 * time.Minute
 	wantWorker.AudioDir = filepath.Join("data", "audio")
@@ -516,7 +516,7 @@ func TestConfigComponents(t *testing.T) {
 	if got := c.WorkerConfig(); got != wantWorker {
 		t.Errorf("WorkerConfig() = %+v, want %+v", got, wantWorker)
 	}
-	wantJanitor := worker.JanitorConfig{Interval: worker.DefaultJanitorInterval, AudioDir: filepath.Join("data", "audio")}
+	wantJanitor := jobs.JanitorConfig{Interval: jobs.DefaultJanitorInterval, AudioDir: filepath.Join("data", "audio")}
 	if got := c.JanitorConfig(); got != wantJanitor {
 		t.Errorf("JanitorConfig() = %+v, want %+v", got, wantJanitor)
 	}

@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -25,19 +25,13 @@ import (
 // fail, with interrupted, after jobs.max_attempts crashes of its own.
 func TestCrashBlamesOnlyTheCrashingJob(t *testing.T) {
 	bin := testBinary(t)
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	env := []string{
-		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
-		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
-		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
-		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
+	dir, addr, env := serveEnv(t,
 		"INSTANTTRANSCRIBER_WORKER_WORKERS=2",
 		"INSTANTTRANSCRIBER_WORKER_THREADS_PER_JOB=1",
 		"INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=100ms",
 		"INSTANTTRANSCRIBER_JOBS_MAX_ATTEMPTS=2",
-		testCrashEnv + "=poison.wav",
-	}
+		testCrashEnv+"=poison.wav",
+	)
 	first := startServer(t, bin, env, addr)
 	key := first.key
 	exited := watchExit(first.cmd)
@@ -145,8 +139,7 @@ func watchExit(cmd *exec.Cmd) <-chan struct{} {
 // has exited, whichever comes first.
 func startUntilReadyOrExit(t *testing.T, bin string, env []string, addr string) (*serverProc, <-chan struct{}) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), env...)
+	cmd := e2e.Serve(t, bin, env...)
 	p := &serverProc{cmd: cmd, base: "http://" + addr, log: &syncBuffer{}}
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if err := cmd.Start(); err != nil {

@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -18,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -35,16 +34,23 @@ func testBinary(t *testing.T) string {
 	return bin
 }
 
-// freeAddr returns a loopback address with a free port.
-func freeAddr(t *testing.T) string {
+// serveEnv returns a fresh data directory, a free address and the
+// environment that runs serve on them with the test model at beam size 1,
+// plus extra.
+func serveEnv(t *testing.T, extra ...string) (dir, addr string, env []string) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	dir, addr = t.TempDir(), freeAddr(t)
+	env = append([]string{
+		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
+		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
+		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
+		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
+	}, extra...)
+	return dir, addr, env
 }
+
+// freeAddr returns a loopback address with a free port.
+func freeAddr(t *testing.T) string { return e2e.FreeAddr(t) }
 
 // serverProc is the real binary running as a subprocess.
 type serverProc struct {
@@ -58,8 +64,7 @@ type serverProc struct {
 // is ready. The admin key is read from stdout on first start.
 func startServer(t *testing.T, bin string, env []string, addr string) *serverProc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), env...)
+	cmd := e2e.Serve(t, bin, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -119,15 +124,9 @@ func (p *serverProc) getJob(t *testing.T, key, id string) map[string]any {
 // restarts it, and checks the job completes exactly once.
 func TestCrashRecovery(t *testing.T) {
 	bin := testBinary(t)
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	env := []string{
-		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
-		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
-		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
-		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
+	dir, addr, env := serveEnv(t,
 		"INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=100ms",
-	}
+	)
 
 	first := startServer(t, bin, env, addr)
 	if first.key == "" {
@@ -236,19 +235,4 @@ func TestCrashRecovery(t *testing.T) {
 }
 
 // wav16 encodes 16 kHz mono samples as 16-bit PCM WAV.
-func wav16(samples []float32) []byte {
-	var b bytes.Buffer
-	data := uint32(2 * len(samples))
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, 36+data)
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(16000), uint32(32000), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, data)
-	for _, s := range samples {
-		binary.Write(&b, binary.LittleEndian, int16(max(-1, min(1, s))*32767))
-	}
-	return b.Bytes()
-}
+func wav16(samples []float32) []byte { return e2e.WAV(samples) }

@@ -11,9 +11,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
 const jfkPath = "testdata/jfk.wav"
@@ -27,23 +28,8 @@ func testModel() string {
 	return "models/ggml-tiny-q8_0.bin"
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a concurrent reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is the output buffer the end-to-end tests share.
+type syncBuffer = e2e.Buffer
 
 // runCLI runs the command line and returns its exit code, stdout and stderr.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -353,4 +339,27 @@ func TestKeysCommand(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// TestServeFlagsFixConfig: --addr and --model override bad values in the
+// config file, since the configuration is validated after the flags.
+func TestServeFlagsFixConfig(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", dir)
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, []byte("server:\n  addr: \"not an address\"\nengine:\n  model_path: \"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := startServe(t, "--config", path)
+	resp, err := http.Get("http://" + srv.addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz = %d; want 200", resp.StatusCode)
+	}
+	if code := srv.stop(); code != 0 {
+		t.Errorf("serve exited %d: %s", code, srv.stderr.String())
+	}
 }

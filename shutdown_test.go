@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"mime/multipart"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -26,22 +25,11 @@ import (
 // restart.
 func TestGracefulShutdown(t *testing.T) {
 	bin := testBinary(t)
-	rcv := &hookReceiver{
-		mode:     map[string]string{"/short": "fail", "/long": "ok"},
-		seen:     map[string][]http.Header{},
-		accepted: map[string][]byte{},
-		release:  make(chan struct{}),
-	}
+	rcv := newHookReceiver(map[string]string{"/short": "fail", "/long": "ok"})
 	hooks := httptest.NewServer(rcv)
 	defer hooks.Close()
 
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	env := []string{
-		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
-		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
-		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
-		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
+	dir, addr, env := serveEnv(t,
 		"INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=100ms",
 		"INSTANTTRANSCRIBER_WORKER_SHUTDOWN_GRACE=200ms",
 		"INSTANTTRANSCRIBER_URL_IMPORT_ALLOW_PRIVATE_NETWORKS=true",
@@ -49,7 +37,7 @@ func TestGracefulShutdown(t *testing.T) {
 		// pending across the shutdown and the restart, even on a busy machine.
 		"INSTANTTRANSCRIBER_WEBHOOK_RETRY_SCHEDULE=0s 4s 4s 4s 4s 4s 4s 4s 4s 4s 4s 4s 4s 4s 4s",
 		"INSTANTTRANSCRIBER_WEBHOOK_JITTER=0",
-	}
+	)
 	first := startServer(t, bin, env, addr)
 	key := first.key
 

@@ -5,7 +5,7 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -17,13 +17,13 @@ const testCrashEnv = "INSTANTTRANSCRIBER_TEST_CRASH_ON_FILENAME"
 
 // testCrashHook returns the pool option that arms testCrashEnv, or none when
 // the variable is unset.
-func testCrashHook(logger *slog.Logger) []worker.Option {
+func testCrashHook(logger *slog.Logger) []jobs.Option {
 	name := os.Getenv(testCrashEnv)
 	if name == "" {
 		return nil
 	}
 	logger.Warn("test-only crash hook armed: the process kills itself on a matching job", "env", testCrashEnv)
-	return []worker.Option{worker.WithClaimHook(func(j store.Job) {
+	return []jobs.Option{jobs.WithClaimHook(func(j store.Job) {
 		if j.Source.Filename == name {
 			logger.Warn("test-only crash hook: killing the process", "job_id", j.ID, "attempt", j.Attempt)
 			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)

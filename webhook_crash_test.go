@@ -27,6 +27,11 @@ type hookReceiver struct {
 	release  chan struct{}
 }
 
+// newHookReceiver answers each path as mode says.
+func newHookReceiver(mode map[string]string) *hookReceiver {
+	return &hookReceiver{mode: mode, seen: map[string][]http.Header{}, accepted: map[string][]byte{}, release: make(chan struct{})}
+}
+
 func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	h.mu.Lock()
@@ -66,12 +71,7 @@ func (h *hookReceiver) count(path string) int {
 // the restart, signed, with the same webhook-id.
 func TestWebhookSurvivesKill(t *testing.T) {
 	bin := testBinary(t)
-	rcv := &hookReceiver{
-		mode:     map[string]string{"/a": "hang", "/b": "fail"},
-		seen:     map[string][]http.Header{},
-		accepted: map[string][]byte{},
-		release:  make(chan struct{}),
-	}
+	rcv := newHookReceiver(map[string]string{"/a": "hang", "/b": "fail"})
 	hooks := httptest.NewServer(rcv)
 	defer hooks.Close()
 	defer close(rcv.release)
@@ -80,17 +80,11 @@ func TestWebhookSurvivesKill(t *testing.T) {
 	}))
 	defer files.Close()
 
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	env := []string{
-		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
-		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
-		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
-		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
+	_, addr, env := serveEnv(t,
 		"INSTANTTRANSCRIBER_URL_IMPORT_ALLOW_PRIVATE_NETWORKS=true",
 		"INSTANTTRANSCRIBER_WEBHOOK_RETRY_SCHEDULE=0s 300ms 300ms 300ms 300ms 300ms 300ms 300ms",
 		"INSTANTTRANSCRIBER_WEBHOOK_JITTER=0",
-	}
+	)
 	first := startServer(t, bin, env, addr)
 	key := first.key
 	const (

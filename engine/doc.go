@@ -12,6 +12,7 @@
 // tag), never with a bare `go build`.
 //
 // Pure-Go parts live in sub-packages that build without cgo: transcript (the
-// result type), audio (decoding and resampling to 16 kHz mono) and export
-// (txt, srt, vtt and json).
+// result type), audio (decoding and resampling to 16 kHz mono), export
+// (txt, srt, vtt and json), diarize (speaker labels) and summarize
+// (summaries). Running jobs on the engine is package jobs' work.
 package engine

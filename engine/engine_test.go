@@ -307,6 +307,9 @@ func TestForcedLanguageAndInvalidOptions(t *testing.T) {
 			if !errors.Is(err, tc.want) {
 				t.Errorf("err = %v, want %v", err, tc.want)
 			}
+			if oe := (*engine.OptionError)(nil); !errors.As(err, &oe) || oe.Detail == "" {
+				t.Errorf("err = %v; want an *OptionError with the detail a user reads", err)
+			}
 		})
 	}
 	if _, err := m.Transcribe(context.Background(), nil, engine.Options{}); !errors.Is(err, engine.ErrNoAudio) {

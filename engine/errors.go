@@ -1,6 +1,9 @@
 package engine
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors returned by the engine. They are wrapped with context; test with
 // errors.Is.
@@ -17,3 +20,20 @@ var (
 	// ErrTranscribe means whisper_full_with_state returned an error code.
 	ErrTranscribe = errors.New("engine: transcription failed")
 )
+
+// OptionError is an ErrInvalidOption with a detail a user can act on, such
+// as `unknown language "xx"`; it never names a server path. Test with
+// errors.Is(err, ErrInvalidOption), read Detail with errors.As.
+type OptionError struct {
+	Detail string
+}
+
+func (e *OptionError) Error() string { return ErrInvalidOption.Error() + ": " + e.Detail }
+
+// Unwrap returns ErrInvalidOption.
+func (e *OptionError) Unwrap() error { return ErrInvalidOption }
+
+// invalidOption returns an *OptionError with the formatted detail.
+func invalidOption(format string, args ...any) error {
+	return &OptionError{Detail: fmt.Sprintf(format, args...)}
+}

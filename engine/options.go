@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"runtime"
 	"time"
 )
@@ -82,19 +81,19 @@ func DefaultThreads() int {
 
 func (o *Options) validate() error {
 	if o.BeamSize < 0 || o.BeamSize > 16 {
-		return fmt.Errorf("%w: beam size %d is outside 0-16", ErrInvalidOption, o.BeamSize)
+		return invalidOption("beam size %d is outside 0-16", o.BeamSize)
 	}
 	if o.BestOf < 0 || o.BestOf > 16 {
-		return fmt.Errorf("%w: best-of %d is outside 0-16", ErrInvalidOption, o.BestOf)
+		return invalidOption("best-of %d is outside 0-16", o.BestOf)
 	}
 	if o.Threads < 0 {
-		return fmt.Errorf("%w: threads %d is negative", ErrInvalidOption, o.Threads)
+		return invalidOption("threads %d is negative", o.Threads)
 	}
 	if o.ChunkLength != 0 && o.ChunkLength < MinChunkLength {
-		return fmt.Errorf("%w: chunk length %v is under %v", ErrInvalidOption, o.ChunkLength, MinChunkLength)
+		return invalidOption("chunk length %v is under %v", o.ChunkLength, MinChunkLength)
 	}
 	if o.VAD && o.VADModelPath == "" {
-		return fmt.Errorf("%w: vad needs a vad model path", ErrInvalidOption)
+		return invalidOption("vad needs a vad model path")
 	}
 	return nil
 }

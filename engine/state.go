@@ -192,7 +192,7 @@ func (s *State) transcribeWindow(ctx context.Context, samples []float32, opts Op
 	} else {
 		cl := cstr(lang)
 		if C.whisper_lang_id(cl) < 0 {
-			return nil, fmt.Errorf("%w: unknown language %q", ErrInvalidOption, opts.Language)
+			return nil, invalidOption("unknown language %q", opts.Language)
 		}
 		p.language = cl
 	}

@@ -19,7 +19,7 @@ var processingBuckets = []float64{1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 
 var realtimeBuckets = []float64{0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 5, 10}
 
 // Jobs records job and worker metrics. The worker pool uses it through
-// worker.Metrics, the API through JobCreated and JobFinished.
+// jobs.Metrics, the API through JobCreated and JobFinished.
 type Jobs struct {
 	created    *prometheus.CounterVec
 	finished   *prometheus.CounterVec

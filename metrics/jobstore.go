@@ -27,8 +27,8 @@ func (s CountingStore) CreateJob(job store.Job, lim store.CreateLimits) (store.J
 }
 
 // CancelJob is store.Store.CancelJob, counting a queued job it cancels.
-func (s CountingStore) CancelJob(id, keyID string, d *store.Delivery) (store.Job, error) {
-	j, err := s.Store.CancelJob(id, keyID, d)
+func (s CountingStore) CancelJob(id, keyID string, build store.DeliveryFunc) (store.Job, error) {
+	j, err := s.Store.CancelJob(id, keyID, build)
 	if err == nil && j.Status == store.Canceled {
 		s.Jobs.JobFinished(string(store.Canceled), 0, 0)
 	}

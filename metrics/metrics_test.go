@@ -158,7 +158,7 @@ func TestStoreGauges(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := &store.Delivery{Payload: []byte(`{"id":"` + j.ID + `"}`), Event: "transcription.completed"}
-	if _, err := st.FinishJob(j.ID, store.Outcome{Status: store.Completed, Delivery: d}); err != nil {
+	if _, err := st.FinishJob(j.ID, store.Outcome{Status: store.Completed, Deliver: func(store.Job) *store.Delivery { return d }}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := st.CreateJob(store.Job{KeyID: "k"}, store.CreateLimits{}); err != nil {

@@ -8,13 +8,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
 // audioScope is what a signed audio URL's signature covers in place of an
 // export format.
-const audioScope = "audio"
+const audioScope = delivery.AudioLink
 
 // audioRetained reports whether j's audio file is kept, so that
 // /v1/transcriptions/{id}/audio can serve it.

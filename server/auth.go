@@ -77,20 +77,22 @@ func (s *Server) keyFromRequest(c echo.Context) (store.Key, error) {
 	return k, nil
 }
 
-// keyLimiters holds one token bucket per API key.
+// keyLimiters holds one token bucket per API key, refilled by the server's
+// clock.
 type keyLimiters struct {
 	limit rate.Limit
 	burst int
+	now   func() time.Time
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
 }
 
-func newKeyLimiters(perSecond float64, burst int) *keyLimiters {
+func newKeyLimiters(perSecond float64, burst int, now func() time.Time) *keyLimiters {
 	if burst < 1 {
 		burst = max(1, int(math.Ceil(perSecond)))
 	}
-	return &keyLimiters{limit: rate.Limit(perSecond), burst: burst, limiters: map[string]*rate.Limiter{}}
+	return &keyLimiters{limit: rate.Limit(perSecond), burst: burst, now: now, limiters: map[string]*rate.Limiter{}}
 }
 
 // allow takes a token from keyID's bucket, or returns rate_limited with the
@@ -106,9 +108,10 @@ func (l *keyLimiters) allow(keyID string) error {
 		l.limiters[keyID] = lim
 	}
 	l.mu.Unlock()
-	r := lim.Reserve()
-	if d := r.Delay(); d > 0 {
-		r.Cancel()
+	now := l.now()
+	r := lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
 		return &apiError{
 			Code:       CodeRateLimited,
 			Message:    "too many requests for this api key",

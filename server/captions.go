@@ -91,7 +91,7 @@ func (s *Server) captionURLs(urls map[string]string, jobID, keyID, canon string)
 	}
 	exp := s.now().Add(s.cfg.DownloadURLTTL)
 	for _, f := range []export.Format{export.SRT, export.VTT} {
-		sig := s.signer.query(jobID, keyID, captionScope(f, canon), exp)
+		sig := s.signer.Query(jobID, keyID, captionScope(f, canon), exp)
 		urls[string(f)] = s.public + "/v1/transcriptions/" + jobID + "/export" + f.Extension() + "?" + canon + "&" + sig
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -114,7 +115,7 @@ func (s *Server) redeliver(c echo.Context) error {
 		return notFoundJob(err)
 	}
 	d, err := s.store.RedeliverWith(j.ID, func(job store.Job) []byte {
-		if d := s.Delivery(job, job.Status); d != nil {
+		if d := delivery.Build(job); d != nil {
 			return d.Payload
 		}
 		return nil

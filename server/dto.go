@@ -136,7 +136,10 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 		r.Source.Type = "sync" // an upload to the OpenAI-compatible API
 	}
 	if j.Status == store.Completed {
-		r.DownloadURLs = s.downloadURLs(j)
+		r.DownloadURLs = s.signer.URLs(j.ID, j.KeyID, s.now())
+		if audioRetained(j) {
+			r.DownloadURLs[audioScope] = s.signer.AudioURL(j.ID, j.KeyID, s.now())
+		}
 		if tr != nil {
 			r.Text = &tr.Text
 			r.Speakers, r.Summary, r.Warnings = tr.Speakers, tr.Summary, tr.Warnings
@@ -146,22 +149,6 @@ func (s *Server) jobFields(j store.Job, tr *export.JSONTranscript, withSegments 
 		}
 	}
 	return r
-}
-
-// downloadURLs returns the signed export URLs of a completed job, and the
-// signed audio URL when its audio is retained; they stop working when the
-// job's API key is revoked.
-func (s *Server) downloadURLs(j store.Job) map[string]string {
-	exp := s.now().Add(s.cfg.DownloadURLTTL)
-	urls := make(map[string]string, 4)
-	for _, f := range export.Formats() {
-		name := string(f)
-		urls[name] = s.public + "/v1/transcriptions/" + j.ID + "/export." + name + "?" + s.signer.query(j.ID, j.KeyID, name, exp)
-	}
-	if audioRetained(j) {
-		urls[audioScope] = s.public + "/v1/transcriptions/" + j.ID + "/audio?" + s.signer.query(j.ID, j.KeyID, audioScope, exp)
-	}
-	return urls
 }
 
 func orDefault(v, def string) string {

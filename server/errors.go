@@ -10,28 +10,30 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
 // Error codes of the API. Each has one HTTP status; openapi.yaml documents
-// them all.
+// them all. The codes a failed job can also carry come from package
+// failure, so that the two never drift apart.
 const (
-	CodeInvalidRequest      = "invalid_request"
-	CodeInvalidAudio        = "invalid_audio"
+	CodeInvalidRequest      = failure.InvalidRequest
+	CodeInvalidAudio        = failure.InvalidAudio
 	CodeUnauthorized        = "unauthorized"
-	CodeQuotaExceeded       = "quota_exceeded"
+	CodeQuotaExceeded       = failure.QuotaExceeded
 	CodeForbidden           = "forbidden"
 	CodeNotFound            = "not_found"
 	CodeMethodNotAllowed    = "method_not_allowed"
 	CodeNotReady            = "not_ready"
 	CodeConflict            = "conflict"
-	CodePayloadTooLarge     = "payload_too_large"
-	CodeAudioTooLong        = "audio_too_long"
-	CodeUnsupportedMedia    = "unsupported_media"
+	CodePayloadTooLarge     = failure.PayloadTooLarge
+	CodeAudioTooLong        = failure.AudioTooLong
+	CodeUnsupportedMedia    = failure.UnsupportedMedia
 	CodeIdempotencyConflict = "idempotency_conflict"
 	CodeRateLimited         = "rate_limited"
-	CodeInternal            = "internal_error"
-	CodeUnavailable         = "unavailable"
+	CodeInternal            = failure.Internal
+	CodeUnavailable         = failure.Unavailable
 	CodeInsufficientStorage = "insufficient_storage"
 )
 

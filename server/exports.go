@@ -83,8 +83,8 @@ func (s *Server) signedJob(id, scope string, c echo.Context) (store.Job, error) 
 	if err != nil {
 		return store.Job{}, err
 	}
-	if err := s.signer.verify(id, job.KeyID, scope, c.QueryParams(), s.now()); err != nil {
-		return store.Job{}, err
+	if err := s.signer.Verify(id, job.KeyID, scope, c.QueryParams(), s.now()); err != nil {
+		return store.Job{}, apiErr(CodeForbidden, "%s", err.Error())
 	}
 	owner, err := s.store.GetKey(job.KeyID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -5,7 +5,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -18,11 +17,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
-	"github.com/instanttranscriber/instanttranscriber/engine/postprocess"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
-	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
@@ -96,7 +96,7 @@ type harness struct {
 	base     string
 	st       *store.Store
 	srv      *server.Server
-	pool     *worker.Pool
+	pool     *jobs.Pool
 	hooks    *webhook.Dispatcher
 	metrics  *metrics.Metrics
 	clock    *clock
@@ -107,7 +107,7 @@ type harness struct {
 
 type harnessOpts struct {
 	cfg         func(*server.Config)
-	poolOpts    []worker.Option
+	poolOpts    []jobs.Option
 	noPool      bool
 	allowPrivat bool
 }
@@ -133,7 +133,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	h := &harness{t: t, st: st, clock: &clock{}, dir: dir, metrics: metrics.New(logger)}
 	h.metrics.WatchStore(st, nil)
 
-	wcfg := worker.DefaultConfig()
+	wcfg := jobs.DefaultConfig()
 	wcfg.Workers = 1
 	wcfg.ThreadsPerJob = 2
 	wcfg.BeamSize = 1
@@ -142,22 +142,25 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	wcfg.PollInterval = 100 * time.Millisecond
 	wcfg.ShutdownGrace = time.Second
 	fetch := netguard.NewClient(netguard.Config{AllowPrivateNetworks: o.allowPrivat})
-	post := worker.WithPostProcessors(
-		&postprocess.Diarizer{VADModelPath: vadModelPath()},
-		&postprocess.Summarizer{S: summarize.New(summarize.Config{}, nil, logger)},
+	post := jobs.WithPostProcessors(
+		&jobs.Diarizer{VADModelPath: vadModelPath()},
+		&jobs.Summarizer{S: summarize.New(summarize.Config{}, nil, logger)},
 	)
-	h.pool = worker.New(wcfg, testModel(t), st, fetch,
-		func(j store.Job) *store.Delivery { return h.srv.Delivery(j, j.Status) }, logger,
-		append([]worker.Option{post, worker.WithMetrics(h.metrics.Jobs())}, o.poolOpts...)...)
+	h.pool = jobs.New(wcfg, testModel(t), st, fetch, delivery.Build, logger,
+		append([]jobs.Option{post, jobs.WithMetrics(h.metrics.Jobs())}, o.poolOpts...)...)
+	signer, err := delivery.LoadSigner(st, cfg.DownloadURLTTL)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	wh := webhook.DefaultConfig()
 	wh.Schedule = []time.Duration{0, 200 * time.Millisecond, 200 * time.Millisecond}
 	wh.Jitter = 0
 	wh.PollInterval = 50 * time.Millisecond
-	h.hooks = webhook.New(wh, st, fetch, logger, webhook.WithMetrics(h.metrics.Webhooks()))
+	h.hooks = webhook.New(wh, st, fetch, logger, webhook.WithMetrics(h.metrics.Webhooks()), webhook.WithSigner(signer))
 	h.srv, err = server.New(cfg, server.Deps{
 		Store: metrics.CountingStore{Store: st, Jobs: h.metrics.Jobs()}, Jobs: h.pool, Webhooks: h.hooks,
-		Now: h.clock.now, Metrics: h.metrics,
+		Signer: signer, Now: h.clock.now, Metrics: h.metrics,
 	}, logger)
 	if err != nil {
 		t.Fatal(err)
@@ -304,22 +307,7 @@ func jfk(t *testing.T, n int) []byte {
 }
 
 // wavBytes encodes 16 kHz mono samples as a 16-bit PCM WAV file.
-func wavBytes(samples []float32) []byte {
-	var b bytes.Buffer
-	data := uint32(2 * len(samples))
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, 36+data)
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(16000), uint32(32000), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, data)
-	for _, s := range samples {
-		binary.Write(&b, binary.LittleEndian, int16(max(-1, min(1, s))*32767))
-	}
-	return b.Bytes()
-}
+func wavBytes(samples []float32) []byte { return e2e.WAV(samples) }
 
 // wait polls a job until cond holds or the deadline passes.
 func (h *harness) wait(key, id string, d time.Duration, cond func(map[string]any) bool) map[string]any {

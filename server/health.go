@@ -16,17 +16,14 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz is the readiness probe: the store commits a write, the model is
-// loaded (Deps.Ready), and the file system of the audio directory has at
-// least MinFreeDisk bytes free.
+// readyz is the readiness probe: the store commits a write and the file
+// system of the audio directory has at least MinFreeDisk bytes free. The
+// model needs no check: serve loads it before the server listens.
 func (s *Server) readyz(c echo.Context) error {
 	log := s.logger(c)
 	if err := s.pingStore(); err != nil {
 		log.Warn("not ready: store", "err", err)
 		return apiErr(CodeUnavailable, "store unavailable")
-	}
-	if err := s.ready(); err != nil {
-		return apiErr(CodeUnavailable, "not ready: %v", err)
 	}
 	if min := s.cfg.MinFreeDisk; min > 0 {
 		free, err := s.freeDisk(s.cfg.AudioDir)

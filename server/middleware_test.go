@@ -264,9 +264,6 @@ func TestReadyz(t *testing.T) {
 			c.MinFreeDisk = 0
 			d.FreeDisk = func(string) (uint64, error) { return 0, errDisk }
 		}, http.StatusOK},
-		{"model not loaded", func(_ *Config, d *Deps) {
-			d.Ready = func() error { return errors.New("model not loaded") }
-		}, http.StatusServiceUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
-	"github.com/instanttranscriber/instanttranscriber/engine/worker"
+	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/server"
 )
 
@@ -40,7 +40,7 @@ func TestModelChoice(t *testing.T) {
 	t.Cleanup(reg.Close)
 	h := newHarness(t, harnessOpts{
 		cfg:      func(c *server.Config) { c.ModelPath, c.Models = path, []string{"tiny", "copy"} },
-		poolOpts: []worker.Option{worker.WithModels(reg)},
+		poolOpts: []jobs.Option{jobs.WithModels(reg)},
 	})
 
 	var ids []string

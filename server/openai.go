@@ -15,6 +15,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
+	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -170,13 +172,13 @@ func (s *Server) syncTranscription(c echo.Context, translate bool) error {
 	// Read the body to its end, so that the server notices when the client
 	// goes away while it waits.
 	if _, err := io.Copy(io.Discard, req.Body); err != nil {
-		upload.remove()
+		upload.remove(s.cfg.AudioDir)
 		return bodyError(err, "malformed multipart body")
 	}
 	created := false
 	defer func() {
 		if !created {
-			upload.remove()
+			upload.remove(s.cfg.AudioDir)
 		}
 	}()
 	if err := in.validate(upload != nil, s.modelIDs()); err != nil {
@@ -244,7 +246,7 @@ func (s *Server) awaitJob(ctx context.Context, job store.Job) (store.Job, error)
 	for {
 		select {
 		case <-ctx.Done():
-			_, err := s.store.CancelJob(job.ID, job.KeyID, nil)
+			_, err := s.store.CancelJob(job.ID, job.KeyID, delivery.Build)
 			if err != nil && !errors.Is(err, store.ErrAlreadyFinished) {
 				s.log.Warn("cancel synchronous job", "job_id", job.ID, "err", err)
 			}
@@ -263,25 +265,14 @@ func (s *Server) awaitJob(ctx context.Context, job store.Job) (store.Job, error)
 }
 
 // jobFailure maps a failed job's error code to the API error of the
-// request that waited for it.
+// request that waited for it (failure.RequestCode).
 func jobFailure(j store.Job) error {
 	if j.Error == nil {
 		return apiErr(CodeInternal, "the transcription failed")
 	}
 	msg := j.Error.Message
-	switch j.Error.Code {
-	case "unsupported_media":
-		return apiErr(CodeUnsupportedMedia, "%s", msg)
-	case "empty_audio", "invalid_audio":
-		return apiErr(CodeInvalidAudio, "%s", msg)
-	case "audio_too_long":
-		return apiErr(CodeAudioTooLong, "%s", msg)
-	case "invalid_option":
-		return apiErr(CodeInvalidRequest, "%s", msg)
-	case "quota_exceeded":
-		return apiErr(CodeQuotaExceeded, "%s", msg)
-	case store.CodeInterrupted:
-		return apiErr(CodeUnavailable, "%s", msg)
+	if code, ok := failure.RequestCode(j.Error.Code); ok {
+		return apiErr(code, "%s", msg)
 	}
 	return apiErr(CodeInternal, "the transcription failed (%s): %s", j.Error.Code, msg)
 }

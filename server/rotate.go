@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -29,7 +30,7 @@ func RotateSigningSecret(st interface {
 	if dropOld {
 		cut = dropAllRetired
 	}
-	return st.RotateSecret(signingSecretName, signingSecretBytes, cut)
+	return st.RotateSecret(delivery.SecretName, delivery.SecretBytes, cut)
 }
 
 // rotateSigningRequest is the optional body of
@@ -63,7 +64,7 @@ func (s *Server) rotateSigning(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.signer.set(vs)
+	s.signer.SetSecrets(vs)
 	out := rotateSigningResponse{KID: vs[0].ID, VerifyingKIDs: make([]string, 0, len(vs))}
 	for _, v := range vs {
 		out.VerifyingKIDs = append(out.VerifyingKIDs, v.ID)

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/engine/export"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -159,14 +162,14 @@ func TestRotateSigningSecret(t *testing.T) {
 	if kidOf(v1) != "1" {
 		t.Fatalf("first url %s; want kid=1", v1)
 	}
-	secrets, err := o.st.Secrets(signingSecretName, signingSecretBytes)
+	secrets, err := o.st.Secrets(delivery.SecretName, delivery.SecretBytes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	exp := time.Now().Add(time.Hour).Unix()
 	legacy := "/v1/transcriptions/" + id + "/export.srt?" + url.Values{
 		"expires": {strconv.FormatInt(exp, 10)},
-		"sig":     {mac(secrets[0].Secret, "", id, "", "srt", exp)},
+		"sig":     {legacyMAC(secrets[0].Secret, id, "srt", exp)},
 	}.Encode()
 
 	rotate := func(key, body string) *httptest.ResponseRecorder {
@@ -242,4 +245,13 @@ func TestRevokeLastAdminKey(t *testing.T) {
 	if rec := o.do(http.MethodDelete, "/v1/keys/"+adminID, o.admin); rec.Code != http.StatusOK {
 		t.Errorf("revoke with a second admin key: %d %s", rec.Code, rec.Body)
 	}
+}
+
+// legacyMAC is the signature of a download URL made by a build before key
+// IDs and secret versions: HMAC-SHA256 by version 1 over "export/v1", the
+// job ID, the format and the expiry, one per line, in unpadded URL base64.
+func legacyMAC(secret []byte, jobID, format string, expires int64) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("export/v1\n" + jobID + "\n" + format + "\n" + strconv.FormatInt(expires, 10)))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -116,7 +117,7 @@ type Store interface {
 	GetJobForKey(id, keyID string) (store.Job, error)
 	GetTranscript(id string) ([]byte, error)
 	ListJobs(keyID string, status store.Status, limit int, cursor string) ([]store.Job, string, error)
-	CancelJob(id, keyID string, d *store.Delivery) (store.Job, error)
+	CancelJob(id, keyID string, build store.DeliveryFunc) (store.Job, error)
 	DeleteJob(id, keyID string) (store.Job, error)
 	QuotaUsage(keyID string, month time.Time) (store.MonthUsage, error)
 	GetKey(id string) (store.Key, error)
@@ -147,9 +148,10 @@ type Deps struct {
 	Jobs  Jobs
 	// Webhooks is woken when a redelivery is queued; nil means none.
 	Webhooks Webhooks
-	// Ready reports whether the server can take work (store open, model
-	// loaded); nil means always ready.
-	Ready func() error
+	// Signer signs and checks download URLs; share it with the webhook
+	// dispatcher so that a rotation reaches both. nil means one made from
+	// the store's secret. The server sets its base URL.
+	Signer *delivery.Signer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Metrics records request metrics and is served at GET /metrics (see
@@ -168,14 +170,13 @@ type Server struct {
 	store    Store
 	jobs     Jobs
 	webhooks Webhooks
-	ready    func() error
 	now      func() time.Time
 	metrics  *metrics.Metrics
 	freeDisk func(path string) (uint64, error)
 	routeSet map[string]bool
 	ping     pingCache
 	limits   *keyLimiters
-	signer   *signer
+	signer   *delivery.Signer
 	public   string
 	probes   *probeLimiter
 
@@ -193,15 +194,14 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	if deps.Webhooks == nil {
 		deps.Webhooks = noWebhooks{}
 	}
-	if deps.Ready == nil {
-		deps.Ready = func() error { return nil }
-	}
 	if deps.FreeDisk == nil {
 		deps.FreeDisk = freeDisk
 	}
-	secrets, err := deps.Store.Secrets(signingSecretName, signingSecretBytes)
-	if err != nil {
-		return nil, fmt.Errorf("server: signing secret: %w", err)
+	if deps.Signer == nil {
+		var err error
+		if deps.Signer, err = delivery.LoadSigner(deps.Store, cfg.DownloadURLTTL); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
 	}
 	if err := os.MkdirAll(cfg.AudioDir, 0o700); err != nil {
 		return nil, fmt.Errorf("server: audio dir: %w", err)
@@ -215,16 +215,16 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		store:    deps.Store,
 		jobs:     deps.Jobs,
 		webhooks: deps.Webhooks,
-		ready:    deps.Ready,
 		now:      deps.Now,
 		metrics:  deps.Metrics,
 		freeDisk: deps.FreeDisk,
-		limits:   newKeyLimiters(cfg.RateLimit, cfg.RateBurst),
-		signer:   newSigner(secrets),
+		limits:   newKeyLimiters(cfg.RateLimit, cfg.RateBurst, deps.Now),
+		signer:   deps.Signer,
 		public:   strings.TrimRight(cfg.PublicURL, "/"),
 		probes:   newProbeLimiter(cfg.ProbeConcurrency, cfg.ProbeWait),
 		echo:     e,
 	}
+	s.signer.SetBaseURL(s.public)
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.requestID, s.accessLog, bodyIdleTimeout)
 	s.routes()
@@ -246,6 +246,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.ln = ln
 	if s.public == "" {
 		s.public = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+		s.signer.SetBaseURL(s.public)
 	}
 	s.http = &http.Server{
 		Handler:           s.echo,

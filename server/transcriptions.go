@@ -7,13 +7,14 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/instanttranscriber/instanttranscriber/audiofile"
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/engine/export"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/store"
@@ -59,7 +60,7 @@ func (s *Server) createTranscription(c echo.Context) error {
 	created := false
 	defer func() {
 		if !created {
-			upload.remove()
+			upload.remove(s.cfg.AudioDir)
 		}
 	}()
 	guard := netguard.Config{AllowPrivateNetworks: s.cfg.AllowPrivateNetworks}
@@ -238,7 +239,7 @@ func (s *Server) deleteTranscription(c echo.Context) error {
 		return notFoundJob(err)
 	}
 	if !j.Status.Terminal() {
-		j, err = s.store.CancelJob(id, keyID, s.Delivery(j, store.Canceled))
+		j, err = s.store.CancelJob(id, keyID, delivery.Build)
 		if errors.Is(err, store.ErrAlreadyFinished) {
 			// It finished between the two reads; delete it instead.
 			return s.deleteFinished(c, id, keyID)
@@ -258,7 +259,7 @@ func (s *Server) deleteFinished(c echo.Context, id, keyID string) error {
 		return notFoundJob(err)
 	}
 	if j.Source.AudioPath != "" {
-		if err := os.Remove(j.Source.AudioPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := audiofile.Remove(s.cfg.AudioDir, j.Source.AudioPath); err != nil {
 			s.log.Warn("delete audio", "job_id", id, "err", err)
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/instanttranscriber/instanttranscriber/audiofile"
 )
 
 // maxFieldBytes bounds each non-file multipart field.
@@ -26,9 +28,9 @@ type savedUpload struct {
 }
 
 // remove deletes the file; used when the job is not created after all.
-func (u *savedUpload) remove() {
+func (u *savedUpload) remove(dir string) {
 	if u != nil {
-		os.Remove(u.Path)
+		_ = audiofile.Remove(dir, u.Path)
 	}
 }
 
@@ -51,7 +53,7 @@ func (s *Server) readMultipart(r *http.Request, jobID string) (createRequest, *s
 func (s *Server) readForm(r *http.Request, jobID string, setField func(name, v string) error) (*savedUpload, error) {
 	var upload *savedUpload
 	fail := func(err error) (*savedUpload, error) {
-		upload.remove()
+		upload.remove(s.cfg.AudioDir)
 		return nil, err
 	}
 	mr, err := r.MultipartReader()
@@ -91,8 +93,8 @@ func (s *Server) readForm(r *http.Request, jobID string, setField func(name, v s
 	return upload, nil
 }
 
-// saveUpload writes part to a temporary file, fsyncs it and renames it into
-// place, so a job never points at a partial file. It refuses the upload
+// saveUpload writes part through audiofile.Write (temporary file, fsync,
+// rename), so a job never points at a partial file. It refuses the upload
 // when the audio directory's file system has less than MinFreeDisk free.
 // A failure to read the request is the client's; a failure to write is a
 // storageError (507).
@@ -100,44 +102,30 @@ func (s *Server) saveUpload(part *multipart.Part, jobID string) (*savedUpload, e
 	if err := s.checkFreeDisk(); err != nil {
 		return nil, err
 	}
-	final := filepath.Join(s.cfg.AudioDir, jobID+".audio")
-	tmp, err := os.CreateTemp(s.cfg.AudioDir, jobID+".*.tmp")
-	if err != nil {
-		return nil, &storageError{op: "create upload", err: err}
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
 	h := sha256.New()
-	w := &fileWriter{f: tmp}
-	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(part, s.cfg.MaxUploadBytes+1))
-	if w.err != nil {
-		return nil, &storageError{op: "write upload", err: w.err}
+	var n int64
+	final, err := audiofile.Write(s.cfg.AudioDir, jobID, func(f *os.File) error {
+		w := &fileWriter{f: f}
+		var err error
+		n, err = io.Copy(io.MultiWriter(w, h), io.LimitReader(part, s.cfg.MaxUploadBytes+1))
+		switch {
+		case w.err != nil:
+			return &storageError{op: "write upload", err: w.err}
+		case err != nil:
+			return bodyError(err, "upload interrupted")
+		case n > s.cfg.MaxUploadBytes:
+			return apiErr(CodePayloadTooLarge, "the file is larger than the %d byte limit", s.cfg.MaxUploadBytes)
+		case n == 0:
+			return apiErr(CodeInvalidAudio, "the file is empty")
+		}
+		return nil
+	})
+	if fe := (*audiofile.Error)(nil); errors.As(err, &fe) {
+		return nil, &storageError{op: fe.Op + " upload", err: fe.Err}
 	}
 	if err != nil {
-		return nil, bodyError(err, "upload interrupted")
+		return nil, err
 	}
-	if n > s.cfg.MaxUploadBytes {
-		return nil, apiErr(CodePayloadTooLarge, "the file is larger than the %d byte limit", s.cfg.MaxUploadBytes)
-	}
-	if n == 0 {
-		return nil, apiErr(CodeInvalidAudio, "the file is empty")
-	}
-	if err := tmp.Sync(); err != nil {
-		return nil, &storageError{op: "sync upload", err: err}
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, &storageError{op: "close upload", err: err}
-	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
-		return nil, &storageError{op: "rename upload", err: err}
-	}
-	ok = true
-	syncDir(s.cfg.AudioDir)
 	return &savedUpload{Path: final, Filename: cleanFilename(part.FileName()), Size: n, SHA256: hexSum(h)}, nil
 }
 
@@ -183,14 +171,6 @@ func bodyError(err error, what string) error {
 		return apiErr(CodePayloadTooLarge, "request body larger than %d bytes", mbe.Limit)
 	}
 	return apiErr(CodeInvalidRequest, "%s: %v", what, err)
-}
-
-// syncDir fsyncs a directory so a rename in it survives a crash.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // cleanFilename keeps the base name of a client's file name, for display.

@@ -88,7 +88,7 @@ func TestCreateJobIdempotency(t *testing.T) {
 	if err != nil || !existing || got.ID != renewed.ID {
 		t.Errorf("repeat after renewal = %s, existing %v, err %v; want %s", got.ID, existing, err, renewed.ID)
 	}
-	if n, _ := s.CountActive("k1"); n != 2 {
+	if n := countActive(t, s, "k1"); n != 2 {
 		t.Errorf("CountActive(k1) = %d; want 2", n)
 	}
 	checkIndexes(t, s)

@@ -27,14 +27,18 @@ const (
 // Delivery is a webhook outbox record: one notification of a job's terminal
 // state, written in the same transaction as that state.
 //
-// When a Delivery is handed to FinishJob, CancelJob or RecoverOrphans the
-// caller provides Payload, Event and, optionally, ID (a UUIDv7), EventID, URL
-// and Secret; the store sets JobID, fills an empty URL and Secret from the
+// When a DeliveryFunc given to FinishJob, CancelJob or RecoverOrphans
+// returns a Delivery it provides Payload, Event and, optionally, ID (a
+// UUIDv7), EventID, URL and Secret; the store sets JobID and KeyID, fills an empty URL and Secret from the
 // job's CallbackURL and CallbackSecret, derives an empty EventID from the job
 // ID and Event, and sets Status pending, CreatedAt and NextAt to now.
 type Delivery struct {
-	ID      string
-	JobID   string
+	ID    string
+	JobID string
+	// KeyID is the ID of the API key that owns the job, for the download
+	// URLs signed when the delivery is sent; empty in records written
+	// before it was kept.
+	KeyID   string
 	URL     string
 	Secret  string
 	Payload []byte
@@ -83,6 +87,27 @@ func DefaultEventID(jobID, event string) string {
 	return "msg_" + hex.EncodeToString(sum[:])[:32]
 }
 
+// DeliveryFunc builds the webhook delivery announcing a job's terminal
+// state, from the job as the store is writing it. FinishJob, CancelJob and
+// RecoverOrphans call it inside their write transaction, so it must only
+// compute: no I/O, no calls into the Store. Returning nil records no
+// delivery.
+type DeliveryFunc func(Job) *Delivery
+
+// announce queues build's delivery for job, which has just reached its
+// terminal state, when build is non-nil and job has a CallbackURL.
+func (t *txn) announce(job Job, build DeliveryFunc, now time.Time) error {
+	if build == nil || job.CallbackURL == "" {
+		return nil
+	}
+	d := build(job)
+	if d == nil {
+		return nil
+	}
+	_, err := t.addDelivery(job, *d, now)
+	return err
+}
+
 // addDelivery stores d for job as a pending delivery due now.
 func (t *txn) addDelivery(job Job, d Delivery, now time.Time) (Delivery, error) {
 	if d.ID == "" {
@@ -102,6 +127,7 @@ func (t *txn) addDelivery(job Job, d Delivery, now time.Time) (Delivery, error) 
 	}
 	d.ID = idString(id)
 	d.JobID = job.ID
+	d.KeyID = job.KeyID
 	if d.URL == "" {
 		d.URL = job.CallbackURL
 	}

@@ -69,8 +69,7 @@
 //
 // A Delivery is created pending and due at once. The dispatcher reads due
 // deliveries in NextAt order (DueEntries, then GetDelivery for the ones it
-// sends; DueDeliveries returns whole records), sleeps
-// until NextDeliveryAt, and records every attempt with RecordDeliveryAttempt,
+// sends), sleeps until NextDeliveryAt, and records every attempt with RecordDeliveryAttempt,
 // which either reschedules the delivery (still pending, a later NextAt) or
 // ends it: delivered or failed. Only pending deliveries are in
 // deliveries_due. Redeliver makes a job's latest delivery pending again in a

@@ -10,13 +10,13 @@ import (
 // janitor's expiry.
 
 // CancelJob cancels keyID's job. A queued job is finished Canceled at once
-// (Stage "done", CompletedAt set) and d, if non-nil, is written as its
-// webhook delivery in the same transaction. A processing job only gets
+// (Stage "done", CompletedAt set) and build's delivery, if any, is written
+// in the same transaction (see txn.announce). A processing job only gets
 // CancelRequested set; its worker sees it in UpdateProgress, aborts and calls
-// FinishJob with Canceled, and d is ignored. Repeating a cancel of a
+// FinishJob with Canceled, and build is not called. Repeating a cancel of a
 // processing job is harmless. A terminal job is ErrAlreadyFinished; another
 // key's job is ErrNotFound. CancelJob returns the job in its new state.
-func (s *Store) CancelJob(id, keyID string, d *Delivery) (Job, error) {
+func (s *Store) CancelJob(id, keyID string, build DeliveryFunc) (Job, error) {
 	var job Job
 	err := s.update(func(tx *txn) error {
 		prev, err := tx.ownedJob(id, keyID)
@@ -31,12 +31,7 @@ func (s *Store) CancelJob(id, keyID string, d *Delivery) (Job, error) {
 			if err := tx.putJob(&prev, job); err != nil {
 				return err
 			}
-			if d != nil {
-				if _, err := tx.addDelivery(job, *d, now); err != nil {
-					return err
-				}
-			}
-			return nil
+			return tx.announce(job, build, now)
 		case Processing:
 			if prev.CancelRequested {
 				return nil

@@ -12,7 +12,7 @@ func TestCancelJob(t *testing.T) {
 	hook := "https://hook.example/c"
 	queued := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: hook})
 	running := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: hook})
-	d := &Delivery{Payload: []byte(`{"status":"canceled"}`)}
+	d := deliver(&Delivery{Payload: []byte(`{"status":"canceled"}`)})
 
 	got, err := s.CancelJob(queued.ID, "k1", d)
 	if err != nil {
@@ -77,7 +77,7 @@ func TestDeleteJob(t *testing.T) {
 	if _, err := s.DeleteJob(job.ID, "k1"); !errors.Is(err, ErrNotFinished) {
 		t.Errorf("DeleteJob of a processing job: %v; want ErrNotFinished", err)
 	}
-	s.FinishJob(job.ID, Outcome{Status: Completed, Transcript: []byte("{}"), Delivery: &Delivery{Payload: []byte("{}")}})
+	s.FinishJob(job.ID, Outcome{Status: Completed, Transcript: []byte("{}"), Deliver: deliver(&Delivery{Payload: []byte("{}")})})
 	if _, err := s.DeleteJob(job.ID, "k2"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("DeleteJob by another key: %v; want ErrNotFound", err)
 	}
@@ -144,7 +144,7 @@ func TestExpireJobs(t *testing.T) {
 	if _, err := s.GetJob(active.ID); err != nil {
 		t.Errorf("active job expired: %v", err)
 	}
-	if n, _ := s.CountActive("k1"); n != 1 {
+	if n := countActive(t, s, "k1"); n != 1 {
 		t.Errorf("CountActive = %d; want 1", n)
 	}
 	checkIndexes(t, s)

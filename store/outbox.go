@@ -17,31 +17,12 @@ type DeliveryResult struct {
 	Status string
 	// NextAt is when to retry; required when Status is DeliveryPending.
 	NextAt time.Time
-}
-
-// DueDeliveries returns up to limit pending deliveries (all when limit is not
-// positive) whose NextAt is not after now, earliest first; deliveries due at
-// the same instant come in ID order.
-func (s *Store) DueDeliveries(now time.Time, limit int) ([]Delivery, error) {
-	var out []Delivery
-	err := s.view(func(tx *txn) error {
-		return tx.scanDue(now, nil, limit, func(_ time.Time, id, _ []byte) error {
-			v := tx.bucket(bucketDeliveries).Get(id)
-			if v == nil {
-				return fmt.Errorf("due index entry %s: %w", idString(id), ErrNotFound)
-			}
-			d, err := decodeDelivery(v)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: due deliveries: %w", err)
-	}
-	return out, nil
+	// Round is the Round of the delivery the attempt was made for, as it
+	// was loaded. When Redeliver has started a later round meanwhile, the
+	// attempt is kept in the history but the rest of the result is not
+	// applied: the delivery stays pending and due as Redeliver left it, so
+	// that the redelivery is not lost.
+	Round int
 }
 
 // DueEntry is a due delivery as the due index records it: enough to decide
@@ -53,8 +34,8 @@ type DueEntry struct {
 }
 
 // DueEntries returns up to limit entries (all when limit is not positive) of
-// the pending deliveries whose NextAt is not after now, in the order of
-// DueDeliveries, starting after the entry after (from the start when
+// the pending deliveries whose NextAt is not after now, earliest first
+// (deliveries due at the same instant in ID order), starting after the entry after (from the start when
 // after.ID is empty). It reads only the due index, so walking many
 // deliveries that cannot be sent yet is cheap; load the chosen ones with
 // GetDelivery.
@@ -70,16 +51,7 @@ func (s *Store) DueEntries(now time.Time, after DueEntry, limit int) ([]DueEntry
 	var out []DueEntry
 	err := s.view(func(tx *txn) error {
 		return tx.scanDue(now, from, limit, func(at time.Time, id, url []byte) error {
-			e := DueEntry{ID: idString(id), URL: string(url), NextAt: at}
-			if len(url) == 0 {
-				// Written before the index kept the URL.
-				d, err := tx.getDelivery(e.ID)
-				if err != nil {
-					return fmt.Errorf("due index entry %s: %w", e.ID, err)
-				}
-				e.URL = d.URL
-			}
-			out = append(out, e)
+			out = append(out, DueEntry{ID: idString(id), URL: string(url), NextAt: at})
 			return nil
 		})
 	})
@@ -146,8 +118,10 @@ func (s *Store) NextDeliveryAt() (time.Time, bool, error) {
 // MaxAttemptResponseBody bytes and a zero At set to now), raises Attempt and
 // RoundAttempts, sets LastError to a.Error and applies result: pending again
 // with the new NextAt, or delivered or failed, which takes it off the due
-// index. It returns the delivery in its new state; ErrNotFound for an unknown
-// delivery, ErrNotPending when it is already delivered or failed.
+// index. An attempt of an earlier round than the delivery's (see
+// DeliveryResult.Round) only joins the history. It returns the delivery in
+// its new state; ErrNotFound for an unknown delivery, ErrNotPending when it
+// is already delivered or failed.
 func (s *Store) RecordDeliveryAttempt(id string, a DeliveryAttempt, result DeliveryResult) (Delivery, error) {
 	switch {
 	case result.Status == DeliveryPending && result.NextAt.IsZero():
@@ -175,8 +149,11 @@ func (s *Store) RecordDeliveryAttempt(id string, a DeliveryAttempt, result Deliv
 		attempts := append(prev.Attempts[:len(prev.Attempts):len(prev.Attempts)], a)
 		d.Attempts = attempts[max(0, len(attempts)-MaxDeliveryAttempts):]
 		d.Attempt++
-		d.RoundAttempts++
 		d.LastError = a.Error
+		if result.Round < prev.Round {
+			return tx.putDelivery(&prev, d)
+		}
+		d.RoundAttempts++
 		d.Status = result.Status
 		d.NextAt = time.Time{}
 		if result.Status == DeliveryPending {

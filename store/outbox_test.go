@@ -15,7 +15,7 @@ func finishWithDelivery(t *testing.T, s *Store, url string) Delivery {
 	job := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: url, CallbackSecret: "whsec_c2VjcmV0"})
 	claim(t, s, job.ID)
 	d := &Delivery{Payload: []byte(`{"id":"` + job.ID + `"}`), Event: "transcription.completed"}
-	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, Delivery: d}); err != nil {
+	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, Deliver: deliver(d)}); err != nil {
 		t.Fatalf("FinishJob: %v", err)
 	}
 	ds, err := s.DeliveriesForJob(job.ID)
@@ -23,6 +23,30 @@ func finishWithDelivery(t *testing.T, s *Store, url string) Delivery {
 		t.Fatalf("DeliveriesForJob = %v, %v; want one", ds, err)
 	}
 	return ds[0]
+}
+
+// deliver is a DeliveryFunc that returns d whatever the job.
+func deliver(d *Delivery) DeliveryFunc {
+	return func(Job) *Delivery { return d }
+}
+
+// dueIDs lists the IDs of the deliveries due at now, in order.
+func dueIDs(t *testing.T, s *Store, now time.Time) []string {
+	t.Helper()
+	es, err := s.DueEntries(now, DueEntry{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entryIDs(es)
+}
+
+// entryIDs lists the IDs of es.
+func entryIDs(es []DueEntry) []string {
+	out := []string{}
+	for _, e := range es {
+		out = append(out, e.ID)
+	}
+	return out
 }
 
 // ids lists the IDs of ds.
@@ -44,7 +68,7 @@ func record(t *testing.T, s *Store, id string, a DeliveryAttempt, res DeliveryRe
 	return d
 }
 
-func TestDueDeliveriesOrder(t *testing.T) {
+func TestDueEntriesOrder(t *testing.T) {
 	clock := newClock()
 	s := newTestStore(t, clock.Now)
 	a := finishWithDelivery(t, s, "https://a.example/hook")
@@ -70,12 +94,12 @@ func TestDueDeliveriesOrder(t *testing.T) {
 		{"limit", clock.Now().Add(time.Hour), 2, []string{c.ID, b.ID}},
 	}
 	for _, tt := range tests {
-		got, err := s.DueDeliveries(tt.now, tt.limit)
+		got, err := s.DueEntries(tt.now, DueEntry{}, tt.limit)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
-		if !reflect.DeepEqual(ids(got), tt.want) {
-			t.Errorf("%s: DueDeliveries = %v; want %v", tt.name, ids(got), tt.want)
+		if !reflect.DeepEqual(entryIDs(got), tt.want) {
+			t.Errorf("%s: DueEntries = %v; want %v", tt.name, entryIDs(got), tt.want)
 		}
 	}
 
@@ -153,11 +177,11 @@ func TestRecordDeliveryAttemptRetryThenDelivered(t *testing.T) {
 		got.LastError != "http 503" || !reflect.DeepEqual(got.Attempts, []DeliveryAttempt{first}) {
 		t.Errorf("after a failed attempt = %+v", got)
 	}
-	if due, _ := s.DueDeliveries(retry.Add(-time.Nanosecond), 0); len(due) != 0 {
-		t.Errorf("due before its retry time: %v", ids(due))
+	if due := dueIDs(t, s, retry.Add(-time.Nanosecond)); len(due) != 0 {
+		t.Errorf("due before its retry time: %v", due)
 	}
-	if due, _ := s.DueDeliveries(retry, 0); !reflect.DeepEqual(ids(due), []string{d.ID}) {
-		t.Errorf("due at its retry time = %v; want %s", ids(due), d.ID)
+	if due := dueIDs(t, s, retry); !reflect.DeepEqual(due, []string{d.ID}) {
+		t.Errorf("due at its retry time = %v; want %s", due, d.ID)
 	}
 
 	clock.Add(5 * time.Second)
@@ -171,8 +195,8 @@ func TestRecordDeliveryAttemptRetryThenDelivered(t *testing.T) {
 	if stored, err := s.GetDelivery(d.ID); err != nil || !reflect.DeepEqual(stored, got) {
 		t.Errorf("GetDelivery = %+v, %v; want %+v", stored, err, got)
 	}
-	if due, _ := s.DueDeliveries(clock.Now().Add(time.Hour), 0); len(due) != 0 {
-		t.Errorf("a delivered delivery is still due: %v", ids(due))
+	if due := dueIDs(t, s, clock.Now().Add(time.Hour)); len(due) != 0 {
+		t.Errorf("a delivered delivery is still due: %v", due)
 	}
 	checkIndexes(t, s)
 
@@ -207,8 +231,8 @@ func TestRecordDeliveryAttemptFailed(t *testing.T) {
 	if got.Status != DeliveryFailed || !got.NextAt.IsZero() || got.LastError != "http 410" {
 		t.Errorf("failed delivery = %+v", got)
 	}
-	if due, _ := s.DueDeliveries(clock.Now(), 0); !reflect.DeepEqual(ids(due), []string{other.ID}) {
-		t.Errorf("due = %v; want only %s", ids(due), other.ID)
+	if due := dueIDs(t, s, clock.Now()); !reflect.DeepEqual(due, []string{other.ID}) {
+		t.Errorf("due = %v; want only %s", due, other.ID)
 	}
 	checkIndexes(t, s)
 }
@@ -233,10 +257,10 @@ func TestRedeliver(t *testing.T) {
 	if got.EventID != d.EventID || got.EventID != DefaultEventID(d.JobID, "transcription.completed") {
 		t.Errorf("EventID = %q; want the original %q", got.EventID, d.EventID)
 	}
-	if due, _ := s.DueDeliveries(clock.Now(), 0); !reflect.DeepEqual(ids(due), []string{d.ID}) {
-		t.Errorf("due after Redeliver = %v; want %s", ids(due), d.ID)
+	if due := dueIDs(t, s, clock.Now()); !reflect.DeepEqual(due, []string{d.ID}) {
+		t.Errorf("due after Redeliver = %v; want %s", due, d.ID)
 	}
-	got = record(t, s, d.ID, DeliveryAttempt{StatusCode: 200}, DeliveryResult{Status: DeliveryDelivered})
+	got = record(t, s, d.ID, DeliveryAttempt{StatusCode: 200}, DeliveryResult{Status: DeliveryDelivered, Round: 1})
 	if got.Attempt != 3 || got.RoundAttempts != 1 || got.Round != 1 || len(got.Attempts) != 3 {
 		t.Errorf("after the redelivered attempt: attempt %d round %d round attempts %d history %d; want 3 1 1 3",
 			got.Attempt, got.Round, got.RoundAttempts, len(got.Attempts))
@@ -244,7 +268,7 @@ func TestRedeliver(t *testing.T) {
 
 	// A pending delivery is moved up to now and starts a new round.
 	clock.Add(time.Minute)
-	record(t, s, mustRedeliver(t, s, d.JobID).ID, DeliveryAttempt{StatusCode: 500}, DeliveryResult{Status: DeliveryPending, NextAt: clock.Now().Add(time.Hour)})
+	record(t, s, mustRedeliver(t, s, d.JobID).ID, DeliveryAttempt{StatusCode: 500}, DeliveryResult{Status: DeliveryPending, NextAt: clock.Now().Add(time.Hour), Round: 2})
 	clock.Add(time.Minute)
 	if got := mustRedeliver(t, s, d.JobID); got.Round != 3 || got.RoundAttempts != 0 || !got.NextAt.Equal(clock.Now()) {
 		t.Errorf("redelivered pending delivery: round %d round attempts %d next %s; want 3 0 %s", got.Round, got.RoundAttempts, got.NextAt, clock.Now())
@@ -354,8 +378,90 @@ func TestDeleteJobRemovesFinishedDeliveries(t *testing.T) {
 			t.Errorf("GetDelivery of the %s delivery after delete = %v; want %v", tt.name, err, tt.want)
 		}
 	}
-	if due, _ := s.DueDeliveries(clock.Now(), 0); !reflect.DeepEqual(ids(due), []string{pending.ID}) {
-		t.Errorf("due = %v; want the pending %s", ids(due), pending.ID)
+	if due := dueIDs(t, s, clock.Now()); !reflect.DeepEqual(due, []string{pending.ID}) {
+		t.Errorf("due = %v; want the pending %s", due, pending.ID)
 	}
 	checkIndexes(t, s)
+}
+
+// TestFinishJobDeliversTheStoredJob checks that FinishJob calls its
+// DeliveryFunc once, inside the transaction, with the job exactly as it
+// stores it (the store's clock, the attempt error, the cleared audio), and
+// that the delivery keeps the job's key ID; a job without a callback URL
+// does not call it.
+func TestFinishJobDeliversTheStoredJob(t *testing.T) {
+	clock := newClock()
+	s := newTestStore(t, clock.Now)
+	job := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: "https://hook.example/f", Source: Source{AudioPath: "a.wav"}})
+	claim(t, s, job.ID)
+	clock.Add(time.Minute)
+	var seen []Job
+	build := func(j Job) *Delivery {
+		seen = append(seen, j)
+		return &Delivery{Payload: []byte(`{}`), Event: "transcription.failed"}
+	}
+	done, err := s.FinishJob(job.ID, Outcome{Status: Failed, Error: &JobError{Code: "x", Message: "m"}, ClearAudio: true, Deliver: build})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 || !reflect.DeepEqual(seen[0], done) {
+		t.Fatalf("DeliveryFunc saw %+v; want once the stored job %+v", seen, done)
+	}
+	if !seen[0].CompletedAt.Equal(clock.Now()) || len(seen[0].Errors) != 1 || seen[0].Source.AudioPath != "" {
+		t.Errorf("DeliveryFunc saw completed_at %s, errors %+v, audio %q; want the store's clock, one error, no audio",
+			seen[0].CompletedAt, seen[0].Errors, seen[0].Source.AudioPath)
+	}
+	ds, err := s.DeliveriesForJob(job.ID)
+	if err != nil || len(ds) != 1 || ds[0].KeyID != "k1" {
+		t.Fatalf("deliveries = %+v, %v; want one with key ID k1", ds, err)
+	}
+
+	plain := mustCreate(t, s, Job{KeyID: "k1"})
+	claim(t, s, plain.ID)
+	seen = nil
+	if _, err := s.FinishJob(plain.ID, Outcome{Status: Completed, Deliver: build}); err != nil || len(seen) != 0 {
+		t.Errorf("FinishJob without a callback url: %v, DeliveryFunc called %d times; want 0", err, len(seen))
+	}
+}
+
+// TestDefaultEventIDPinned pins the webhook-id derivation with literals:
+// receivers deduplicate on it, so a change would make them accept every
+// pending event again after an upgrade.
+func TestDefaultEventIDPinned(t *testing.T) {
+	const job = "0190a0b0-0000-7000-8000-000000000001"
+	tests := []struct{ event, want string }{
+		{"transcription.completed", "msg_3122d75b94d861d4a30530247aefa9f8"},
+		{"transcription.failed", "msg_7560c213ae0257a5db3bd67485b60624"},
+	}
+	for _, tt := range tests {
+		if got := DefaultEventID(job, tt.event); got != tt.want {
+			t.Errorf("DefaultEventID(%s, %s) = %s; want %s", job, tt.event, got, tt.want)
+		}
+	}
+}
+
+// TestRedeliverDuringAnAttempt: a redelivery requested while an attempt of
+// the previous round is in flight is not lost when that attempt's result
+// is recorded: the attempt is kept, the delivery stays pending and due.
+func TestRedeliverDuringAnAttempt(t *testing.T) {
+	clock := newClock()
+	s := newTestStore(t, clock.Now)
+	d := finishWithDelivery(t, s, "https://a.example/hook")
+	// The dispatcher has loaded d (round 0) and is sending it.
+	clock.Add(time.Second)
+	if got := mustRedeliver(t, s, d.JobID); got.Round != 1 {
+		t.Fatalf("Redeliver round = %d; want 1", got.Round)
+	}
+	got := record(t, s, d.ID, DeliveryAttempt{StatusCode: 204}, DeliveryResult{Status: DeliveryDelivered, Round: d.Round})
+	if got.Status != DeliveryPending || got.Round != 1 || got.RoundAttempts != 0 || got.Attempt != 1 || len(got.Attempts) != 1 {
+		t.Errorf("after the earlier round's attempt: %s round %d round attempts %d attempt %d history %d; want pending 1 0 1 1",
+			got.Status, got.Round, got.RoundAttempts, got.Attempt, len(got.Attempts))
+	}
+	if due := dueIDs(t, s, clock.Now()); !reflect.DeepEqual(due, []string{d.ID}) {
+		t.Errorf("due = %v; want the redelivery %s", due, d.ID)
+	}
+	got = record(t, s, d.ID, DeliveryAttempt{StatusCode: 204}, DeliveryResult{Status: DeliveryDelivered, Round: 1})
+	if got.Status != DeliveryDelivered || got.RoundAttempts != 1 || got.Attempt != 2 {
+		t.Errorf("after the redelivery's attempt: %s round attempts %d attempt %d; want delivered 1 2", got.Status, got.RoundAttempts, got.Attempt)
+	}
 }

@@ -140,17 +140,3 @@ func seekTarget(prefix, after []byte) []byte {
 	}
 	return prefixEnd(prefix)
 }
-
-// CountActive returns how many of keyID's jobs are queued or processing.
-func (s *Store) CountActive(keyID string) (int, error) {
-	var n int
-	err := s.view(func(tx *txn) error {
-		var err error
-		n, err = tx.countActive(keyID)
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("store: count active jobs: %w", err)
-	}
-	return n, nil
-}

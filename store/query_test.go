@@ -123,7 +123,7 @@ func TestListJobsKeyIDPrefixes(t *testing.T) {
 				t.Errorf("ListJobs(%q, %q) = %v; want [%s]", k, st, got, want[k])
 			}
 		}
-		if n, _ := s.CountActive(k); n != 1 {
+		if n := countActive(t, s, k); n != 1 {
 			t.Errorf("CountActive(%q) = %d; want 1", k, n)
 		}
 	}

@@ -163,6 +163,7 @@ func decodeKey(b []byte) (Key, error) {
 type deliveryRecord struct {
 	ID            string               `json:"id"`
 	JobID         string               `json:"job_id"`
+	KeyID         string               `json:"key_id,omitempty"`
 	URL           string               `json:"url"`
 	Secret        string               `json:"secret,omitempty"`
 	Payload       []byte               `json:"payload"`
@@ -188,7 +189,7 @@ type deliveryAttemptRec struct {
 
 func encodeDelivery(d Delivery) ([]byte, error) {
 	r := deliveryRecord{
-		ID: d.ID, JobID: d.JobID, URL: d.URL, Secret: d.Secret, Payload: d.Payload,
+		ID: d.ID, JobID: d.JobID, KeyID: d.KeyID, URL: d.URL, Secret: d.Secret, Payload: d.Payload,
 		Event: d.Event, EventID: d.EventID, Attempt: d.Attempt, Round: d.Round, RoundAttempts: d.RoundAttempts,
 		NextAt: d.NextAt, CreatedAt: d.CreatedAt, Status: d.Status, LastError: d.LastError,
 	}
@@ -205,7 +206,7 @@ func decodeDelivery(b []byte) (Delivery, error) {
 		return Delivery{}, fmt.Errorf("decode delivery: %w", err)
 	}
 	d := Delivery{
-		ID: r.ID, JobID: r.JobID, URL: r.URL, Secret: r.Secret, Payload: r.Payload,
+		ID: r.ID, JobID: r.JobID, KeyID: r.KeyID, URL: r.URL, Secret: r.Secret, Payload: r.Payload,
 		Event: r.Event, EventID: r.EventID, Attempt: r.Attempt, Round: r.Round, RoundAttempts: r.RoundAttempts,
 		NextAt: r.NextAt, CreatedAt: r.CreatedAt, Status: r.Status, LastError: r.LastError,
 	}

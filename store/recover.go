@@ -5,11 +5,6 @@ import (
 	"time"
 )
 
-// DeliveryFunc builds the webhook delivery announcing a job's terminal
-// state. It runs inside a write transaction, so it must only compute: no I/O,
-// no calls into the Store. Returning nil records no delivery.
-type DeliveryFunc func(Job) *Delivery
-
 // interruptedMessage explains an orphaned attempt.
 const interruptedMessage = "the server stopped while the job was processing"
 
@@ -39,9 +34,8 @@ const syncInterruptedMessage = "the server stopped while the synchronous request
 // Queued synchronous jobs are finished Failed the same way, without an
 // attempt error, since nobody waits for them any more.
 //
-// For jobs finished here that have a CallbackURL, build (if non-nil) is
-// called with the final job and its delivery is written in the same
-// transaction, as FinishJob does. requeued and finished list the jobs in
+// For jobs finished here, build's delivery is written in the same
+// transaction, as FinishJob does (see txn.announce). requeued and finished list the jobs in
 // their new state.
 func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, err error) {
 	err = s.update(func(tx *txn) error {
@@ -94,13 +88,8 @@ func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, er
 				continue
 			}
 			finished = append(finished, job)
-			if build == nil || job.CallbackURL == "" {
-				continue
-			}
-			if d := build(job); d != nil {
-				if _, err := tx.addDelivery(job, *d, now); err != nil {
-					return err
-				}
+			if err := tx.announce(job, build, now); err != nil {
+				return err
 			}
 		}
 		return nil

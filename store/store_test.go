@@ -227,3 +227,19 @@ func TestSecret(t *testing.T) {
 		t.Error("Secret with another size succeeded; want an error")
 	}
 }
+
+// countActive returns how many of keyID's jobs are queued or processing,
+// as CreateJob counts them for CreateLimits.MaxActive.
+func countActive(t *testing.T, s *Store, keyID string) int {
+	t.Helper()
+	var n int
+	err := s.view(func(tx *txn) error {
+		var err error
+		n, err = tx.countActive(keyID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

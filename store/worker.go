@@ -131,9 +131,10 @@ type Outcome struct {
 	// ClearAudio empties Source.AudioPath; the caller deletes the file after
 	// FinishJob returns.
 	ClearAudio bool
-	// Delivery, when non-nil, is queued in the webhook outbox in the same
-	// transaction; see Delivery for the fields the store fills in.
-	Delivery *Delivery
+	// Deliver, when non-nil and the job has a CallbackURL, is called with
+	// the job as it is being stored, inside the transaction; the Delivery it
+	// returns, if any, is queued in the webhook outbox in that transaction.
+	Deliver DeliveryFunc
 }
 
 // FinishJob moves a processing job to out.Status, with Stage "done" and
@@ -181,12 +182,7 @@ func (s *Store) FinishJob(id string, out Outcome) (Job, error) {
 				return err
 			}
 		}
-		if out.Delivery != nil {
-			if _, err := tx.addDelivery(job, *out.Delivery, now); err != nil {
-				return err
-			}
-		}
-		return nil
+		return tx.announce(job, out.Deliver, now)
 	})
 	if err != nil {
 		return Job{}, fmt.Errorf("store: finish job %s: %w", id, err)

@@ -164,7 +164,7 @@ func TestFinishJobWritesDeliveryAtomically(t *testing.T) {
 
 	// A delivery that cannot be stored rolls the whole finish back.
 	bad := &Delivery{ID: "not-a-uuid", Payload: []byte(`{}`)}
-	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, ChargeSeconds: 9, Transcript: []byte("t"), Delivery: bad}); !errors.Is(err, ErrInvalid) {
+	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, ChargeSeconds: 9, Transcript: []byte("t"), Deliver: deliver(bad)}); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("FinishJob with a bad delivery: %v; want ErrInvalid", err)
 	}
 	if got, _ := s.GetJob(job.ID); got.Status != Processing {
@@ -178,7 +178,7 @@ func TestFinishJobWritesDeliveryAtomically(t *testing.T) {
 	}
 
 	clock.Add(time.Second)
-	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, Delivery: &Delivery{Payload: []byte(`{"id":1}`), Event: "transcription.completed"}}); err != nil {
+	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, Deliver: deliver(&Delivery{Payload: []byte(`{"id":1}`), Event: "transcription.completed"})}); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := s.DeliveriesForJob(job.ID)
@@ -190,7 +190,7 @@ func TestFinishJobWritesDeliveryAtomically(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Delivery{
-		ID: ds[0].ID, JobID: job.ID, URL: "https://hook.example/x", Secret: "whsec", Payload: []byte(`{"id":1}`),
+		ID: ds[0].ID, JobID: job.ID, KeyID: "k1", URL: "https://hook.example/x", Secret: "whsec", Payload: []byte(`{"id":1}`),
 		Event: "transcription.completed", EventID: DefaultEventID(job.ID, "transcription.completed"),
 		NextAt: clock.Now(), CreatedAt: clock.Now(), Status: DeliveryPending,
 	}

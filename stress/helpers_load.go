@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,32 +22,18 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
 // itJFK is the 16 kHz mono test recording, relative to this package.
 const itJFK = "../testdata/jfk.wav"
 
-// itBuf is a bytes.Buffer safe for a writer and concurrent readers.
-type itBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *itBuf) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *itBuf) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+// itBuf is the output buffer the end-to-end tests share.
+type itBuf = e2e.Buffer
 
 // itServer is bin/instanttranscriber serve running as a subprocess.
 type itServer struct {
@@ -62,15 +47,7 @@ type itServer struct {
 }
 
 // itFreeAddr returns a free 127.0.0.1 address.
-func itFreeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
+func itFreeAddr(t *testing.T) string { return e2e.FreeAddr(t) }
 
 // itStart runs the binary with a fresh data directory, beam size 1, a
 // separate metrics listener and env on top, waits for /readyz, and stops
@@ -101,16 +78,14 @@ func itStart(t *testing.T, env ...string) *itServer {
 	s := &itServer{dataDir: t.TempDir(), stderr: &itBuf{}, client: &http.Client{Timeout: 60 * time.Second}}
 	addr, maddr := itFreeAddr(t), itFreeAddr(t)
 	s.base, s.metrics = "http://"+addr, "http://"+maddr
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(),
-		"INSTANTTRANSCRIBER_DATA_DIR="+s.dataDir,
-		"INSTANTTRANSCRIBER_SERVER_ADDR="+addr,
-		"INSTANTTRANSCRIBER_METRICS_ADDR="+maddr,
-		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH="+model,
+	cmd := e2e.Serve(t, bin, append([]string{
+		"INSTANTTRANSCRIBER_DATA_DIR=" + s.dataDir,
+		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
+		"INSTANTTRANSCRIBER_METRICS_ADDR=" + maddr,
+		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + model,
 		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
 		"INSTANTTRANSCRIBER_SERVER_MIN_FREE_DISK=0",
-	)
-	cmd.Env = append(cmd.Env, env...)
+	}, env...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -372,19 +347,7 @@ func itClip(t testing.TB) []byte {
 
 // itWAV wraps 16 kHz 16-bit mono PCM in a WAV header whose data chunk
 // claims dataLen bytes.
-func itWAV(pcm []byte, dataLen uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, 36+dataLen)
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(16000), uint32(32000), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, dataLen)
-	b.Write(pcm)
-	return b.Bytes()
-}
+func itWAV(pcm []byte, dataLen uint32) []byte { return e2e.WAVWithLength(pcm, dataLen) }
 
 // itForm builds a multipart body: fields in order, then the file when
 // data is not nil.

@@ -4,21 +4,19 @@ package stress
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
 const jfkPath = "../testdata/jfk.wav"
@@ -55,33 +53,10 @@ func envInt(name string, def int) int {
 }
 
 // freeAddr returns a loopback address nothing listens on now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
+func freeAddr(t *testing.T) string { return e2e.FreeAddr(t) }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a concurrent reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is the output buffer the end-to-end tests share.
+type syncBuffer = e2e.Buffer
 
 // proc is the real binary running as a subprocess.
 type proc struct {
@@ -95,8 +70,7 @@ type proc struct {
 // start runs `instanttranscriber serve` with env and waits for /readyz.
 func start(t *testing.T, bin string, env []string, addr string) *proc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), env...)
+	cmd := e2e.Serve(t, bin, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -200,19 +174,4 @@ func call(base, key, method, path, contentType string, body io.Reader, hdr map[s
 }
 
 // wav16 encodes 16 kHz mono samples as 16-bit PCM WAV.
-func wav16(samples []float32) []byte {
-	var b bytes.Buffer
-	data := uint32(2 * len(samples))
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, 36+data)
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(16000), uint32(32000), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, data)
-	for _, s := range samples {
-		binary.Write(&b, binary.LittleEndian, int16(max(-1, min(1, s))*32767))
-	}
-	return b.Bytes()
-}
+func wav16(samples []float32) []byte { return e2e.WAV(samples) }

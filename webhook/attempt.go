@@ -64,6 +64,7 @@ func (d *Dispatcher) attempt(ctx context.Context, t task) {
 	}
 
 	result := d.decide(del, res)
+	result.Round = del.Round
 	a := store.DeliveryAttempt{At: at, StatusCode: res.status, Duration: elapsed, Error: res.errText, ResponseBody: res.body}
 	rec, err := d.st.RecordDeliveryAttempt(del.ID, a, result)
 	if err != nil {
@@ -116,11 +117,13 @@ func (d *Dispatcher) decide(del store.Delivery, res response) store.DeliveryResu
 	return store.DeliveryResult{Status: store.DeliveryPending, NextAt: d.now().Add(delay)}
 }
 
-// send POSTs del's payload, signed at time at, and reads the answer.
+// send POSTs del's payload, with its download URLs and its signature made
+// at time at, and reads the answer.
 func (d *Dispatcher) send(ctx context.Context, del store.Delivery, at time.Time) response {
 	ctx, cancel := context.WithTimeout(ctx, d.cfg.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, del.URL, bytes.NewReader(del.Payload))
+	payload := d.signer.Body(del, at)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, del.URL, bytes.NewReader(payload))
 	if err != nil || (req.URL.Scheme != "http" && req.URL.Scheme != "https") || req.URL.Host == "" {
 		return response{transportErr: true, permanent: true, errText: "unusable callback url"}
 	}
@@ -133,7 +136,7 @@ func (d *Dispatcher) send(ctx context.Context, del store.Delivery, at time.Time)
 		h.Set(HeaderEvent, del.Event)
 	}
 	if del.Secret != "" {
-		sig, err := Sign(del.Secret, del.EventID, at.Unix(), del.Payload)
+		sig, err := Sign(del.Secret, del.EventID, at.Unix(), payload)
 		if err != nil {
 			return response{transportErr: true, permanent: true, errText: "unusable signing secret: " + err.Error()}
 		}

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
 // BenchmarkDispatch measures how fast a backlog drains: b.N finished jobs
@@ -39,7 +41,7 @@ func BenchmarkDispatch(b *testing.B) {
 	}
 	// The last attempt is recorded after its response.
 	for {
-		due, err := st.DueDeliveries(time.Now().Add(time.Hour), 1)
+		due, err := st.DueEntries(time.Now().Add(time.Hour), store.DueEntry{}, 1)
 		if err != nil {
 			b.Fatal(err)
 		}

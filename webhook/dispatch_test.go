@@ -196,7 +196,7 @@ func TestExhaustedFails(t *testing.T) {
 	if n := rcv.count(); n != len(schedule) {
 		t.Errorf("receiver got %d requests; want %d", n, len(schedule))
 	}
-	if due, _ := st.DueDeliveries(clock.Now(), 0); len(due) != 0 {
+	if due, _ := st.DueEntries(clock.Now(), store.DueEntry{}, 0); len(due) != 0 {
 		t.Errorf("a failed delivery is still due")
 	}
 }

@@ -10,7 +10,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
+	"github.com/instanttranscriber/instanttranscriber/retry"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -34,8 +36,9 @@ type Dispatcher struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	metrics   Metrics
+	signer    *delivery.Signer
 	userAgent string
-	scanErrs  *errLog
+	scanErrs  *retry.Log
 
 	randMu sync.Mutex
 	rand   func() float64
@@ -88,6 +91,7 @@ type options struct {
 	now     func() time.Time
 	rand    func() float64
 	metrics Metrics
+	signer  *delivery.Signer
 }
 
 // Metrics counts the dispatcher's attempts, for monitoring;
@@ -97,6 +101,14 @@ type Metrics interface {
 	// WebhookAttempt counts one recorded attempt: "delivered", "retry"
 	// (failed, still pending) or "failed" (given up).
 	WebhookAttempt(result string)
+}
+
+// WithSigner signs the download URLs of a completed job's event each time
+// it is sent (see delivery.Signer.Body), so that a retry or a redelivery
+// after download_url_ttl still carries links that work. Without it every
+// payload is sent as stored.
+func WithSigner(s *delivery.Signer) Option {
+	return func(o *options) { o.signer = s }
 }
 
 // WithMetrics reports every recorded attempt to m.
@@ -155,8 +167,9 @@ func New(cfg Config, st Store, client *http.Client, logger *slog.Logger, opts ..
 		now:         o.now,
 		rand:        o.rand,
 		metrics:     o.metrics,
+		signer:      o.signer,
 		userAgent:   "InstantTranscriber-Webhook/" + cfg.UserAgentVersion,
-		scanErrs:    &errLog{logger: logger, msg: "scan webhook outbox failed"},
+		scanErrs:    retry.NewLog(logger, "scan webhook outbox failed", o.now),
 		wake:        make(chan struct{}, 1),
 		freed:       make(chan struct{}, 1),
 		work:        make(chan task, cfg.Workers),

@@ -15,8 +15,11 @@
 //  2. hands each to one of Workers workers, unless it is already in flight
 //     or its host:port already has PerHost attempts in flight (then it stays
 //     due), so a slow or dead receiver cannot delay the others;
-//  3. POSTs the stored payload byte for byte, signed, with a per-attempt
-//     Timeout, and without following redirects;
+//  3. POSTs the stored payload, signed, with a per-attempt Timeout, and
+//     without following redirects; a completed job's payload gets its
+//     download URLs signed at that moment (WithSigner, delivery.Signer.Body),
+//     so that a late retry or a redelivery carries links that work, and
+//     otherwise goes out byte for byte as stored;
 //  4. records the attempt (time, status code, duration, error, the first KiB
 //     of the response) with RecordDeliveryAttempt, which reschedules the
 //     delivery or ends it, in one transaction.

@@ -80,8 +80,10 @@ func finishJob(t testing.TB, st *store.Store, url, secret string) store.Delivery
 		t.Fatalf("ClaimNext = %s, %v; want %s", claimed.ID, err, job.ID)
 	}
 	out := store.Outcome{
-		Status:   store.Completed,
-		Delivery: &store.Delivery{Payload: payloadFor(job.ID), Event: "transcription.completed"},
+		Status: store.Completed,
+		Deliver: func(store.Job) *store.Delivery {
+			return &store.Delivery{Payload: payloadFor(job.ID), Event: "transcription.completed"}
+		},
 	}
 	if _, err := st.FinishJob(job.ID, out); err != nil {
 		t.Fatalf("FinishJob: %v", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/retry"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -49,10 +50,10 @@ func (d *Dispatcher) loop(ctx context.Context) {
 		wake, freed := d.wake, d.freed
 		if err != nil {
 			// Back off from a failing store; hints do not cut it short.
-			wait = backoff(d.cfg.PollInterval, d.scanErrs.fail(err))
+			wait = retry.Backoff(d.cfg.PollInterval, d.scanErrs.Fail(err))
 			wake, freed = nil, nil
 		} else {
-			d.scanErrs.ok()
+			d.scanErrs.Ok()
 		}
 		timer.Reset(wait)
 		select {

@@ -86,8 +86,10 @@ func finish(st *store.Store, url string) (string, time.Time, error) {
 	}
 	payload, _ := json.Marshal(map[string]string{"id": j.ID, "status": "completed"})
 	_, err = st.FinishJob(j.ID, store.Outcome{
-		Status:   store.Completed,
-		Delivery: &store.Delivery{Payload: payload, Event: "transcription.completed"},
+		Status: store.Completed,
+		Deliver: func(store.Job) *store.Delivery {
+			return &store.Delivery{Payload: payload, Event: "transcription.completed"}
+		},
 	})
 	return j.ID, time.Now(), err
 }

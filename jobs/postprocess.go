@@ -1,0 +1,116 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/engine/diarize"
+	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
+	"github.com/instanttranscriber/instanttranscriber/engine/transcript"
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+// Diarization and summaries, adapted to the PostProcessor interface. They
+// run after transcription and before the job is finished, so the
+// completion callback carries their results.
+
+// Stages reported while the post-processors run.
+const (
+	StageDiarizing   = "diarizing"
+	StageSummarizing = "summarizing"
+)
+
+// Diarizer labels each word and segment with its speaker.
+type Diarizer struct {
+	// VADModelPath is the Silero VAD model used to find speech; "" uses the
+	// energy detector.
+	VADModelPath string
+	// Threads for the VAD.
+	Threads int
+	// Logger receives fallbacks; nil discards.
+	Logger *slog.Logger
+}
+
+// Name implements worker.PostProcessor.
+func (d *Diarizer) Name() string { return "diarization" }
+
+// Stage implements worker.PostProcessor: jobs with speaker_labels.
+func (d *Diarizer) Stage(job store.Job) string {
+	if job.Options.Diarize {
+		return StageDiarizing
+	}
+	return ""
+}
+
+// Process implements worker.PostProcessor.
+func (d *Diarizer) Process(ctx context.Context, job store.Job, t *transcript.Transcript, samples []float32) error {
+	// tinydiarize's speaker-turn flags (only a tdrz model sets them) are
+	// extra change points for both the segmentation and the labelling.
+	var changes []time.Duration
+	for _, s := range t.Segments {
+		if s.SpeakerTurnNext {
+			changes = append(changes, s.End)
+		}
+	}
+	speech := d.speech(samples)
+	turns, err := diarize.Diarize(ctx, samples, speech, diarize.Options{
+		Speakers:     job.Options.SpeakersExpected,
+		MinSpeakers:  job.Options.MinSpeakers,
+		MaxSpeakers:  job.Options.MaxSpeakers,
+		ChangePoints: changes,
+	})
+	if err != nil {
+		return err
+	}
+	diarize.Apply(t, turns, changes)
+	return nil
+}
+
+// speech finds the speech regions: Silero VAD when configured, else (or
+// when it fails) the energy detector.
+func (d *Diarizer) speech(samples []float32) []diarize.Region {
+	if d.VADModelPath != "" {
+		spans, err := engine.DetectSpeech(d.VADModelPath, samples, d.Threads)
+		if err == nil {
+			regions := make([]diarize.Region, len(spans))
+			for i, s := range spans {
+				regions[i] = diarize.Region{Start: s.Start, End: s.End}
+			}
+			return regions
+		}
+		if d.Logger != nil {
+			d.Logger.Warn("silero vad failed; using the energy detector", "err", err)
+		}
+	}
+	return diarize.EnergyVAD(samples)
+}
+
+// Summarizer writes the transcript's summary.
+type Summarizer struct {
+	S *summarize.Summarizer
+}
+
+// Name implements worker.PostProcessor.
+func (s *Summarizer) Name() string { return "summary" }
+
+// Stage implements worker.PostProcessor: jobs with summary.
+func (s *Summarizer) Stage(job store.Job) string {
+	if job.Options.Summarize {
+		return StageSummarizing
+	}
+	return ""
+}
+
+// Process implements worker.PostProcessor. An LLM failure falls back to the
+// extractive summary and leaves a warning on the transcript.
+func (s *Summarizer) Process(ctx context.Context, job store.Job, t *transcript.Transcript, _ []float32) error {
+	sum, warnings, err := s.S.Summarize(ctx, t, job.Options.SummaryType)
+	if err != nil {
+		return err
+	}
+	t.Summary = sum
+	t.Warnings = append(t.Warnings, warnings...)
+	return nil
+}
