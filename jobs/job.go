@@ -152,7 +152,7 @@ func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job,
 		return nil, err
 	}
 
-	if err := p.postProcess(ctx, *job, t, pcm.Samples, rep); err != nil {
+	if err := p.postProcess(ctx, *job, t, Audio{Samples: pcm.Samples, Release: pcm.Release}, rep); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -168,7 +168,7 @@ func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job,
 
 // postProcess runs, in order, the post-processors the job asked for, each
 // under its own stage; progress climbs from progressPost towards 100.
-func (p *Pool) postProcess(ctx context.Context, job store.Job, t *transcript.Transcript, samples []float32, rep *reporter) error {
+func (p *Pool) postProcess(ctx context.Context, job store.Job, t *transcript.Transcript, audio Audio, rep *reporter) error {
 	var run []PostProcessor
 	for _, pp := range p.post {
 		if pp.Stage(job) != "" {
@@ -180,7 +180,7 @@ func (p *Pool) postProcess(ctx context.Context, job store.Job, t *transcript.Tra
 			return err
 		}
 		rep.setStage(pp.Stage(job), progressPost+i*(100-progressPost)/len(run))
-		if err := pp.Process(ctx, job, t, samples); err != nil {
+		if err := pp.Process(ctx, job, t, audio); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}

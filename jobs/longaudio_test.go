@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -22,8 +23,13 @@ func (samplesProcessor) Name() string { return "samples" }
 
 func (samplesProcessor) Stage(store.Job) string { return StagePostProcessing }
 
-func (p samplesProcessor) Process(_ context.Context, _ store.Job, _ *transcript.Transcript, samples []float32) error {
-	*p.got = slices.Clone(samples)
+func (p samplesProcessor) Process(_ context.Context, _ store.Job, _ *transcript.Transcript, audio Audio) error {
+	if audio.Release == nil {
+		return errors.New("no Release for the mapped samples")
+	}
+	// Released pages are read again from the file: still the same samples.
+	audio.Release(0, len(audio.Samples))
+	*p.got = slices.Clone(audio.Samples)
 	return nil
 }
 

@@ -31,7 +31,8 @@ func (p recordingProcessor) Name() string { return p.name }
 
 func (p recordingProcessor) Stage(store.Job) string { return StagePostProcessing }
 
-func (p recordingProcessor) Process(_ context.Context, job store.Job, t *transcript.Transcript, samples []float32) error {
+func (p recordingProcessor) Process(_ context.Context, job store.Job, t *transcript.Transcript, audio Audio) error {
+	samples := audio.Samples
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	stage := ""
@@ -480,7 +481,7 @@ func (failingProcessor) Name() string { return "diarizer" }
 
 func (failingProcessor) Stage(store.Job) string { return "diarizing" }
 
-func (f failingProcessor) Process(_ context.Context, job store.Job, _ *transcript.Transcript, _ []float32) error {
+func (f failingProcessor) Process(_ context.Context, job store.Job, _ *transcript.Transcript, _ Audio) error {
 	if f.panic[job.ID] {
 		panic("diarizer bug")
 	}

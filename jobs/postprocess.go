@@ -45,7 +45,7 @@ func (d *Diarizer) Stage(job store.Job) string {
 }
 
 // Process implements worker.PostProcessor.
-func (d *Diarizer) Process(ctx context.Context, job store.Job, t *transcript.Transcript, samples []float32) error {
+func (d *Diarizer) Process(ctx context.Context, job store.Job, t *transcript.Transcript, audio Audio) error {
 	// tinydiarize's speaker-turn flags (only a tdrz model sets them) are
 	// extra change points for both the segmentation and the labelling.
 	var changes []time.Duration
@@ -54,12 +54,15 @@ func (d *Diarizer) Process(ctx context.Context, job store.Job, t *transcript.Tra
 			changes = append(changes, s.End)
 		}
 	}
-	speech := d.speech(samples)
-	turns, err := diarize.Diarize(ctx, samples, speech, diarize.Options{
+	speech := d.speech(audio.Samples)
+	turns, err := diarize.Diarize(ctx, audio.Samples, speech, diarize.Options{
 		Speakers:     job.Options.SpeakersExpected,
 		MinSpeakers:  job.Options.MinSpeakers,
 		MaxSpeakers:  job.Options.MaxSpeakers,
 		ChangePoints: changes,
+		// The diarizer reads the mapped samples in order, in bounded
+		// chunks, and hands back what is behind it.
+		Release: audio.Release,
 	})
 	if err != nil {
 		return err
@@ -68,8 +71,8 @@ func (d *Diarizer) Process(ctx context.Context, job store.Job, t *transcript.Tra
 	return nil
 }
 
-// speech finds the speech regions: Silero VAD when configured, else (or
-// when it fails) the energy detector.
+// speech finds the speech regions with Silero VAD when configured; nil
+// (without it, or when it fails) leaves the energy detector to Diarize.
 func (d *Diarizer) speech(samples []float32) []diarize.Region {
 	if d.VADModelPath != "" {
 		spans, err := engine.DetectSpeech(d.VADModelPath, samples, d.Threads)
@@ -84,7 +87,9 @@ func (d *Diarizer) speech(samples []float32) []diarize.Region {
 			d.Logger.Warn("silero vad failed; using the energy detector", "err", err)
 		}
 	}
-	return diarize.EnergyVAD(samples)
+	// nil: the diarizer runs its energy detector itself, in bounded chunks
+	// that it releases behind it.
+	return nil
 }
 
 // Summarizer writes the transcript's summary.
@@ -105,7 +110,7 @@ func (s *Summarizer) Stage(job store.Job) string {
 
 // Process implements worker.PostProcessor. An LLM failure falls back to the
 // extractive summary and leaves a warning on the transcript.
-func (s *Summarizer) Process(ctx context.Context, job store.Job, t *transcript.Transcript, _ []float32) error {
+func (s *Summarizer) Process(ctx context.Context, job store.Job, t *transcript.Transcript, _ Audio) error {
 	sum, warnings, err := s.S.Summarize(ctx, t, job.Options.SummaryType)
 	if err != nil {
 		return err

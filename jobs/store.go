@@ -48,11 +48,22 @@ type PostProcessor interface {
 	// Stage returns the job stage to report while the processor runs on
 	// job (such as "diarizing"), or "" when the job did not ask for it.
 	Stage(job store.Job) string
-	// Process runs on a finished transcription. samples is the decoded
-	// 16 kHz mono audio, a read-only file mapping that is unmapped when
-	// the job ends: it must not be modified, nor read after Process
-	// returns (by a goroutine Process started, say).
-	Process(ctx context.Context, job store.Job, t *transcript.Transcript, samples []float32) error
+	// Process runs on a finished transcription with the job's decoded
+	// audio.
+	Process(ctx context.Context, job store.Job, t *transcript.Transcript, audio Audio) error
+}
+
+// Audio is a job's decoded audio as post-processors see it.
+type Audio struct {
+	// Samples is the 16 kHz mono audio, a read-only file mapping that is
+	// unmapped when the job ends: it must not be modified, nor read after
+	// Process returns (by a goroutine Process started, say).
+	Samples []float32
+	// Release, when not nil, says that Samples[from:to] will not be read
+	// again soon, so their pages can leave resident memory (reading them
+	// again stays correct). A processor that walks the audio in order
+	// calls it behind itself, which keeps memory flat with length.
+	Release func(from, to int)
 }
 
 // Option customises a Pool or a Janitor.
