@@ -77,11 +77,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer model.Close()
 	info := model.Info()
-	logger.Info("model loaded", "path", info.Path, "type", info.Type, "multilingual", info.Multilingual, "whisper", engine.Version())
+	logger.Info("model loaded", "path", info.Path, "type", info.Type, "multilingual", info.Multilingual, "whisper", engine.Version(),
+		"backend", info.Backend, "device", info.Device)
 
 	// Metrics live in their own registry; the store's gauges are read at
 	// scrape time.
 	m := metrics.New(logger)
+	m.SetEngine(info.Backend, info.Device, info.Type)
 	m.WatchStore(st, nil)
 
 	client := netguard.NewClient(cfg.NetguardConfig())
@@ -98,6 +100,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
 	serverCfg := cfg.ServerConfig()
 	serverCfg.Version = version
+	serverCfg.Backend, serverCfg.Device = info.Backend, info.Device
 	srv, err = server.New(serverCfg, server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Metrics: m}, logger)
 	if err != nil {
 		return err
