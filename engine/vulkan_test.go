@@ -151,8 +151,8 @@ func TestVulkanGPUDevice(t *testing.T) {
 // before each encoder pass and after each graph computation, so on a GPU
 // it stops after the graph under way, at worst one encoder pass. The clip
 // is jfk.wav six times (66 s, three 30 s windows), cancelled as the second
-// window begins: stopping must take less time than the first window took,
-// where running on would take two more windows. The bound scales with the
+// window begins: stopping must take less time than the first window took
+// (plus a quarter), where running on would take two more windows. The bound scales with the
 // device's speed (lavapipe is slow, and slower on a busy machine).
 func TestVulkanCancel(t *testing.T) {
 	cpu, _, err := loadLogged(t, engine.Config{DisableGPU: true})
@@ -201,8 +201,11 @@ func TestVulkanCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
-	if stopped >= firstWindow {
-		t.Errorf("whisper stopped %v after cancel, not sooner than the first window took (%v)", stopped, firstWindow)
+	// Running on would take the two remaining windows (nearly twice the
+	// first; measured 42 s to stop against a 63 s first window on lavapipe);
+	// the quarter of slack is for a machine whose load changes meanwhile.
+	if stopped >= firstWindow*5/4 {
+		t.Errorf("whisper stopped %v after cancel, not sooner than the first window took (%v) plus a quarter", stopped, firstWindow)
 	}
 
 	start := time.Now()
