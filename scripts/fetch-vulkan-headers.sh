@@ -21,7 +21,7 @@ need=()
 dpkg -s libvulkan-dev >/dev/null 2>&1 || need+=(libvulkan-dev)
 command -v glslc >/dev/null || need+=(glslc)
 command -v glslangValidator >/dev/null || need+=(glslang-tools)
-[ -d /usr/include/spirv ] || need+=(spirv-headers)
+dpkg -s spirv-headers >/dev/null 2>&1 || need+=(spirv-headers)
 dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || need+=(mesa-vulkan-drivers)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
