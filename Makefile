@@ -10,7 +10,12 @@ WHISPER_SRC     := $(if $(WHISPER_CPP_DIR),$(WHISPER_CPP_DIR),third_party/whispe
 GGML_NATIVE     ?= OFF
 GGML_CUDA       ?= 0
 CUDA_PATH       ?= /usr/local/cuda
-VARIANT         := cpu$(if $(filter ON on 1,$(GGML_NATIVE)),-native)$(if $(filter 1,$(GGML_CUDA)),-cuda)
+# GGML_VULKAN=1: whisper.cpp's Vulkan backend (AMD, Intel, NVIDIA; docs/gpu.md).
+# Its headers come from Debian sid, unpacked once into VULKAN_HEADERS_CACHE.
+GGML_VULKAN     ?= 0
+VULKAN_HEADERS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/instanttranscriber/vulkan-headers
+export VULKAN_HEADERS_CACHE
+VARIANT         := cpu$(if $(filter ON on 1,$(GGML_NATIVE)),-native)$(if $(filter 1,$(GGML_CUDA)),-cuda)$(if $(filter 1,$(GGML_VULKAN)),-vulkan)
 WHISPER_BUILD   := third_party/build/$(VARIANT)
 WHISPER_LIB     := $(WHISPER_BUILD)/src/libwhisper.a
 WHISPER_CLI     := $(WHISPER_BUILD)/bin/whisper-cli
@@ -41,6 +46,9 @@ CGO_LDFLAGS := -L$(BUILD_ABS)/src -L$(BUILD_ABS)/ggml/src -lwhisper -lggml -lggm
 ifeq ($(GGML_CUDA),1)
 CGO_LDFLAGS += -L$(BUILD_ABS)/ggml/src/ggml-cuda -lggml-cuda -L$(CUDA_PATH)/lib64 -L$(CUDA_PATH)/lib64/stubs -lcudart -lcublas -lcublasLt -lcuda
 endif
+ifeq ($(GGML_VULKAN),1)
+CGO_LDFLAGS += -L$(BUILD_ABS)/ggml/src/ggml-vulkan -lggml-vulkan -lvulkan
+endif
 CGO_LDFLAGS += -lggml-base -lstdc++ -lm -fopenmp
 GO       := CGO_ENABLED=1 CGO_CFLAGS="$(CGO_CFLAGS)" CGO_LDFLAGS="$(CGO_LDFLAGS)" go
 GOTAGS   := -tags whisper
@@ -61,12 +69,12 @@ ifeq ($(WHISPER_CPP_DIR),)
 	scripts/fetch-whisper.sh $(WHISPER_SRC)
 	scripts/patch-whisper.sh $(WHISPER_SRC)
 endif
-	scripts/build-whisper.sh $(WHISPER_SRC) $(WHISPER_BUILD) $(GGML_NATIVE) $(GGML_CUDA)
+	scripts/build-whisper.sh $(WHISPER_SRC) $(WHISPER_BUILD) $(GGML_NATIVE) $(GGML_CUDA) $(GGML_VULKAN)
 
 whisper-cli: $(WHISPER_CLI) ## build whisper.cpp's own CLI from the same tree (for benchmarks)
 
 $(WHISPER_CLI): $(WHISPER_LIB)
-	scripts/build-whisper.sh $(WHISPER_SRC) $(WHISPER_BUILD) $(GGML_NATIVE) $(GGML_CUDA) whisper-cli
+	scripts/build-whisper.sh $(WHISPER_SRC) $(WHISPER_BUILD) $(GGML_NATIVE) $(GGML_CUDA) $(GGML_VULKAN) whisper-cli
 
 model: ## place models/ggml-$(MODEL).bin and (optional) the VAD model, verified by SHA-1
 	scripts/fetch-model.sh $(MODEL) $(MODELS_DIR) $(MODEL_CACHE)
@@ -114,6 +122,23 @@ test: build model vet webhook-verifier openai-client chromium ## the whole test 
 	INSTANTTRANSCRIBER_TEST_BIN=$(abspath $(BIN)) \
 	INSTANTTRANSCRIBER_TEST_VAD_MODEL=$(abspath $(MODELS_DIR)/ggml-$(VAD_MODEL).bin) \
 	$(GO) test $(GOTAGS) -race -count=1 -p 1 ./...
+
+# make test-vulkan: the Vulkan tests (build tag "vulkan") on Mesa's software
+# Vulkan device, lavapipe, which ggml lists only with GGML_VK_VISIBLE_DEVICES
+# (VK_VISIBLE_DEVICES picks another device). It builds the cpu-vulkan variant
+# (cached) and needs no bin/: the root tests run the CLI in-process.
+VK_VISIBLE_DEVICES ?= 0
+VULKAN_TESTS       ?= Vulkan|PickDevice
+.PHONY: test-vulkan
+ifeq ($(GGML_VULKAN),1)
+test-vulkan: $(WHISPER_LIB) model
+	GGML_VK_VISIBLE_DEVICES=$(VK_VISIBLE_DEVICES) \
+	INSTANTTRANSCRIBER_TEST_MODEL=$(abspath $(MODEL_FILE)) \
+	$(GO) test -tags 'whisper vulkan' -count=1 -p 1 -v -timeout 60m -run '$(VULKAN_TESTS)' ./engine/ .
+else
+test-vulkan: ## build GGML_VULKAN=1 (cached) and run the Vulkan tests on lavapipe (docs/gpu.md)
+	@$(MAKE) --no-print-directory test-vulkan GGML_VULKAN=1
+endif
 
 fuzz: $(WHISPER_LIB) ## run each fuzz target for FUZZTIME (default 30s)
 	@for pkg in ./engine/audio ./engine/export ./server .; do \

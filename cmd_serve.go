@@ -81,7 +81,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer model.Close()
 	info := model.Info()
-	logger.Info("model loaded", "path", info.Path, "type", info.Type, "multilingual", info.Multilingual, "whisper", engine.Version())
+	logger.Info("model loaded", "path", info.Path, "type", info.Type, "multilingual", info.Multilingual, "whisper", engine.Version(),
+		"backend", info.Backend, "device", info.Device)
 	// The other configured models load when a job first asks for one.
 	paths, def, _ := cfg.ModelPaths()
 	models, err := engine.NewRegistry(paths, def, model, int64(cfg.Engine.ModelMemoryBudget), cfg.EngineConfig(), logger)
@@ -93,6 +94,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Metrics live in their own registry; the store's gauges are read at
 	// scrape time.
 	m := metrics.New(logger)
+	m.SetEngine(info.Backend, info.Device, info.Type)
 	m.WatchStore(st, nil)
 
 	// One signer for the download URLs: the API hands them out, checks them
@@ -100,6 +102,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// each time it sends the callback.
 	serverCfg := cfg.ServerConfig()
 	serverCfg.Version = version
+	serverCfg.Backend, serverCfg.Device = info.Backend, info.Device
 	signer, err := delivery.LoadSigner(st, serverCfg.DownloadURLTTL)
 	if err != nil {
 		return err

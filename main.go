@@ -36,7 +36,7 @@ commands:
   transcribe   transcribe one audio file to stdout
   backup       copy the database to a file, also while the server runs
   compact      shrink the database file (server stopped)
-  version      print the program and whisper.cpp versions
+  version      print the program and whisper.cpp versions and the GPU devices
 
 Run "instanttranscriber <command> -h" for a command's flags.
 `

@@ -151,6 +151,42 @@ func TestVersionCommand(t *testing.T) {
 			t.Errorf("version output %q lacks %q", out, want)
 		}
 	}
+	if !regexp.MustCompile(`(?m)^backend: (CPU|Vulkan|CUDA) \(.+\)$`).MatchString(out) {
+		t.Errorf("version output %q does not name the backend and device", out)
+	}
+}
+
+// checkEngineInfo: /readyz and /metrics name the backend the model runs on
+// and its device; wantBackend "" accepts any.
+func checkEngineInfo(t *testing.T, addr, adminKey, wantBackend string) (backend, device string) {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready map[string]string
+	err = json.NewDecoder(resp.Body).Decode(&ready)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || ready["status"] != "ready" {
+		t.Fatalf("readyz = %d %v (%v)", resp.StatusCode, ready, err)
+	}
+	backend, device = ready["backend"], ready["device"]
+	if backend == "" || device == "" || (wantBackend != "" && backend != wantBackend) {
+		t.Errorf("readyz backend %q device %q, want backend %q and a device", backend, device, wantBackend)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+adminKey)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := `instanttranscriber_engine_info{backend=` + strconv.Quote(backend) + `,device=` + strconv.Quote(device) + `,model="tiny"} 1`
+	if !strings.Contains(string(body), want) {
+		t.Errorf("metrics (%d) lack %s", resp.StatusCode, want)
+	}
+	return backend, device
 }
 
 // servedCLI is a serve command run in-process by startServe.
@@ -233,6 +269,8 @@ func TestServeHealthz(t *testing.T) {
 		t.Errorf("stdout = %q, want the first admin key", srv.stdout.String())
 	} else if strings.Contains(srv.stderr.String(), key) {
 		t.Error("the admin key appears in the log")
+	} else {
+		checkEngineInfo(t, srv.addr, key, "")
 	}
 	if code := srv.stop(); code != 0 {
 		t.Errorf("serve exit %d after shutdown: %s", code, srv.stderr.String())

@@ -10,6 +10,8 @@ import (
 var (
 	// ErrModelLoad means whisper.cpp could not load the model file.
 	ErrModelLoad = errors.New("engine: model load failed")
+	// ErrNoDevice means Config.GPUDevice names a GPU that is not there.
+	ErrNoDevice = errors.New("engine: no such GPU device")
 	// ErrClosed means the model was closed.
 	ErrClosed = errors.New("engine: model closed")
 	// ErrInvalidOption means an Options field has a value whisper rejects,

@@ -35,9 +35,16 @@ type ModelInfo struct {
 	Type string
 	// Multilingual is false for the English-only ".en" models.
 	Multilingual bool
+	// Backend is the ggml backend the model runs on: "CPU", "Vulkan",
+	// "CUDA" (see PickDevice).
+	Backend string
+	// Device describes the device the model runs on, such as the GPU's
+	// name or, on the CPU backend, the CPU's model name.
+	Device string
 }
 
-// Load reads the model file and prepares it for transcription. logger
+// Load reads the model file and prepares it for transcription on the device
+// PickDevice chooses for cfg (an error when cfg.GPUDevice is not there). logger
 // receives whisper.cpp's own log lines; nil means slog.Default().
 func Load(cfg Config, logger *slog.Logger) (*Model, error) {
 	if logger == nil {
@@ -47,6 +54,10 @@ func Load(cfg Config, logger *slog.Logger) (*Model, error) {
 	installLog()
 
 	if _, err := os.Stat(cfg.ModelPath); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrModelLoad, err)
+	}
+	dev, err := PickDevice(cfg)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrModelLoad, err)
 	}
 	params := C.whisper_context_default_params()
@@ -66,6 +77,8 @@ func Load(cfg Config, logger *slog.Logger) (*Model, error) {
 			Path:         cfg.ModelPath,
 			Type:         C.GoString(C.whisper_model_type_readable(ctx)),
 			Multilingual: C.whisper_is_multilingual(ctx) != 0,
+			Backend:      dev.Backend,
+			Device:       dev.Description,
 		},
 	}, nil
 }

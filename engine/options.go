@@ -10,10 +10,11 @@ type Config struct {
 	// ModelPath is the ggml model file (for example ggml-tiny-q8_0.bin).
 	ModelPath string
 	// DisableGPU keeps whisper.cpp on the CPU even when the library was
-	// built with a GPU backend (make GGML_CUDA=1). A CPU-only build ignores
+	// built with a GPU backend (make GGML_VULKAN=1, GGML_CUDA=1). A CPU-only build ignores
 	// it.
 	DisableGPU bool
-	// GPUDevice selects the GPU when there are several.
+	// GPUDevice selects the GPU when there are several, counting from 0 in
+	// the order of GPUDevices; Load fails when it is not there.
 	GPUDevice int
 	// DisableFlashAttn turns off flash attention, which whisper.cpp enables
 	// by default; it is about twice as fast on CPU too.

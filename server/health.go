@@ -18,7 +18,8 @@ func (s *Server) healthz(c echo.Context) error {
 
 // readyz is the readiness probe: the store commits a write and the file
 // system of the audio directory has at least MinFreeDisk bytes free. The
-// model needs no check: serve loads it before the server listens.
+// model needs no check: serve loads it before the server listens. The
+// answer names the backend and device the model runs on.
 func (s *Server) readyz(c echo.Context) error {
 	log := s.logger(c)
 	if err := s.pingStore(); err != nil {
@@ -36,7 +37,12 @@ func (s *Server) readyz(c echo.Context) error {
 			return apiErr(CodeUnavailable, "free disk space is below server.min_free_disk")
 		}
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+	body := map[string]string{"status": "ready"}
+	if s.cfg.Backend != "" {
+		body["backend"] = s.cfg.Backend
+		body["device"] = s.cfg.Device
+	}
+	return c.JSON(http.StatusOK, body)
 }
 
 // pingStore is implemented by a store that can check that it commits

@@ -75,6 +75,9 @@ type Config struct {
 	// Version is the program's version (the VERSION file, set at build
 	// time); GET /openapi.yaml reports it as info.version.
 	Version string
+	// Backend and Device say what the model runs on (engine.ModelInfo);
+	// GET /readyz reports them when set.
+	Backend, Device string
 	// ProbeConcurrency is how many uploads are probed for their duration at
 	// once (at least 1).
 	ProbeConcurrency int
