@@ -44,7 +44,7 @@ func testVADModel(t *testing.T) string {
 	t.Helper()
 	path := envPath("INSTANTTRANSCRIBER_TEST_VAD_MODEL", "../models/ggml-silero-v6.2.0.bin")
 	if _, err := os.Stat(path); err != nil {
-		t.Skipf("optional Silero VAD model not available (%v); make model fetches it when Hugging Face or ../shared/models has it", err)
+		t.Skipf("optional Silero VAD model not available (%v); make model fetches it when Hugging Face or the model cache (MODEL_CACHE) has it", err)
 	}
 	return path
 }

@@ -89,24 +89,7 @@ if [ "$name" = tiny-q8_0 ]; then
 	echo "fetch-model: trying Debian sid package obs-advanced-scene-switcher-data"
 	apt_dir=$(mktemp -d)
 	trap 'rm -rf "$apt_dir" "$tmp"' EXIT
-	mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/etc/preferences.d" "$apt_dir/dl"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" >"$apt_dir/etc/sources.list"
-	: >"$apt_dir/status"
-	apt_opts=(
-		-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
-		-o "Dir::Etc::SourceParts=/dev/null"
-		-o "Dir::Etc::Preferences=/dev/null"
-		-o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
-		-o "Dir::State=$apt_dir"
-		-o "Dir::State::Lists=$apt_dir/lists"
-		-o "Dir::State::status=$apt_dir/status"
-		-o "Dir::Cache=$apt_dir/cache"
-		-o "APT::Architecture=amd64"
-		-o "Debug::NoLocking=1"
-		-o "APT::Sandbox::User=root"
-	)
-	if apt-get "${apt_opts[@]}" update -qq >/dev/null &&
-		(cd "$apt_dir/dl" && apt-get "${apt_opts[@]}" download -qq obs-advanced-scene-switcher-data >/dev/null); then
+	if "$here/sid-download.sh" "$apt_dir/dl" obs-advanced-scene-switcher-data; then
 		deb=$(ls "$apt_dir"/dl/*.deb)
 		dpkg-deb -x "$deb" "$apt_dir/x"
 		if install_from "$apt_dir/x/usr/share/obs/obs-plugins/advanced-scene-switcher/res/speech/$file" "Debian sid"; then

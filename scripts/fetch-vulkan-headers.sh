@@ -13,6 +13,7 @@
 # glslang-tools, spirv-headers) and Mesa's software device (lavapipe, in
 # mesa-vulkan-drivers) with apt when they are missing and we are root.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 
 cache=${1:?usage: fetch-vulkan-headers.sh CACHE_DIR}
 pkg=libvulkan-dev
@@ -49,24 +50,7 @@ fi
 echo "fetch-vulkan-headers: fetching Vulkan headers from Debian sid's $pkg into $cache" >&2
 apt_dir=$(mktemp -d)
 trap 'rm -rf "$apt_dir"' EXIT
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/etc/preferences.d" "$apt_dir/dl"
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" >"$apt_dir/etc/sources.list"
-: >"$apt_dir/status"
-apt_opts=(
-	-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
-	-o "Dir::Etc::SourceParts=/dev/null"
-	-o "Dir::Etc::Preferences=/dev/null"
-	-o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
-	-o "Dir::State=$apt_dir"
-	-o "Dir::State::Lists=$apt_dir/lists"
-	-o "Dir::State::status=$apt_dir/status"
-	-o "Dir::Cache=$apt_dir/cache"
-	-o "APT::Architecture=amd64"
-	-o "Debug::NoLocking=1"
-	-o "APT::Sandbox::User=root"
-)
-apt-get "${apt_opts[@]}" update -qq >/dev/null
-(cd "$apt_dir/dl" && apt-get "${apt_opts[@]}" download -qq "$pkg" >/dev/null)
+"$here/sid-download.sh" "$apt_dir/dl" "$pkg"
 deb=$(ls "$apt_dir"/dl/*.deb)
 mkdir -p "$apt_dir/x"
 dpkg-deb -x "$deb" "$apt_dir/x"

@@ -14,6 +14,7 @@
 # source list and state directory (the system's apt configuration is never
 # touched). A package already unpacked is not fetched again.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 
 cache=${1:?usage: fetch-voices.sh CACHE_DIR}
 pkgs=(ktuberling-data asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav
@@ -30,26 +31,7 @@ done
 cd "$cache/debs"
 if ! apt-get download -qq "${missing[@]}" >/dev/null 2>&1; then
 	echo "fetch-voices: the system's apt sources failed; trying Debian sid" >&2
-	apt_dir=$(mktemp -d)
-	trap 'rm -rf "$apt_dir"' EXIT
-	mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/etc/preferences.d"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" >"$apt_dir/etc/sources.list"
-	: >"$apt_dir/status"
-	apt_opts=(
-		-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
-		-o "Dir::Etc::SourceParts=/dev/null"
-		-o "Dir::Etc::Preferences=/dev/null"
-		-o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
-		-o "Dir::State=$apt_dir"
-		-o "Dir::State::Lists=$apt_dir/lists"
-		-o "Dir::State::status=$apt_dir/status"
-		-o "Dir::Cache=$apt_dir/cache"
-		-o "APT::Architecture=amd64"
-		-o "Debug::NoLocking=1"
-		-o "APT::Sandbox::User=root"
-	)
-	apt-get "${apt_opts[@]}" update -qq >/dev/null
-	apt-get "${apt_opts[@]}" download -qq "${missing[@]}" >/dev/null
+	"$here/../sid-download.sh" "$cache/debs" "${missing[@]}"
 fi
 for p in "${missing[@]}"; do
 	deb=$(ls -t "$cache"/debs/"${p}"_*.deb | head -1)
