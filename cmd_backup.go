@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/config"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -42,7 +43,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("%w: backup takes one output file", errUsage)
 	}
 	out := pos[0]
-	cfg, err := LoadConfig(*configPath, os.Environ())
+	cfg, err := loadConfig(*configPath)
 	if err != nil {
 		return err
 	}
@@ -94,7 +95,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // adminBaseURL is the loopback address of server.addr's port.
-func adminBaseURL(cfg Config) (string, error) {
+func adminBaseURL(cfg config.Config) (string, error) {
 	_, port, err := net.SplitHostPort(cfg.Server.Addr)
 	if err != nil {
 		return "", fmt.Errorf("server.addr %q: %w", cfg.Server.Addr, err)

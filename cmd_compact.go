@@ -30,7 +30,7 @@ func runCompact(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return fmt.Errorf("%w: compact takes no arguments", errUsage)
 	}
-	cfg, err := LoadConfig(*configPath, os.Environ())
+	cfg, err := loadConfig(*configPath)
 	if err != nil {
 		return err
 	}

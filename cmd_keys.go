@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/config"
 	"github.com/instanttranscriber/instanttranscriber/server"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -86,7 +87,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return fmt.Errorf("%w: keys needs create, list, revoke or rotate-signing", errUsage)
 	}
-	cfg, err := LoadConfig(*configPath, os.Environ())
+	cfg, err := loadConfig(*configPath)
 	if err != nil {
 		return err
 	}
@@ -160,7 +161,7 @@ func quotaText(sec int64) string {
 
 // openKeysBackend opens the store directly; when the running server holds
 // its lock, it falls back to the admin API.
-func openKeysBackend(ctx context.Context, cfg Config, serverURL, adminKey string) (keysBackend, error) {
+func openKeysBackend(ctx context.Context, cfg config.Config, serverURL, adminKey string) (keysBackend, error) {
 	st, err := store.Open(cfg.StorePath(), store.Options{Timeout: 300 * time.Millisecond})
 	if err == nil {
 		return storeKeys{st: st, urlTTL: cfg.Server.DownloadURLTTL}, nil

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/instanttranscriber/instanttranscriber/config"
 	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
@@ -39,7 +40,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	// The flags override the file and the environment, so the one
 	// validation comes after them: --addr or --model can fix a bad value.
-	cfg, err := loadConfig(*configPath, os.Environ())
+	cfg, err := config.Load(*configPath, os.Environ())
 	if err != nil {
 		return err
 	}
@@ -167,7 +168,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // the jobs that ask for them. Diarization finds speech with the Silero VAD
 // model when it is present (make model fetches it), else with an energy
 // detector.
-func postProcessors(cfg Config, logger *slog.Logger) []jobs.PostProcessor {
+func postProcessors(cfg config.Config, logger *slog.Logger) []jobs.PostProcessor {
 	vad := cfg.Engine.VADModelPath
 	if _, err := os.Stat(vad); err != nil {
 		logger.Warn("no Silero VAD model: speaker labels find speech with the energy detector", "vad_model_path", vad)
@@ -259,7 +260,7 @@ func initialAdminKey() (key, from string, err error) {
 }
 
 // newLogger builds the process logger from the log: section.
-func newLogger(cfg Config, w io.Writer) *slog.Logger {
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel()}
 	if cfg.Log.Format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))

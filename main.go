@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/instanttranscriber/instanttranscriber/config"
 )
 
 // version is set at build time by the Makefile (-ldflags -X main.version=).
@@ -77,4 +79,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "instanttranscriber: %v\n", err)
 		return 1
 	}
+}
+
+// loadConfig loads and validates the configuration of a command whose
+// flags override no key: config.Load (defaults, the file at path, the
+// environment), then the one config.Validate.
+func loadConfig(path string) (config.Config, error) {
+	cfg, err := config.Load(path, os.Environ())
+	if err != nil {
+		return config.Config{}, err
+	}
+	return cfg, cfg.Validate()
 }

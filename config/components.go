@@ -1,11 +1,7 @@
-package main
+package config
 
 import (
-	"errors"
-	"fmt"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
@@ -14,16 +10,6 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/server"
 	"github.com/instanttranscriber/instanttranscriber/webhook"
 )
-
-// StorePath is the bbolt file, data_dir/instanttranscriber.db.
-func (c Config) StorePath() string {
-	return filepath.Join(c.DataDir, "instanttranscriber.db")
-}
-
-// AudioDir is where audio files live, data_dir/audio.
-func (c Config) AudioDir() string {
-	return filepath.Join(c.DataDir, "audio")
-}
 
 // ServerConfig returns the HTTP server's configuration. A trailing slash on
 // public_url is dropped.
@@ -98,20 +84,21 @@ func (c Config) JanitorConfig() jobs.JanitorConfig {
 
 // WebhookConfig is the webhook dispatcher's configuration; version goes in
 // its User-Agent. An unparsable retry_schedule (Validate reports it) leaves
-// the default schedule.
+// the dispatcher's default schedule.
 func (c Config) WebhookConfig(version string) webhook.Config {
-	w := webhook.DefaultConfig()
-	w.Workers = c.Webhook.Workers
-	w.PerHost = c.Webhook.PerHost
-	w.Timeout = c.Webhook.Timeout
-	if sched, err := parseSchedule(c.Webhook.RetrySchedule); err == nil {
-		w.Schedule = sched
+	w := c.Webhook
+	sched, _ := parseSchedule(w.RetrySchedule)
+	return webhook.Config{
+		Workers:          w.Workers,
+		PerHost:          w.PerHost,
+		Timeout:          w.Timeout,
+		Schedule:         sched,
+		Jitter:           w.Jitter,
+		MaxRetryAfter:    w.MaxRetryAfter,
+		PollInterval:     webhook.DefaultPollInterval,
+		ShutdownGrace:    w.ShutdownGrace,
+		UserAgentVersion: version,
 	}
-	w.Jitter = c.Webhook.Jitter
-	w.MaxRetryAfter = c.Webhook.MaxRetryAfter
-	w.ShutdownGrace = c.Webhook.ShutdownGrace
-	w.UserAgentVersion = version
-	return w
 }
 
 // SummaryConfig is the summarizer's configuration.
@@ -124,27 +111,6 @@ func (c Config) SummaryConfig() summarize.Config {
 		Timeout:    l.Timeout,
 		MaxRetries: l.MaxRetries,
 	}}
-}
-
-// parseSchedule reads a retry schedule: durations separated by spaces or
-// commas, the first 0s.
-func parseSchedule(s string) ([]time.Duration, error) {
-	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
-	if len(fields) == 0 {
-		return nil, errors.New("needs at least one delay")
-	}
-	out := make([]time.Duration, 0, len(fields))
-	for _, f := range fields {
-		d, err := time.ParseDuration(f)
-		if err != nil || d < 0 {
-			return nil, fmt.Errorf("%q is not a duration such as 5m", f)
-		}
-		out = append(out, d)
-	}
-	if out[0] != 0 {
-		return nil, errors.New("the first delay must be 0s: a callback is due as soon as the job ends")
-	}
-	return out, nil
 }
 
 // NetguardConfig returns the outbound HTTP client's configuration, shared

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"fmt"
@@ -19,20 +19,24 @@ var modelName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // engine.model_path is not used; engine.default_model names the default,
 // or the first one listed when it is empty.
 func (c Config) ModelPaths() (map[string]string, string, error) {
+	return c.Engine.modelPaths()
+}
+
+func (s EngineSection) modelPaths() (map[string]string, string, error) {
 	bad := func(key, format string, args ...any) error {
 		return fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...))
 	}
-	if strings.TrimSpace(c.Engine.Models) == "" {
-		if c.Engine.DefaultModel != "" {
+	if strings.TrimSpace(s.Models) == "" {
+		if s.DefaultModel != "" {
 			return nil, "", bad("engine.default_model", "needs engine.models")
 		}
-		base := filepath.Base(c.Engine.ModelPath)
+		base := filepath.Base(s.ModelPath)
 		id := strings.TrimSuffix(base, filepath.Ext(base))
-		return map[string]string{id: c.Engine.ModelPath}, id, nil
+		return map[string]string{id: s.ModelPath}, id, nil
 	}
 	paths := make(map[string]string)
 	first := ""
-	for _, pair := range strings.Fields(c.Engine.Models) {
+	for _, pair := range strings.Fields(s.Models) {
 		name, path, ok := strings.Cut(pair, "=")
 		switch {
 		case !ok || path == "":
@@ -47,7 +51,7 @@ func (c Config) ModelPaths() (map[string]string, string, error) {
 			first = name
 		}
 	}
-	def := c.Engine.DefaultModel
+	def := s.DefaultModel
 	if def == "" {
 		def = first
 	}

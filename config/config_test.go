@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
@@ -17,9 +17,10 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/server"
+	"github.com/instanttranscriber/instanttranscriber/webhook"
 )
 
-const exampleConfig = "config.example.yaml"
+const exampleConfig = "../config.example.yaml"
 
 func TestConfigExampleIsDefaults(t *testing.T) {
 	f, err := os.Open(exampleConfig)
@@ -27,12 +28,12 @@ func TestConfigExampleIsDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	got, err := ParseConfig(f)
+	got, err := Parse(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := DefaultConfig(); got != want {
-		t.Errorf("%s differs from DefaultConfig():\n got %+v\nwant %+v", exampleConfig, got, want)
+	if want := Default(); got != want {
+		t.Errorf("%s differs from Default():\n got %+v\nwant %+v", exampleConfig, got, want)
 	}
 	if err := got.Validate(); err != nil {
 		t.Errorf("defaults do not validate: %v", err)
@@ -103,11 +104,11 @@ func TestParseConfigKeepsDefaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseConfig(strings.NewReader(tt.yaml))
+			got, err := Parse(strings.NewReader(tt.yaml))
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := DefaultConfig()
+			want := Default()
 			tt.edit(&want)
 			if got != want {
 				t.Errorf("got  %+v\nwant %+v", got, want)
@@ -139,7 +140,7 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseConfig(strings.NewReader(tt.yaml))
+			_, err := Parse(strings.NewReader(tt.yaml))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got error %v, want one containing %q", err, tt.want)
 			}
@@ -152,19 +153,19 @@ func TestLoadConfigFileAndEnv(t *testing.T) {
 	if err := os.WriteFile(path, []byte("server:\n  addr: :9000\n  rate_burst: 7\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got, err := LoadConfig(path, []string{"INSTANTTRANSCRIBER_SERVER_ADDR=:9100", "HOME=/root"})
+	got, err := Load(path, []string{"INSTANTTRANSCRIBER_SERVER_ADDR=:9100", "HOME=/root"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := DefaultConfig()
+	want := Default()
 	want.Server.Addr = ":9100" // the environment wins over the file
 	want.Server.RateBurst = 7
 	if got != want {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 
-	if got, err := LoadConfig("", nil); err != nil || got != DefaultConfig() {
-		t.Errorf(`LoadConfig("", nil) = %+v, %v; want defaults`, got, err)
+	if got, err := Load("", nil); err != nil || got != Default() {
+		t.Errorf(`Load("", nil) = %+v, %v; want defaults`, got, err)
 	}
 }
 
@@ -174,10 +175,6 @@ func TestLoadConfigErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("server:\n  adr: x\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	invalid := filepath.Join(dir, "invalid.yaml")
-	if err := os.WriteFile(invalid, []byte("worker:\n  beam_size: 0\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	tests := []struct {
 		name, path string
 		environ    []string
@@ -185,16 +182,39 @@ func TestLoadConfigErrors(t *testing.T) {
 	}{
 		{"missing file", filepath.Join(dir, "nope.yaml"), nil, "config: open "},
 		{"unknown key", bad, nil, "config: " + bad + `: line 2: unknown key "server.adr"`},
-		{"invalid value", invalid, nil, "config: worker.beam_size: 0 is outside 1-16"},
-		{"invalid after env", "", []string{"INSTANTTRANSCRIBER_JOBS_MAX_ATTEMPTS=0"}, "config: jobs.max_attempts: must be at least 1"},
+		{"bad env value", "", []string{"INSTANTTRANSCRIBER_JOBS_MAX_ATTEMPTS=x"}, `config: INSTANTTRANSCRIBER_JOBS_MAX_ATTEMPTS: "x" is not a whole number`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := LoadConfig(tt.path, tt.environ)
+			_, err := Load(tt.path, tt.environ)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got error %v, want one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestLoadLeavesValidationToTheCaller: Load returns an invalid value
+// unchecked, so that a command's flags can still fix it; Validate, run
+// once afterwards, reports what is left.
+func TestLoadLeavesValidationToTheCaller(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("server:\n  addr: \"not an address\"\nworker:\n  beam_size: 0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path, []string{"INSTANTTRANSCRIBER_JOBS_MAX_ATTEMPTS=0"})
+	if err != nil {
+		t.Fatalf("Load: %v; want the invalid values returned unchecked", err)
+	}
+	cfg.Server.Addr = "127.0.0.1:9000" // a flag such as serve --addr
+	err = cfg.Validate()
+	for _, want := range []string{"config: worker.beam_size: 0 is outside 1-16", "config: jobs.max_attempts: must be at least 1"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate() = %v; want it to contain %q", err, want)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "server.addr") {
+		t.Errorf("Validate() = %v; the flag fixed server.addr", err)
 	}
 }
 
@@ -231,11 +251,11 @@ func TestConfigEnvOverrides(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.env, func(t *testing.T) {
-			got := DefaultConfig()
+			got := Default()
 			if err := got.applyEnv([]string{tt.env}); err != nil {
 				t.Fatal(err)
 			}
-			want := DefaultConfig()
+			want := Default()
 			tt.edit(&want)
 			if got != want {
 				t.Errorf("got  %+v\nwant %+v", got, want)
@@ -244,7 +264,7 @@ func TestConfigEnvOverrides(t *testing.T) {
 	}
 
 	t.Run("last wins", func(t *testing.T) {
-		got := DefaultConfig()
+		got := Default()
 		err := got.applyEnv([]string{"INSTANTTRANSCRIBER_WORKER_WORKERS=2", "INSTANTTRANSCRIBER_WORKER_WORKERS=3"})
 		if err != nil || got.Worker.Workers != 3 {
 			t.Errorf("workers = %d, %v; want 3", got.Worker.Workers, err)
@@ -266,7 +286,7 @@ func TestConfigEnvErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.env, func(t *testing.T) {
-			c := DefaultConfig()
+			c := Default()
 			err := c.applyEnv([]string{tt.env})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got error %v, want one containing %q", err, tt.want)
@@ -305,10 +325,10 @@ func TestConfigEnvCoversEveryKey(t *testing.T) {
 			t.Errorf("%s: no sample for type %s", l.path, l.typ)
 			continue
 		}
-		c := DefaultConfig()
+		c := Default()
 		if err := c.applyEnv([]string{name + "=" + sample}); err != nil {
 			t.Errorf("%s: %v", l.path, err)
-		} else if c == DefaultConfig() {
+		} else if c == Default() {
 			t.Errorf("%s=%s changed nothing", name, sample)
 		}
 	}
@@ -382,10 +402,31 @@ func TestConfigValidate(t *testing.T) {
 		{"metrics addr", func(c *Config) { c.Metrics.Addr = "127.0.0.1:9090" }, ""},
 		{"metrics addr without port", func(c *Config) { c.Metrics.Addr = "9090" }, `config: metrics.addr: "9090" is not host:port`},
 		{"metrics addr is server addr", func(c *Config) { c.Metrics.Addr = ":8080" }, `config: metrics.addr: ":8080" is server.addr`},
+		{"webhook workers 0", func(c *Config) { c.Webhook.Workers = 0 }, ""},
+		{"webhook workers", func(c *Config) { c.Webhook.Workers = -1 }, "config: webhook.workers: must not be negative"},
+		{"webhook per_host", func(c *Config) { c.Webhook.PerHost = -1 }, "config: webhook.per_host: must not be negative"},
+		{"webhook timeout", func(c *Config) { c.Webhook.Timeout = -time.Second }, "config: webhook.timeout: must not be negative"},
+		{"webhook jitter 0", func(c *Config) { c.Webhook.Jitter = 0 }, ""},
+		{"webhook jitter 1", func(c *Config) { c.Webhook.Jitter = 1 }, "config: webhook.jitter: 1 is outside [0, 1)"},
+		{"webhook jitter negative", func(c *Config) { c.Webhook.Jitter = -0.1 }, "config: webhook.jitter: -0.1 is outside [0, 1)"},
+		{"webhook max_retry_after", func(c *Config) { c.Webhook.MaxRetryAfter = -1 }, "config: webhook.max_retry_after: must not be negative"},
+		{"webhook shutdown_grace", func(c *Config) { c.Webhook.ShutdownGrace = -1 }, "config: webhook.shutdown_grace: must not be negative"},
+		{"retry_schedule", func(c *Config) { c.Webhook.RetrySchedule = "0s, 1m,1h" }, ""},
+		{"retry_schedule empty", func(c *Config) { c.Webhook.RetrySchedule = " " }, "config: webhook.retry_schedule: needs at least one delay"},
+		{"retry_schedule first", func(c *Config) { c.Webhook.RetrySchedule = "1s 5s" }, "config: webhook.retry_schedule: the first delay must be 0s"},
+		{"retry_schedule negative", func(c *Config) { c.Webhook.RetrySchedule = "0s -5s" }, `config: webhook.retry_schedule: "-5s" is not a duration`},
+		{"retry_schedule 100", func(c *Config) { c.Webhook.RetrySchedule = strings.Repeat("0s ", 100) }, ""},
+		{"retry_schedule 101", func(c *Config) { c.Webhook.RetrySchedule = strings.Repeat("0s ", 101) }, "config: webhook.retry_schedule: has 101 delays; at most 100"},
+		{"llm ollama", func(c *Config) { c.Summary.LLM.BaseURL, c.Summary.LLM.Model = "http://localhost:11434/v1", "llama3.2" }, ""},
+		{"llm no model", func(c *Config) { c.Summary.LLM.BaseURL = "http://localhost:11434/v1" }, "config: summary.llm.model: must be set with summary.llm.base_url"},
+		{"llm bad scheme", func(c *Config) { c.Summary.LLM.BaseURL, c.Summary.LLM.Model = "ftp://user:hunter2@host/v1", "m" }, "config: summary.llm.base_url: is not an http or https URL"},
+		{"llm no host", func(c *Config) { c.Summary.LLM.BaseURL, c.Summary.LLM.Model = "localhost:11434", "m" }, "config: summary.llm.base_url: is not an http or https URL"},
+		{"llm timeout", func(c *Config) { c.Summary.LLM.Timeout = -time.Second }, "config: summary.llm.timeout: must not be negative"},
+		{"llm max_retries negative", func(c *Config) { c.Summary.LLM.MaxRetries = -1 }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := DefaultConfig()
+			c := Default()
 			tt.edit(&c)
 			err := c.Validate()
 			switch {
@@ -395,12 +436,14 @@ func TestConfigValidate(t *testing.T) {
 				t.Errorf("got error %v, want one starting %q", err, tt.want)
 			case err != nil && strings.Contains(err.Error(), "\n"):
 				t.Errorf("one bad field gave several errors: %v", err)
+			case err != nil && strings.Contains(err.Error(), "hunter2"):
+				t.Errorf("got error %v; it leaks a password", err)
 			}
 		})
 	}
 
 	t.Run("reports every field", func(t *testing.T) {
-		c := DefaultConfig()
+		c := Default()
 		c.DataDir, c.Worker.BeamSize = "", 0
 		err := c.Validate()
 		if err == nil || !strings.Contains(err.Error(), "data_dir") || !strings.Contains(err.Error(), "worker.beam_size") {
@@ -497,10 +540,32 @@ func FuzzParseByteSize(f *testing.F) {
 }
 
 func TestConfigComponents(t *testing.T) {
-	c := DefaultConfig()
+	c := Default()
 
-	if got, want := c.ServerConfig(), server.DefaultConfig(); !reflect.DeepEqual(got, want) {
-		t.Errorf("ServerConfig() of the defaults:\n got %+v\nwant server.DefaultConfig() %+v", got, want)
+	wantServer := server.Config{
+		Addr:             ":8080",
+		ShutdownTimeout:  10 * time.Second,
+		AudioDir:         filepath.Join("data", "audio"),
+		MaxUploadBytes:   1 << 30,
+		MaxAudioDuration: 4 * time.Hour,
+		MaxQueuedPerKey:  100,
+		MaxAttempts:      3,
+		RateLimit:        20,
+		RateBurst:        40,
+		IdempotencyTTL:   24 * time.Hour,
+		DownloadURLTTL:   7 * 24 * time.Hour,
+		MinFreeDisk:      1 << 30,
+		ModelPath:        "models/ggml-tiny-q8_0.bin",
+		ProbeConcurrency: 4,
+		ProbeWait:        10 * time.Second,
+	}
+	if got := c.ServerConfig(); !reflect.DeepEqual(got, wantServer) {
+		t.Errorf("ServerConfig() of the defaults:\n got %+v\nwant %+v", got, wantServer)
+	}
+	wantWebhook := webhook.DefaultConfig()
+	wantWebhook.UserAgentVersion = "1.2.3"
+	if got := c.WebhookConfig("1.2.3"); !reflect.DeepEqual(got, wantWebhook) {
+		t.Errorf("WebhookConfig() of the defaults:\n got %+v\nwant %+v", got, wantWebhook)
 	}
 	if got, want := c.EngineConfig(), (engine.Config{ModelPath: "models/ggml-tiny-q8_0.bin"}); got != want {
 		t.Errorf("EngineConfig() = %+v, want %+v", got, want)
@@ -564,7 +629,7 @@ func TestConfigLogLevel(t *testing.T) {
 	for level, want := range map[string]slog.Level{
 		"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError, "bogus": slog.LevelInfo,
 	} {
-		c := DefaultConfig()
+		c := Default()
 		c.Log.Level = level
 		if got := c.LogLevel(); got != want {
 			t.Errorf("LogLevel() for %q = %v, want %v", level, got, want)
@@ -573,7 +638,7 @@ func TestConfigLogLevel(t *testing.T) {
 }
 
 func TestModelPaths(t *testing.T) {
-	c := DefaultConfig()
+	c := Default()
 	paths, def, err := c.ModelPaths()
 	if err != nil || def != "ggml-tiny-q8_0" || len(paths) != 1 || paths[def] != c.Engine.ModelPath {
 		t.Errorf("ModelPaths of the defaults = %v, %q, %v; want model_path named ggml-tiny-q8_0", paths, def, err)

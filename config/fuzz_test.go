@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"bytes"
@@ -7,11 +7,11 @@ import (
 	"testing"
 )
 
-// FuzzParseConfig feeds arbitrary YAML to ParseConfig. It must never
+// FuzzParse feeds arbitrary YAML to ParseConfig. It must never
 // panic; an error names a config problem ("config: ..."); a parsed config
 // must survive Validate and the component conversions without panicking.
-func FuzzParseConfig(f *testing.F) {
-	if b, err := os.ReadFile("config.example.yaml"); err == nil {
+func FuzzParse(f *testing.F) {
+	if b, err := os.ReadFile("../config.example.yaml"); err == nil {
 		f.Add(b)
 	}
 	for _, s := range []string{
@@ -29,7 +29,7 @@ func FuzzParseConfig(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, err := ParseConfig(bytes.NewReader(data))
+		cfg, err := Parse(bytes.NewReader(data))
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "config: ") {
 				t.Fatalf("error %q does not start with config:", err)
