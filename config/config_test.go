@@ -96,6 +96,7 @@ func TestParseConfigKeepsDefaults(t *testing.T) {
 		{"quoted size", "limits:\n  max_upload_bytes: \"512KiB\"\n", func(c *Config) { c.Limits.MaxUploadBytes = 512 * KiB }},
 		{"float", "server:\n  rate_limit: 2.5\n", func(c *Config) { c.Server.RateLimit = 2.5 }},
 		{"duration", "worker:\n  shutdown_grace: 1m30s\n", func(c *Config) { c.Worker.ShutdownGrace = 90 * time.Second }},
+		{"secret", "summary:\n  llm:\n    api_key: sk-from-file\n", func(c *Config) { c.Summary.LLM.APIKey = "sk-from-file" }},
 		{"anchor and alias", "server:\n  shutdown_timeout: &t 5s\nworker:\n  shutdown_grace: *t\n",
 			func(c *Config) {
 				c.Server.ShutdownTimeout = 5 * time.Second

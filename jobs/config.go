@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"fmt"
 	"runtime"
 	"time"
 
@@ -24,57 +23,59 @@ const (
 )
 
 // Config configures a Pool. Zero fields take their defaults (see
-// DefaultConfig); BeamSize, BestOf and the booleans are used as given.
+// DefaultConfig); BeamSize, BestOf and the booleans are used as given. The
+// program fills it from its configuration, which package config has
+// checked; a Pool does not validate it again.
 type Config struct {
 	// Workers is the number of jobs run at once; 0 means
 	// max(1, runtime.NumCPU()/ThreadsPerJob).
-	Workers int `yaml:"workers"`
+	Workers int
 	// DownloadWorkers is the number of URL imports downloaded at once. They
 	// download without holding a whisper state, so a slow server delays no
 	// transcription; once its audio is in, an import waits for a free
 	// state. 0 means DefaultDownloadWorkers.
-	DownloadWorkers int `yaml:"download_workers"`
+	DownloadWorkers int
 	// ThreadsPerJob is the number of CPU threads whisper uses for one job;
 	// 0 means engine.DefaultThreads().
-	ThreadsPerJob int `yaml:"threads_per_job"`
+	ThreadsPerJob int
 	// BeamSize > 1 selects beam search with that many beams; 0 or 1 greedy
 	// decoding.
-	BeamSize int `yaml:"beam_size"`
+	BeamSize int
 	// BestOf is the number of sampling candidates when whisper falls back
 	// to temperature sampling; 0 keeps whisper's default.
-	BestOf int `yaml:"best_of"`
+	BestOf int
 	// ChunkLength is the most audio one whisper pass sees (see
 	// engine.Options.ChunkLength); 0 means engine.DefaultChunkLength.
-	ChunkLength time.Duration `yaml:"chunk_length"`
+	ChunkLength time.Duration
 	// AudioDir is where uploads live and where URL imports are downloaded
 	// (as <job id>.audio). Only files inside it are ever deleted.
-	AudioDir string `yaml:"audio_dir"`
+	AudioDir string
 	// MaxAudioDuration rejects longer audio with failure.AudioTooLong.
-	MaxAudioDuration time.Duration `yaml:"max_audio_duration"`
+	MaxAudioDuration time.Duration
 	// MaxDownloadBytes rejects larger URL imports with failure.PayloadTooLarge.
-	MaxDownloadBytes int64 `yaml:"max_download_bytes"`
+	MaxDownloadBytes int64
 	// DownloadIdleTimeout fails a URL import with failure.DownloadTimeout when
 	// its body delivers no byte for this long; DownloadTimeout when the
 	// whole download takes longer.
-	DownloadIdleTimeout time.Duration `yaml:"download_idle_timeout"`
-	DownloadTimeout     time.Duration `yaml:"download_timeout"`
+	DownloadIdleTimeout time.Duration
+	DownloadTimeout     time.Duration
 	// RetainAudio keeps every job's audio file after the job ends; without
 	// it only jobs with Job.RetainAudio keep theirs.
-	RetainAudio bool `yaml:"retain_audio"`
+	RetainAudio bool
 	// VAD enables Silero voice activity detection, which skips silence; it
 	// needs VADModelPath.
-	VAD          bool   `yaml:"vad"`
-	VADModelPath string `yaml:"vad_model_path"`
+	VAD          bool
+	VADModelPath string
 	// ProgressInterval is how often a running job's progress is persisted
 	// (stage changes are persisted at once). It also bounds how long a
 	// cancel requested through the store takes to be noticed.
-	ProgressInterval time.Duration `yaml:"progress_interval"`
+	ProgressInterval time.Duration
 	// PollInterval is how often an idle worker looks at the queue when no
 	// Notify arrives.
-	PollInterval time.Duration `yaml:"poll_interval"`
+	PollInterval time.Duration
 	// ShutdownGrace is how long Stop lets running jobs finish before it
 	// interrupts and requeues them.
-	ShutdownGrace time.Duration `yaml:"shutdown_grace"`
+	ShutdownGrace time.Duration
 }
 
 // DefaultConfig returns the defaults: workers and threads from the CPU
@@ -95,71 +96,25 @@ func DefaultConfig() Config {
 	return c
 }
 
-// Validate reports the first field with an unusable value, by its YAML
-// name.
-func (c Config) Validate() error {
-	switch {
-	case c.Workers < 0:
-		return fmt.Errorf("worker: config: workers %d is negative", c.Workers)
-	case c.DownloadWorkers < 0:
-		return fmt.Errorf("worker: config: download_workers %d is negative", c.DownloadWorkers)
-	case c.DownloadIdleTimeout < 0:
-		return fmt.Errorf("worker: config: download_idle_timeout %s is negative", c.DownloadIdleTimeout)
-	case c.DownloadTimeout < 0:
-		return fmt.Errorf("worker: config: download_timeout %s is negative", c.DownloadTimeout)
-	case c.ThreadsPerJob < 0:
-		return fmt.Errorf("worker: config: threads_per_job %d is negative", c.ThreadsPerJob)
-	case c.BeamSize < 0 || c.BeamSize > 16:
-		return fmt.Errorf("worker: config: beam_size %d is outside 0-16", c.BeamSize)
-	case c.BestOf < 0 || c.BestOf > 16:
-		return fmt.Errorf("worker: config: best_of %d is outside 0-16", c.BestOf)
-	case c.MaxAudioDuration < 0:
-		return fmt.Errorf("worker: config: max_audio_duration %s is negative", c.MaxAudioDuration)
-	case c.MaxDownloadBytes < 0:
-		return fmt.Errorf("worker: config: max_download_bytes %d is negative", c.MaxDownloadBytes)
-	case c.VAD && c.VADModelPath == "":
-		return fmt.Errorf("worker: config: vad needs vad_model_path")
-	case c.ProgressInterval < 0:
-		return fmt.Errorf("worker: config: progress_interval %s is negative", c.ProgressInterval)
-	case c.PollInterval < 0:
-		return fmt.Errorf("worker: config: poll_interval %s is negative", c.PollInterval)
-	case c.ShutdownGrace < 0:
-		return fmt.Errorf("worker: config: shutdown_grace %s is negative", c.ShutdownGrace)
-	}
-	return nil
-}
-
 // withDefaults returns c with zero (or negative) fields resolved.
 func (c Config) withDefaults() Config {
-	if c.ThreadsPerJob <= 0 {
-		c.ThreadsPerJob = engine.DefaultThreads()
-	}
-	if c.Workers <= 0 {
-		c.Workers = max(1, runtime.NumCPU()/c.ThreadsPerJob)
-	}
-	if c.DownloadWorkers <= 0 {
-		c.DownloadWorkers = DefaultDownloadWorkers
-	}
-	if c.DownloadIdleTimeout <= 0 {
-		c.DownloadIdleTimeout = DefaultDownloadIdleTimeout
-	}
-	if c.DownloadTimeout <= 0 {
-		c.DownloadTimeout = DefaultDownloadTimeout
-	}
-	if c.MaxAudioDuration <= 0 {
-		c.MaxAudioDuration = DefaultMaxAudioDuration
-	}
-	if c.MaxDownloadBytes <= 0 {
-		c.MaxDownloadBytes = DefaultMaxDownloadBytes
-	}
-	if c.ProgressInterval <= 0 {
-		c.ProgressInterval = DefaultProgressInterval
-	}
-	if c.PollInterval <= 0 {
-		c.PollInterval = DefaultPollInterval
-	}
-	if c.ShutdownGrace <= 0 {
-		c.ShutdownGrace = DefaultShutdownGrace
-	}
+	c.ThreadsPerJob = orDefault(c.ThreadsPerJob, engine.DefaultThreads())
+	c.Workers = orDefault(c.Workers, max(1, runtime.NumCPU()/c.ThreadsPerJob))
+	c.DownloadWorkers = orDefault(c.DownloadWorkers, DefaultDownloadWorkers)
+	c.DownloadIdleTimeout = orDefault(c.DownloadIdleTimeout, DefaultDownloadIdleTimeout)
+	c.DownloadTimeout = orDefault(c.DownloadTimeout, DefaultDownloadTimeout)
+	c.MaxAudioDuration = orDefault(c.MaxAudioDuration, DefaultMaxAudioDuration)
+	c.MaxDownloadBytes = orDefault(c.MaxDownloadBytes, DefaultMaxDownloadBytes)
+	c.ProgressInterval = orDefault(c.ProgressInterval, DefaultProgressInterval)
+	c.PollInterval = orDefault(c.PollInterval, DefaultPollInterval)
+	c.ShutdownGrace = orDefault(c.ShutdownGrace, DefaultShutdownGrace)
 	return c
+}
+
+// orDefault is v, or def when v is zero or negative.
+func orDefault[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }

@@ -32,12 +32,12 @@ const staleTempAge = 10 * time.Minute
 type JanitorConfig struct {
 	// RetentionDays is how long finished jobs (with their transcripts and
 	// audio) are kept after they end; 0 keeps them forever.
-	RetentionDays int `yaml:"retention_days"`
+	RetentionDays int
 	// Interval is how often expired jobs are looked for; 0 means
 	// DefaultJanitorInterval.
-	Interval time.Duration `yaml:"interval"`
+	Interval time.Duration
 	// AudioDir is the audio directory, as in Config.
-	AudioDir string `yaml:"audio_dir"`
+	AudioDir string
 }
 
 // Expirer is what the janitor needs from the store; *store.Store satisfies

@@ -28,7 +28,6 @@ var (
 // then Start and Stop it once.
 type Pool struct {
 	cfg        Config
-	cfgErr     error
 	model      *engine.Model
 	st         Store
 	fetch      *http.Client
@@ -76,7 +75,6 @@ func New(cfg Config, model *engine.Model, st Store, fetch *http.Client, deliveri
 	o := applyOptions(opts)
 	return &Pool{
 		cfg:            cfg.withDefaults(),
-		cfgErr:         cfg.Validate(),
 		model:          model,
 		st:             st,
 		fetch:          fetch,
@@ -104,12 +102,9 @@ func New(cfg Config, model *engine.Model, st Store, fetch *http.Client, deliveri
 // a slow download never holds up a transcription. Cancelling ctx stops the
 // workers from claiming more jobs, as Stop does, but lets running jobs
 // finish: Stop owns the grace period and the requeueing. Start fails if the
-// Config is invalid (see Config.Validate), the orphans cannot be settled or
-// a State cannot be allocated; nothing is left running then.
+// orphans cannot be settled or a State cannot be allocated; nothing is left
+// running then.
 func (p *Pool) Start(ctx context.Context) error {
-	if p.cfgErr != nil {
-		return p.cfgErr
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.started {

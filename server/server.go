@@ -18,7 +18,9 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
-// Config is the server's part of the configuration.
+// Config is the server's part of the configuration. The program fills it
+// from the configuration that package config has checked and holds the
+// defaults of.
 type Config struct {
 	// Addr is the listen address, such as ":8080".
 	Addr string
@@ -84,27 +86,6 @@ type Config struct {
 	// ProbeWait is how long an upload waits for a probe slot before the
 	// request fails with 503 unavailable and Retry-After.
 	ProbeWait time.Duration
-}
-
-// DefaultConfig returns the configuration make run uses.
-func DefaultConfig() Config {
-	return Config{
-		Addr:             ":8080",
-		ShutdownTimeout:  10 * time.Second,
-		AudioDir:         "data/audio",
-		MaxUploadBytes:   1 << 30,
-		MaxAudioDuration: 4 * time.Hour,
-		MaxQueuedPerKey:  100,
-		MaxAttempts:      3,
-		RateLimit:        20,
-		RateBurst:        40,
-		IdempotencyTTL:   24 * time.Hour,
-		DownloadURLTTL:   7 * 24 * time.Hour,
-		MinFreeDisk:      1 << 30,
-		ModelPath:        "models/ggml-tiny-q8_0.bin",
-		ProbeConcurrency: 4,
-		ProbeWait:        10 * time.Second,
-	}
 }
 
 // Store is what the API needs from the job store; *store.Store implements

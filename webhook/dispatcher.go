@@ -30,7 +30,6 @@ const recordRetryDelay = time.Minute
 // with New, then Start and Stop it once.
 type Dispatcher struct {
 	cfg       Config
-	cfgErr    error
 	st        Store
 	client    *http.Client
 	logger    *slog.Logger
@@ -156,11 +155,9 @@ func New(cfg Config, st Store, client *http.Client, logger *slog.Logger, opts ..
 	}
 	c := *client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	cfgErr := cfg.Validate()
 	cfg = cfg.withDefaults()
 	return &Dispatcher{
 		cfg:         cfg,
-		cfgErr:      cfgErr,
 		st:          st,
 		client:      &c,
 		logger:      logger,
@@ -185,12 +182,8 @@ func New(cfg Config, st Store, client *http.Client, logger *slog.Logger, opts ..
 
 // Start starts the scanning loop and the workers. Cancelling ctx stops the
 // scanning, as Stop does, but lets attempts in flight finish: Stop owns the
-// grace period. Start fails if the Config is invalid or the Dispatcher was
-// started before.
+// grace period. Start fails if the Dispatcher was started before.
 func (d *Dispatcher) Start(ctx context.Context) error {
-	if d.cfgErr != nil {
-		return d.cfgErr
-	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.started {

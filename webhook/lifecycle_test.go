@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -158,27 +157,6 @@ func TestStopWaitsForInFlight(t *testing.T) {
 	}
 	if err := d.Start(context.Background()); err == nil {
 		t.Error("Start after Stop succeeded")
-	}
-}
-
-func TestStartRejectsBadConfig(t *testing.T) {
-	tests := []struct {
-		field string
-		edit  func(c *Config)
-	}{
-		{"schedule[0]", func(c *Config) { c.Schedule = []time.Duration{time.Minute} }},
-		{"workers", func(c *Config) { c.Workers = -1 }},
-	}
-	for _, tt := range tests {
-		cfg := DefaultConfig()
-		tt.edit(&cfg)
-		d := New(cfg, nil, nil, slog.New(slog.DiscardHandler))
-		if err := d.Start(context.Background()); err == nil || !strings.Contains(err.Error(), tt.field) {
-			t.Errorf("Start with a bad %s = %v; want an error naming it", tt.field, err)
-		}
-		if err := d.Stop(context.Background()); err != nil {
-			t.Errorf("Stop of an unstarted dispatcher: %v", err)
-		}
 	}
 }
 

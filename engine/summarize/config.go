@@ -1,7 +1,6 @@
 package summarize
 
 import (
-	"fmt"
 	"log/slog"
 	"net/url"
 	"time"
@@ -19,30 +18,31 @@ const (
 type Config struct {
 	// LLM is the optional OpenAI-compatible endpoint for abstractive
 	// summaries.
-	LLM LLMConfig `yaml:"llm"`
+	LLM LLMConfig
 }
 
 // LLMConfig configures the LLM summaries. Zero fields take their defaults.
+// The program fills it from summary.llm, which package config has checked.
 type LLMConfig struct {
 	// BaseURL is the API root of an OpenAI-compatible server, such as
 	// "http://localhost:11434/v1" for Ollama; requests go to
 	// BaseURL + "/chat/completions". Empty turns LLM summaries off.
-	BaseURL string `yaml:"base_url"`
+	BaseURL string
 	// Model is the model name sent with each request.
-	Model string `yaml:"model"`
+	Model string
 	// APIKey is sent as "Authorization: Bearer <key>" when set.
-	APIKey Secret `yaml:"api_key"`
+	APIKey Secret
 	// Timeout bounds one request, reading the answer included; 60 s by
 	// default.
-	Timeout time.Duration `yaml:"timeout"`
+	Timeout time.Duration
 	// MaxRetries is how many times a request that timed out or got a 5xx or
 	// 429 answer is repeated, after a growing pause; 2 by default, and a
 	// negative value means none.
-	MaxRetries int `yaml:"max_retries"`
+	MaxRetries int
 	// MaxInputChars caps the transcript characters (runes) sent to the
 	// model; a longer transcript is cut at a word boundary. 24000 by
 	// default.
-	MaxInputChars int `yaml:"max_input_chars"`
+	MaxInputChars int
 }
 
 // Enabled reports whether LLM summaries are configured.
@@ -65,28 +65,6 @@ func (c LLMConfig) LogValue() slog.Value {
 		slog.Int("max_retries", c.MaxRetries),
 		slog.Int("max_input_chars", c.MaxInputChars),
 	)
-}
-
-// Validate reports the first field with an unusable value, by its YAML
-// name.
-func (c Config) Validate() error {
-	l := c.LLM
-	switch {
-	case l.Timeout < 0:
-		return fmt.Errorf("summarize: config: llm.timeout %s is negative", l.Timeout)
-	case l.MaxInputChars < 0:
-		return fmt.Errorf("summarize: config: llm.max_input_chars %d is negative", l.MaxInputChars)
-	case !l.Enabled():
-		return nil
-	case l.Model == "":
-		return fmt.Errorf("summarize: config: llm.model is required with llm.base_url")
-	}
-	u, err := url.Parse(l.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		// The URL may hold credentials: name the field, not the value.
-		return fmt.Errorf("summarize: config: llm.base_url is not an http or https URL")
-	}
-	return nil
 }
 
 // withDefaults returns c with zero fields resolved.
