@@ -16,7 +16,6 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
-	"github.com/instanttranscriber/instanttranscriber/server"
 	"github.com/instanttranscriber/instanttranscriber/webhook"
 )
 
@@ -543,25 +542,14 @@ func FuzzParseByteSize(f *testing.F) {
 func TestConfigComponents(t *testing.T) {
 	c := Default()
 
-	wantServer := server.Config{
-		Addr:             ":8080",
-		ShutdownTimeout:  10 * time.Second,
-		AudioDir:         filepath.Join("data", "audio"),
-		MaxUploadBytes:   1 << 30,
-		MaxAudioDuration: 4 * time.Hour,
-		MaxQueuedPerKey:  100,
-		MaxAttempts:      3,
-		RateLimit:        20,
-		RateBurst:        40,
-		IdempotencyTTL:   24 * time.Hour,
-		DownloadURLTTL:   7 * 24 * time.Hour,
-		MinFreeDisk:      1 << 30,
-		ModelPath:        "models/ggml-tiny-q8_0.bin",
-		ProbeConcurrency: 4,
-		ProbeWait:        10 * time.Second,
-	}
-	if got := c.ServerConfig(); !reflect.DeepEqual(got, wantServer) {
-		t.Errorf("ServerConfig() of the defaults:\n got %+v\nwant %+v", got, wantServer)
+	// The server's view of the defaults, field by field as docs/configuration.md states them.
+	if s := c.ServerConfig(); s.Addr != ":8080" || s.PublicURL != "" || s.ShutdownTimeout != 10*time.Second ||
+		s.AudioDir != filepath.Join("data", "audio") || s.MaxUploadBytes != 1<<30 || s.MaxAudioDuration != 4*time.Hour ||
+		s.MaxQueuedPerKey != 100 || s.MaxAttempts != 3 || s.RateLimit != 20 || s.RateBurst != 40 ||
+		s.IdempotencyTTL != 24*time.Hour || s.DownloadURLTTL != 7*24*time.Hour || s.RetainAudio || s.AllowPrivateNetworks ||
+		s.MinFreeDisk != 1<<30 || s.ModelPath != "models/ggml-tiny-q8_0.bin" || s.Models != nil ||
+		s.MetricsSeparate || s.MetricsOpen || s.ProbeConcurrency != 4 || s.ProbeWait != 10*time.Second {
+		t.Errorf("ServerConfig() of the defaults = %+v", s)
 	}
 	wantWebhook := webhook.DefaultConfig()
 	wantWebhook.UserAgentVersion = "1.2.3"
