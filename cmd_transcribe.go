@@ -11,35 +11,33 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/instanttranscriber/instanttranscriber/config"
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/engine/export"
 )
 
-// Default file locations, relative to the working directory (make run and
-// make test run from the repository root).
-const (
-	defaultModelPath    = "models/ggml-tiny-q8_0.bin"
-	defaultVADModelPath = "models/ggml-silero-v6.2.0.bin"
-)
-
 // runTranscribe transcribes one file and writes the transcript to stdout.
 func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("transcribe", "transcribe FILE [flags]", stderr)
+	// The defaults are serve's: config.Default, whose model files are
+	// relative to the working directory (make run and make test run from
+	// the repository root).
+	def := config.Default()
 	var (
-		modelPath   = fs.String("model", envOr("INSTANTTRANSCRIBER_MODEL", defaultModelPath), "whisper ggml model file")
+		modelPath   = fs.String("model", envOr("INSTANTTRANSCRIBER_MODEL", def.Engine.ModelPath), "whisper ggml model file")
 		language    = fs.String("language", "auto", `spoken language as an ISO 639-1 code ("en"), or "auto" to detect it`)
 		translate   = fs.Bool("translate", false, "translate the speech into English")
 		format      = fs.String("format", "txt", "output format: txt, srt, vtt or json")
 		threads     = fs.Int("threads", 0, fmt.Sprintf("CPU threads (0 = %d on this machine)", engine.DefaultThreads()))
-		beam        = fs.Int("beam", 5, "beam size; 1 selects greedy decoding")
-		bestOf      = fs.Int("best-of", 5, "candidates when greedy decoding falls back to sampling")
+		beam        = fs.Int("beam", def.Worker.BeamSize, "beam size; 1 selects greedy decoding")
+		bestOf      = fs.Int("best-of", def.Worker.BestOf, "candidates when greedy decoding falls back to sampling")
 		prompt      = fs.String("prompt", "", "initial prompt: names and spellings the audio likely contains")
 		vad         = fs.Bool("vad", false, "skip silence with the Silero voice activity detector")
-		vadModel    = fs.String("vad-model", defaultVADModelPath, "Silero VAD ggml model, used with --vad")
+		vadModel    = fs.String("vad-model", def.Engine.VADModelPath, "Silero VAD ggml model, used with --vad")
 		tdrz        = fs.Bool("tdrz", false, "mark speaker turns (needs a tinydiarize model such as small.en-tdrz)")
 		maxDuration = fs.Duration("max-duration", 0, "refuse audio longer than this (0 = no limit)")
-		chunkLength = fs.Duration("chunk-length", engine.DefaultChunkLength, "transcribe longer audio in windows of this length, cut at pauses")
+		chunkLength = fs.Duration("chunk-length", def.Worker.ChunkLength, "transcribe longer audio in windows of this length, cut at pauses")
 		verbose     = fs.Bool("verbose", false, "log whisper.cpp's own output to stderr")
 		noGPU       = fs.Bool("no-gpu", false, "keep whisper on the CPU in a GPU build (engine.disable_gpu)")
 		gpuDevice   = fs.Int("gpu-device", 0, "which GPU, when there are several (engine.gpu_device)")

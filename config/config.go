@@ -5,11 +5,6 @@ import (
 	"path/filepath"
 )
 
-// envPrefix starts every environment variable that overrides a config key:
-// INSTANTTRANSCRIBER_ followed by the key's YAML path, upper-cased, with
-// dots as underscores (INSTANTTRANSCRIBER_SERVER_ADDR).
-const envPrefix = "INSTANTTRANSCRIBER_"
-
 // Config is the whole configuration file (see config.example.yaml). It is a
 // plain value: Default, Parse or Load build it, Validate checks it, and the
 // conversion methods hand each component its part.

@@ -8,6 +8,11 @@ import (
 	"time"
 )
 
+// envPrefix starts every environment variable that overrides a config key:
+// INSTANTTRANSCRIBER_ followed by the key's YAML path, upper-cased, with
+// dots as underscores (INSTANTTRANSCRIBER_SERVER_ADDR).
+const envPrefix = "INSTANTTRANSCRIBER_"
+
 // configLeaf is one settable key of Config: its dotted YAML path and its
 // field index.
 type configLeaf struct {
