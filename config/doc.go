@@ -13,10 +13,13 @@
 // cfg.WorkerConfig(), ...). The component packages declare no YAML keys of
 // their own and do not validate again.
 //
-// Each section of the file is one struct in its own file (server.go,
-// worker.go, ...) together with its defaults and its rules, so adding a key
-// is one change in one file: a field with its yaml tag, its default in the
-// section's default function, and its rule in the section's check method.
+// Each section of the file is one struct that sits in one file with its
+// defaults and its rules (server.go holds server: and metrics:, limits.go
+// limits: and jobs:, worker.go worker:, ...), so adding a key is one change
+// in one file: a field with its yaml tag, its default in the section's
+// default function, and its rule in the section's check method. A new
+// section is a new such file plus one line each in Config, Default and
+// Validate.
 // The environment variable follows from the key's path; tests then insist
 // that config.example.yaml and docs/configuration.md document the key.
 package config
