@@ -33,7 +33,7 @@ var (
 )
 
 // testModel loads the real model once for the whole package.
-func testModel(t *testing.T) *engine.Model {
+func testModel(t *testing.T) Model {
 	t.Helper()
 	modelOnce.Do(func() {
 		path := os.Getenv("INSTANTTRANSCRIBER_TEST_MODEL")
@@ -45,7 +45,7 @@ func testModel(t *testing.T) *engine.Model {
 	if modelErr != nil {
 		t.Fatalf("load model: %v (run make model)", modelErr)
 	}
-	return model
+	return EngineModel(model)
 }
 
 // jfkWAV returns the bytes of jfk.wav.

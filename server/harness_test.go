@@ -1,5 +1,3 @@
-//go:build whisper
-
 package server_test
 
 import (
@@ -19,9 +17,7 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/e2e"
-	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
-	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
 	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
@@ -34,42 +30,6 @@ const (
 	jfkPath   = "../testdata/jfk.wav"
 	jfkPhrase = "ask not what your country can do for you"
 )
-
-var (
-	modelOnce sync.Once
-	model     *engine.Model
-	modelErr  error
-)
-
-// testModel loads the real model once for the package.
-func testModel(t *testing.T) *engine.Model {
-	t.Helper()
-	modelOnce.Do(func() {
-		path := os.Getenv("INSTANTTRANSCRIBER_TEST_MODEL")
-		if path == "" {
-			path = "../models/ggml-tiny-q8_0.bin"
-		}
-		model, modelErr = engine.Load(engine.Config{ModelPath: path}, slog.New(slog.DiscardHandler))
-	})
-	if modelErr != nil {
-		t.Fatalf("load model: %v (run make model)", modelErr)
-	}
-	return model
-}
-
-// vadModelPath is the Silero VAD model make test provides, or "" when make
-// model could not fetch that optional model: the diarizer then uses its
-// energy detector, as the server does (cmd_serve.go).
-func vadModelPath() string {
-	p := os.Getenv("INSTANTTRANSCRIBER_TEST_VAD_MODEL")
-	if p == "" {
-		p = "../models/ggml-silero-v6.2.0.bin"
-	}
-	if _, err := os.Stat(p); err != nil {
-		return ""
-	}
-	return p
-}
 
 // clock is an adjustable clock for the server (signed URL expiry).
 type clock struct {
@@ -89,8 +49,8 @@ func (c *clock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// harness is a real server on a real listener with a real store file and
-// a real worker pool on the real model.
+// harness is a real server on a real listener with a real store file and,
+// built with the whisper tag, a real worker pool on the real model.
 type harness struct {
 	t        *testing.T
 	base     string
@@ -142,12 +102,15 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	wcfg.PollInterval = 100 * time.Millisecond
 	wcfg.ShutdownGrace = time.Second
 	fetch := netguard.NewClient(netguard.Config{AllowPrivateNetworks: o.allowPrivat})
-	post := jobs.WithPostProcessors(
-		&jobs.Diarizer{VADModelPath: vadModelPath()},
-		&jobs.Summarizer{S: summarize.New(summarize.Config{}, nil, logger)},
-	)
-	h.pool = jobs.New(wcfg, testModel(t), st, fetch, delivery.Build, logger,
-		append([]jobs.Option{post, jobs.WithMetrics(h.metrics.Jobs())}, o.poolOpts...)...)
+	// Without a model (noPool, or a build without the whisper tag) the
+	// pool is never started and every job stays queued.
+	var model jobs.Model
+	var post []jobs.Option
+	if !o.noPool {
+		model, post = poolModel(t, logger)
+	}
+	h.pool = jobs.New(wcfg, model, st, fetch, delivery.Build, logger,
+		append(append(post, jobs.WithMetrics(h.metrics.Jobs())), o.poolOpts...)...)
 	signer, err := delivery.LoadSigner(st, cfg.DownloadURLTTL)
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +128,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !o.noPool {
+	if model != nil {
 		if err := h.hooks.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}

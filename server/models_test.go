@@ -40,7 +40,7 @@ func TestModelChoice(t *testing.T) {
 	t.Cleanup(reg.Close)
 	h := newHarness(t, harnessOpts{
 		cfg:      func(c *server.Config) { c.ModelPath, c.Models = path, []string{"tiny", "copy"} },
-		poolOpts: []jobs.Option{jobs.WithModels(reg)},
+		poolOpts: []jobs.Option{jobs.WithModels(jobs.EngineModels(reg))},
 	})
 
 	var ids []string
