@@ -103,11 +103,14 @@ func New(cfg Config, model Model, st Store, fetch *http.Client, deliveries store
 // a slow download never holds up a transcription. Cancelling ctx stops the
 // workers from claiming more jobs, as Stop does, but lets running jobs
 // finish: Stop owns the grace period and the requeueing. Start fails if the
-// Config is invalid (see Config.Validate), the orphans cannot be settled or
-// a State cannot be allocated; nothing is left running then.
+// Config is invalid (see Config.Validate), there is no model, the orphans
+// cannot be settled or a State cannot be allocated; nothing is left running then.
 func (p *Pool) Start(ctx context.Context) error {
 	if p.cfgErr != nil {
 		return p.cfgErr
+	}
+	if p.model == nil {
+		return errors.New("worker: start: no model")
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

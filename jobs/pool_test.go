@@ -604,3 +604,18 @@ func waitFileGone(path string) error {
 	}
 	return fmt.Errorf("stat err %v after 5s", err)
 }
+
+// TestStartWithoutModel: a pool built with no model (as the server's tests
+// build one without the whisper tag) refuses to start, and leaves a queued
+// job queued, instead of panicking.
+func TestStartWithoutModel(t *testing.T) {
+	st := newStore(t, nil)
+	job := createJob(t, st, store.Job{})
+	p := New(testConfig(t.TempDir()), nil, st, nil, nil, nil)
+	if err := p.Start(t.Context()); err == nil || !strings.Contains(err.Error(), "no model") {
+		t.Fatalf("Start = %v, want the no-model error", err)
+	}
+	if got, err := st.GetJob(job.ID); err != nil || got.Status != store.Queued {
+		t.Fatalf("job after the failed Start: %v %v, want queued", got.Status, err)
+	}
+}
