@@ -66,8 +66,11 @@ type harness struct {
 }
 
 type harnessOpts struct {
-	cfg         func(*server.Config)
-	poolOpts    []jobs.Option
+	cfg      func(*server.Config)
+	poolOpts []jobs.Option
+	// noPool builds the worker pool (on the model, with the whisper tag)
+	// but starts neither it nor the webhook dispatcher: jobs stay queued
+	// until the test starts h.pool.
 	noPool      bool
 	allowPrivat bool
 }
@@ -102,13 +105,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	wcfg.PollInterval = 100 * time.Millisecond
 	wcfg.ShutdownGrace = time.Second
 	fetch := netguard.NewClient(netguard.Config{AllowPrivateNetworks: o.allowPrivat})
-	// Without a model (noPool, or a build without the whisper tag) the
-	// pool is never started and every job stays queued.
-	var model jobs.Model
-	var post []jobs.Option
-	if !o.noPool {
-		model, post = poolModel(t, logger)
-	}
+	// Without the whisper tag there is no model: the pool is never
+	// started and every job stays queued, as with noPool.
+	model, post := poolModel(t, logger)
 	h.pool = jobs.New(wcfg, model, st, fetch, delivery.Build, logger,
 		append(append(post, jobs.WithMetrics(h.metrics.Jobs())), o.poolOpts...)...)
 	signer, err := delivery.LoadSigner(st, cfg.DownloadURLTTL)
@@ -128,7 +127,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if model != nil {
+	if !o.noPool && model != nil {
 		if err := h.hooks.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}

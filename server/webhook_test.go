@@ -124,7 +124,11 @@ func TestWebhookLifecycle(t *testing.T) {
 	h.wait(h.userKey, cid, 30*time.Second, func(j map[string]any) bool { return j["stage"] == "transcribing" })
 	h.do(http.MethodDelete, "/v1/transcriptions/"+cid, h.userKey, "", nil)
 	h.wait(h.userKey, cid, 10*time.Second, terminal)
-	time.Sleep(300 * time.Millisecond)
+	// The transaction that ended the job wrote no delivery (the outbox is
+	// written there or never), so none can be sent later.
+	if ds, err := h.st.DeliveriesForJob(cid); err != nil || len(ds) != 0 {
+		t.Errorf("deliveries of the canceled job = %v, %v; want none", ds, err)
+	}
 	mu.Lock()
 	for _, hd := range headers {
 		if hd.Get("X-InstantTranscriber-Event") == "" {

@@ -323,6 +323,28 @@ func (s *itServer) waitJob(t *testing.T, key, id string, within time.Duration) m
 	}
 }
 
+// waitFirstAttempt polls a job's webhook deliveries until the first one has
+// an attempt recorded, delivered or not.
+func (s *itServer) waitFirstAttempt(t *testing.T, key, id string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		r := s.do(t, http.MethodGet, "/v1/transcriptions/"+id+"/deliveries", key, "", nil)
+		var ds struct {
+			Data []struct {
+				Attempts []json.RawMessage `json:"attempts"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(r.Body, &ds); err == nil && len(ds.Data) > 0 && len(ds.Data[0].Attempts) > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s: no webhook attempt recorded after %v (%d %s)", id, within, r.Status, r.Body)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 // itClip returns 1 s of speech from jfk.wav, starting at second 1, as a
 // 16 kHz 16-bit mono WAV.
 func itClip(t testing.TB) []byte {

@@ -244,6 +244,7 @@ func TestSecurity(t *testing.T) {
 			"127.1:" + port, "100.64.0.1",
 		}
 		outcome := map[int]int{}
+		var callbacks []string // jobs accepted with a private callback_url
 		for _, h := range hosts {
 			for _, field := range []string{"url", "callback_url"} {
 				reqBody := map[string]string{"url": "http://" + h + "/a.wav"}
@@ -276,6 +277,8 @@ func TestSecurity(t *testing.T) {
 						if jj["status"] != "failed" || e["code"] != "url_blocked" {
 							t.Errorf("url %s: job %v %v, want failed url_blocked", h, jj["status"], e)
 						}
+					} else {
+						callbacks = append(callbacks, got.JSON()["id"].(string))
 					}
 				default:
 					t.Errorf("%s %s: %d %s", field, h, got.Status, got.Body)
@@ -284,9 +287,12 @@ func TestSecurity(t *testing.T) {
 		}
 		t.Logf("%d private/loopback urls and callbacks: %d refused at once (400), %d accepted by shape then refused at dial (202)",
 			2*len(hosts), outcome[400], outcome[202])
-		// Give any accepted callback a moment, then nothing may have
-		// reached the loopback server.
-		time.Sleep(500 * time.Millisecond)
+		// Once each accepted callback has had its first attempt recorded
+		// (refused at dial), nothing may have reached the loopback server.
+		for _, id := range callbacks {
+			s.waitJob(t, keyA, id, time.Minute)
+			s.waitFirstAttempt(t, keyA, id, time.Minute)
+		}
 		if n := hits.Load(); n != 0 {
 			t.Errorf("the loopback server was reached %d times", n)
 		}

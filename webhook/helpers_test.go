@@ -222,6 +222,39 @@ func startDispatcher(t testing.TB, cfg Config, st Store, client *http.Client, cl
 	return d
 }
 
+// scanStore is a Store that counts the dispatcher's scans: each one ends
+// with NextDeliveryAt (scan.go). Tests wait on it instead of sleeping when
+// they check that a scan sent nothing.
+type scanStore struct {
+	Store
+	mu    sync.Mutex
+	scans int
+}
+
+func newScanStore(st Store) *scanStore { return &scanStore{Store: st} }
+
+func (s *scanStore) NextDeliveryAt() (time.Time, bool, error) {
+	at, ok, err := s.Store.NextDeliveryAt()
+	s.mu.Lock()
+	s.scans++
+	s.mu.Unlock()
+	return at, ok, err
+}
+
+// waitScan returns once a scan that began after the call has ended: the
+// second scan to end from now, since the first may have begun before.
+func (s *scanStore) waitScan(t testing.TB) {
+	t.Helper()
+	s.mu.Lock()
+	want := s.scans + 2
+	s.mu.Unlock()
+	waitFor(t, "a dispatcher scan", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.scans >= want
+	})
+}
+
 // waitFor polls cond until it holds, failing the test after 10 s.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
