@@ -21,12 +21,7 @@ const jfkPath = "testdata/jfk.wav"
 
 // testModel is the real model: make test sets the variable; the default is
 // where make model puts it.
-func testModel() string {
-	if p := os.Getenv("INSTANTTRANSCRIBER_TEST_MODEL"); p != "" {
-		return p
-	}
-	return "models/ggml-tiny-q8_0.bin"
-}
+func testModel() string { return e2e.Model("models/ggml-tiny-q8_0.bin") }
 
 // syncBuffer is the output buffer the end-to-end tests share.
 type syncBuffer = e2e.Buffer

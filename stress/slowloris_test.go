@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
 // TestSlowLorisImport runs the binary with one transcription worker and
@@ -58,7 +60,7 @@ func TestSlowLorisImport(t *testing.T) {
 	}
 	trickle := create("application/json", strings.NewReader(`{"url":"`+slow.URL+`/trickle"}`))
 	stall := create("application/json", strings.NewReader(`{"url":"`+slow.URL+`/stall"}`))
-	form, ct := itForm([][2]string{{"language", "en"}}, "clip.wav", itClip(t))
+	form, ct := e2e.Form([][2]string{{"language", "en"}}, "clip.wav", itClip(t))
 	upload := create(ct, strings.NewReader(form.String()))
 
 	start := time.Now()
