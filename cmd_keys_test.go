@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestKeysRotateSigningAndLastAdmin: "keys rotate-signing" rotates the
@@ -42,23 +39,8 @@ func TestKeysRotateSigningAndLastAdmin(t *testing.T) {
 	}
 
 	// Now with the server running: the same through the admin API.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--model", testModel()}, &bytes.Buffer{}, &stderr)
-	}()
-	addrRe := regexp.MustCompile(`msg=listening .*addr=(\S+)`)
-	var addr string
-	for deadline := time.Now().Add(30 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := addrRe.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-	}
-	if addr == "" {
-		t.Fatalf("server did not start: %s", stderr.String())
-	}
+	srv := startServe(t)
+	addr := srv.addr
 	api := []string{"--server", "http://" + addr, "--admin-key", admin}
 	code, out, errOut = runCLI(t, append([]string{"keys", "rotate-signing"}, api...)...)
 	if want := "signed with kid 4; URLs of kids 4, 3 still verify"; code != 0 || !strings.Contains(out, want) {
@@ -68,6 +50,5 @@ func TestKeysRotateSigningAndLastAdmin(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "409 conflict") || !strings.Contains(errOut, "last admin key") {
 		t.Errorf("revoke the last admin key (running): exit %d, %q; want 1 and 409 conflict", code, errOut)
 	}
-	cancel()
-	<-done
+	srv.stop()
 }

@@ -340,23 +340,8 @@ func TestKeysCommand(t *testing.T) {
 	}
 
 	// Now with the server running.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--model", testModel()}, &bytes.Buffer{}, &stderr)
-	}()
-	addrRe := regexp.MustCompile(`msg=listening .*addr=(\S+)`)
-	var addr string
-	for deadline := time.Now().Add(30 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := addrRe.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-	}
-	if addr == "" {
-		t.Fatalf("server did not start: %s", stderr.String())
-	}
+	srv := startServe(t)
+	addr := srv.addr
 	code, _, errOut = runCLI(t, "keys", "list")
 	if code != 1 || !strings.Contains(errOut, "--admin-key") {
 		t.Errorf("list while running without an admin key: exit %d, %q", code, errOut)
@@ -370,8 +355,7 @@ func TestKeysCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "live") {
 		t.Errorf("list (running): exit %d, %q", code, out)
 	}
-	cancel()
-	<-done
+	srv.stop()
 }
 
 // TestServeFlagsFixConfig: --addr and --model override bad values in the

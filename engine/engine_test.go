@@ -15,6 +15,7 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+	"github.com/instanttranscriber/instanttranscriber/engine/enginetest"
 )
 
 // jfkPhrase is what the real model must hear in jfk.wav.
@@ -22,45 +23,21 @@ const jfkPhrase = "ask not what your country can do for you"
 
 const jfkPath = "../testdata/jfk.wav"
 
-// envPath returns the environment variable key (set by make test) or def.
-func envPath(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-var (
-	modelOnce sync.Once
-	model     *engine.Model
-	modelErr  error
-)
-
 // testVADModel is the Silero VAD model make model places. It is optional:
 // make model warns and goes on when no source has it (a fresh clone with no
-// cache and no Hugging Face), so its tests skip, naming the file, rather than
-// fail for something the build could not fetch.
+// cache and no Hugging Face), so its tests skip rather than fail for
+// something the build could not fetch.
 func testVADModel(t *testing.T) string {
 	t.Helper()
-	path := envPath("INSTANTTRANSCRIBER_TEST_VAD_MODEL", "../models/ggml-silero-v6.2.0.bin")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("optional Silero VAD model not available (%v); make model fetches it when Hugging Face or the model cache (MODEL_CACHE) has it", err)
+	path := enginetest.VADModelPath()
+	if path == "" {
+		t.Skip("optional Silero VAD model not available ($INSTANTTRANSCRIBER_TEST_VAD_MODEL or models/ggml-silero-v6.2.0.bin); make model fetches it when Hugging Face or the model cache (MODEL_CACHE) has it")
 	}
 	return path
 }
 
-// testModel loads the real model once for the whole package.
-func testModel(t *testing.T) *engine.Model {
-	t.Helper()
-	modelOnce.Do(func() {
-		path := envPath("INSTANTTRANSCRIBER_TEST_MODEL", "../models/ggml-tiny-q8_0.bin")
-		model, modelErr = engine.Load(engine.Config{ModelPath: path}, nil)
-	})
-	if modelErr != nil {
-		t.Fatalf("load model: %v (run make model)", modelErr)
-	}
-	return model
-}
+// testModel is the real model, loaded once for the whole package.
+func testModel(t *testing.T) *engine.Model { return enginetest.Model(t) }
 
 // jfk returns jfk.wav as 16 kHz samples.
 func jfk(t *testing.T) []float32 {
@@ -355,7 +332,7 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestCloseWaitsForStates(t *testing.T) {
-	path := envPath("INSTANTTRANSCRIBER_TEST_MODEL", "../models/ggml-tiny-q8_0.bin")
+	path := enginetest.ModelPath()
 	m, err := engine.Load(engine.Config{ModelPath: path}, nil)
 	if err != nil {
 		t.Fatal(err)

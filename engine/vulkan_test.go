@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/engine/enginetest"
 )
 
 // logBuffer collects whisper.cpp's log lines (a slog handler's output).
@@ -43,7 +44,7 @@ func (l *logBuffer) String() string {
 func loadLogged(t *testing.T, cfg engine.Config) (*engine.Model, string, error) {
 	t.Helper()
 	var log logBuffer
-	cfg.ModelPath = envPath("INSTANTTRANSCRIBER_TEST_MODEL", "../models/ggml-tiny-q8_0.bin")
+	cfg.ModelPath = enginetest.ModelPath()
 	m, err := engine.Load(cfg, slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if m != nil {
 		t.Cleanup(func() { m.Close() })
@@ -66,7 +67,7 @@ func vulkanModel(t *testing.T) *engine.Model {
 	}
 	vkOnce.Do(func() {
 		vkLog = &logBuffer{}
-		path := envPath("INSTANTTRANSCRIBER_TEST_MODEL", "../models/ggml-tiny-q8_0.bin")
+		path := enginetest.ModelPath()
 		vkModel, vkErr = engine.Load(engine.Config{ModelPath: path}, slog.New(slog.NewTextHandler(vkLog, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	})
 	if vkErr != nil {

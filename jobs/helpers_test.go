@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+	"github.com/instanttranscriber/instanttranscriber/engine/enginetest"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -26,27 +26,8 @@ const jfkPhrase = "ask not what your country can do for you"
 
 const jfkPath = "../testdata/jfk.wav"
 
-var (
-	modelOnce sync.Once
-	model     *engine.Model
-	modelErr  error
-)
-
-// testModel loads the real model once for the whole package.
-func testModel(t *testing.T) Model {
-	t.Helper()
-	modelOnce.Do(func() {
-		path := os.Getenv("INSTANTTRANSCRIBER_TEST_MODEL")
-		if path == "" {
-			path = "../models/ggml-tiny-q8_0.bin"
-		}
-		model, modelErr = engine.Load(engine.Config{ModelPath: path}, slog.New(slog.DiscardHandler))
-	})
-	if modelErr != nil {
-		t.Fatalf("load model: %v (run make model)", modelErr)
-	}
-	return EngineModel(model)
-}
+// testModel is the real model, loaded once for the whole package.
+func testModel(t *testing.T) Model { return EngineModel(enginetest.Model(t)) }
 
 // jfkWAV returns the bytes of jfk.wav.
 func jfkWAV(t *testing.T) []byte {

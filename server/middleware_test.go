@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -73,10 +74,17 @@ func newObserved(t *testing.T, edit func(*Config, *Deps)) *observed {
 	return o
 }
 
-// do serves one request; hdr holds header names and values in turn.
+// do serves one request without a body; hdr holds header names and values
+// in turn.
 func (o *observed) do(method, target, key string, hdr ...string) *httptest.ResponseRecorder {
 	o.t.Helper()
-	req := httptest.NewRequest(method, target, nil)
+	return o.send(method, target, key, nil, hdr...)
+}
+
+// send serves one request with a body; hdr holds header names and values.
+func (o *observed) send(method, target, key string, body io.Reader, hdr ...string) *httptest.ResponseRecorder {
+	o.t.Helper()
+	req := httptest.NewRequest(method, target, body)
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
