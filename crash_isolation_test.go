@@ -40,16 +40,7 @@ func TestCrashBlamesOnlyTheCrashingJob(t *testing.T) {
 	}
 	// 22 s of speech: it is still transcribing when the poison job arrives.
 	healthyID := postAudio(t, first.Base, key, "healthy.wav", wav16(append(append([]float32(nil), pcm.Samples...), pcm.Samples...)))
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		j := first.Job(t, key, healthyID)
-		if j["stage"] == "transcribing" {
-			break
-		}
-		if time.Now().After(deadline) || j["status"] != "processing" && j["status"] != "queued" {
-			t.Fatalf("healthy job never seen transcribing: %v", j)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	first.WaitStage(t, key, healthyID, "transcribing", 60*time.Second)
 	// The server may die before it answers: the job is stored before the
 	// 202 and claimed at once.
 	body, ct := audioForm("poison.wav", wav16(pcm.Samples))

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"mime/multipart"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -49,37 +45,10 @@ func TestCrashRecovery(t *testing.T) {
 	for range 4 {
 		samples = append(samples, pcm.Samples...)
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("language", "en")
-	fw, _ := mw.CreateFormFile("file", "long.wav")
-	fw.Write(wav16(samples))
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, first.Base+"/v1/transcriptions", &body)
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var created map[string]any
-	json.NewDecoder(resp.Body).Decode(&created)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("create: %d %v", resp.StatusCode, created)
-	}
-	id := created["id"].(string)
+	body, ct := e2e.Form([][2]string{{"language", "en"}}, "long.wav", wav16(samples))
+	id := e2e.Create(t, first.Base, key, ct, body)
 
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		j := first.Job(t, key, id)
-		if j["stage"] == "transcribing" {
-			break
-		}
-		if time.Now().After(deadline) || j["status"] == "completed" {
-			t.Fatalf("job never seen transcribing: %v", j)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	first.WaitStage(t, key, id, "transcribing", 60*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	if err := first.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -90,18 +59,8 @@ func TestCrashRecovery(t *testing.T) {
 	if second.Key != "" {
 		t.Error("restart printed a new admin key; keys must persist")
 	}
-	var j map[string]any
 	// Generous: CI runs other packages' whisper tests on the same 2 cores.
-	for deadline := time.Now().Add(240 * time.Second); ; {
-		j = second.Job(t, key, id)
-		if j["status"] == "completed" || j["status"] == "failed" || j["status"] == "canceled" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("job did not finish after restart: %v\n%s", j, second.Log.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	j := second.WaitEnded(t, key, id, 240*time.Second)
 	if j["status"] != "completed" || j["attempt"] != float64(2) {
 		t.Errorf("after the crash: status %v attempt %v, want completed on attempt 2", j["status"], j["attempt"])
 	}

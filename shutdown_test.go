@@ -61,15 +61,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	ct, body = multipartJob(wav16(samples), hooks.URL+"/long")
 	idLong := e2e.Create(t, first.Base, key, ct, body)
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		j := first.Job(t, key, idLong)
-		if j["stage"] == "transcribing" {
-			break
-		}
-		if time.Now().After(deadline) || j["status"] == "completed" {
-			t.Fatalf("job never seen transcribing: %v", j)
-		}
-	}
+	first.WaitStage(t, key, idLong, "transcribing", 60*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	stopped := time.Now()
 	if err := first.Signal(syscall.SIGTERM); err != nil {
@@ -121,11 +113,7 @@ func TestGracefulShutdown(t *testing.T) {
 
 	rcv.set("/short", "ok")
 	second := e2e.Start(t, bin, env, addr)
-	var j map[string]any
-	e2e.WaitFor(t, 180*time.Second, "the long job to finish after the restart", func() bool {
-		j = second.Job(t, key, idLong)
-		return j["status"] == "completed" || j["status"] == "failed" || j["status"] == "canceled"
-	})
+	j := second.WaitEnded(t, key, idLong, 180*time.Second)
 	if j["status"] != "completed" || j["attempt"] != float64(1) {
 		t.Errorf("after the restart: status %v attempt %v, want completed on attempt 1", j["status"], j["attempt"])
 	}

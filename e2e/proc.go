@@ -211,3 +211,40 @@ func Env(t testing.TB, model string, extra ...string) (dir, addr string, env []s
 
 // Pid is the process id.
 func (p *Proc) Pid() int { return p.cmd.Process.Pid }
+
+// WaitStage polls the job until its stage is stage, failing the test if
+// the job ends first or within passes.
+func (p *Proc) WaitStage(t testing.TB, key, id, stage string, within time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(within); ; time.Sleep(20 * time.Millisecond) {
+		j := p.Job(t, key, id)
+		if j["stage"] == stage {
+			return
+		}
+		if Ended(j) || time.Now().After(deadline) {
+			t.Fatalf("job never seen %s: %v", stage, j)
+		}
+	}
+}
+
+// WaitEnded polls the job until it is completed, failed or canceled, and
+// returns it; it fails the test after within.
+func (p *Proc) WaitEnded(t testing.TB, key, id string, within time.Duration) map[string]any {
+	t.Helper()
+	var j map[string]any
+	WaitFor(t, within, "job "+id+" to end", func() bool {
+		j = p.Job(t, key, id)
+		return Ended(j)
+	})
+	return j
+}
+
+// Ended reports whether the job (as the API shows it) is completed, failed
+// or canceled.
+func Ended(j map[string]any) bool {
+	switch j["status"] {
+	case "completed", "failed", "canceled":
+		return true
+	}
+	return false
+}

@@ -153,7 +153,7 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s: got %d %q, want %d %q (%s)", c.name, r.Status, r.Code(), c.status, c.code, e2e.Tail(string(r.Body), 300))
 		}
 		if r.Status == http.StatusAccepted {
-			j := s.waitJob(t, key, r.JSON()["id"].(string), 2*time.Minute)
+			j := s.WaitEnded(t, key, r.JSON()["id"].(string), 2*time.Minute)
 			code := ""
 			if e, ok := j["error"].(map[string]any); ok {
 				code, _ = e["code"].(string)

@@ -236,24 +236,6 @@ func (s *itServer) audioFiles(t *testing.T) []string {
 	return out
 }
 
-// waitJob polls a job until it is completed, failed or canceled.
-func (s *itServer) waitJob(t *testing.T, key, id string, within time.Duration) map[string]any {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		r := s.do(t, http.MethodGet, "/v1/transcriptions/"+id, key, "", nil)
-		j := r.JSON()
-		switch j["status"] {
-		case "completed", "failed", "canceled":
-			return j
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("job %s still %v after %v (%d %s)", id, j["status"], within, r.Status, r.Body)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
 // waitFirstAttempt polls a job's webhook deliveries until the first one has
 // an attempt recorded, delivered or not.
 func (s *itServer) waitFirstAttempt(t *testing.T, key, id string, within time.Duration) {

@@ -55,7 +55,7 @@ func TestSecurity(t *testing.T) {
 		t.Fatalf("create: %d %s", r.Status, r.Body)
 	}
 	job := r.JSON()["id"].(string)
-	j := s.waitJob(t, keyA, job, 2*time.Minute)
+	j := s.WaitEnded(t, keyA, job, 2*time.Minute)
 	if j["status"] != "completed" {
 		t.Fatalf("job %v", j)
 	}
@@ -273,7 +273,7 @@ func TestSecurity(t *testing.T) {
 				case 202:
 					// Accepted by shape: the dial must be refused.
 					if field == "url" {
-						jj := s.waitJob(t, keyA, got.JSON()["id"].(string), time.Minute)
+						jj := s.WaitEnded(t, keyA, got.JSON()["id"].(string), time.Minute)
 						e, _ := jj["error"].(map[string]any)
 						if jj["status"] != "failed" || e["code"] != "url_blocked" {
 							t.Errorf("url %s: job %v %v, want failed url_blocked", h, jj["status"], e)
@@ -291,7 +291,7 @@ func TestSecurity(t *testing.T) {
 		// Once each accepted callback has had its first attempt recorded
 		// (refused at dial), nothing may have reached the loopback server.
 		for _, id := range callbacks {
-			s.waitJob(t, keyA, id, time.Minute)
+			s.WaitEnded(t, keyA, id, time.Minute)
 			s.waitFirstAttempt(t, keyA, id, time.Minute)
 		}
 		if n := hits.Load(); n != 0 {
@@ -404,7 +404,7 @@ func TestSecurity(t *testing.T) {
 		if r.Status != http.StatusAccepted {
 			t.Fatalf("create: %d %s", r.Status, r.Body)
 		}
-		jc := s.waitJob(t, keyC, r.JSON()["id"].(string), 2*time.Minute)
+		jc := s.WaitEnded(t, keyC, r.JSON()["id"].(string), 2*time.Minute)
 		urls, _ := jc["download_urls"].(map[string]any)
 		if jc["status"] != "completed" || len(urls) == 0 {
 			t.Fatalf("carol's job %v", jc)

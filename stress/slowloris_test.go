@@ -64,7 +64,7 @@ func TestSlowLorisImport(t *testing.T) {
 	upload := create(ct, strings.NewReader(form.String()))
 
 	start := time.Now()
-	if j := s.waitJob(t, key, upload, 120*time.Second); j["status"] != "completed" {
+	if j := s.WaitEnded(t, key, upload, 120*time.Second); j["status"] != "completed" {
 		t.Fatalf("upload = %v; want completed", j)
 	}
 	uploadDone := time.Since(start)
@@ -77,7 +77,7 @@ func TestSlowLorisImport(t *testing.T) {
 		{stall, "stalled", "no data for 3s"},
 		{trickle, "trickling", "longer than the limit of 30s"},
 	} {
-		j := s.waitJob(t, key, c.id, 120*time.Second)
+		j := s.WaitEnded(t, key, c.id, 120*time.Second)
 		e, _ := j["error"].(map[string]any)
 		msg, _ := e["message"].(string)
 		if j["status"] != "failed" || e["code"] != "download_timeout" || !strings.Contains(msg, c.message) {
