@@ -7,5 +7,7 @@
 // fails half-way: the test's cleanup kills it and waits, and on Linux the
 // kernel kills it if the test process dies. Binary, Model and Env find the
 // binary and model and build the environment; Call, Form, Create and
-// WaitFor speak to the API; WAV encodes test audio.
+// WaitFor speak to the API; WAV encodes test audio. Buffer, a log sink a
+// test can read while a process or a logger writes to it, serves the tests
+// of every package.
 package e2e

@@ -7,7 +7,6 @@ package engine_test
 // lists with GGML_VK_VISIBLE_DEVICES=0. See docs/gpu.md.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -17,27 +16,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/enginetest"
 )
 
 // logBuffer collects whisper.cpp's log lines (a slog handler's output).
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuffer = e2e.Buffer
 
 // loadLogged loads the test model with cfg and returns it with whisper's
 // log of the load, at debug level (where its INFO lines go).

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/engine/enginetest"
 	"github.com/instanttranscriber/instanttranscriber/store"
@@ -207,22 +208,7 @@ func waitFinished(t *testing.T, st *store.Store, id string) store.Job {
 }
 
 // logBuffer collects log output; it is printed if the test fails.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type logBuffer struct{ e2e.Buffer }
 
 // count returns the number of log lines containing all of parts.
 func (b *logBuffer) count(parts ...string) int {

@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -161,22 +161,7 @@ func status(code int) func(int, http.ResponseWriter, *http.Request) {
 }
 
 // syncBuffer is a log sink that tests can read while the dispatcher writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = e2e.Buffer
 
 // testConfig is DefaultConfig with a fast poll, no jitter and a short grace.
 func testConfig() Config {
