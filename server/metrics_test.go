@@ -5,7 +5,6 @@ package server_test
 import (
 	"bufio"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,10 +16,7 @@ import (
 // delivery.
 func TestMetricsAfterJob(t *testing.T) {
 	h := newHarness(t, harnessOpts{allowPrivat: true})
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	defer rcv.Close()
+	rcv := newReceiver(t, nil)
 
 	r := h.upload(h.userKey, jfk(t, 1), map[string]string{"language": "en", "callback_url": rcv.URL + "/hook"})
 	if r.status != http.StatusAccepted {
