@@ -1,7 +1,6 @@
 package main
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 )
@@ -12,16 +11,10 @@ import (
 // paths.
 func TestKeysRotateSigningAndLastAdmin(t *testing.T) {
 	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
-	keyRe := regexp.MustCompile(`key:\s+(itk_[0-9A-Za-z]{40})`)
-	idRe := regexp.MustCompile(`id:\s+(\S+)`)
+	admin, adminID := createRootKey(t)
 
-	code, out, errOut := runCLI(t, "keys", "create", "--name", "root", "--admin")
-	if code != 0 || !keyRe.MatchString(out) {
-		t.Fatalf("create (stopped): exit %d, stdout %q, stderr %q", code, out, errOut)
-	}
-	admin, adminID := keyRe.FindStringSubmatch(out)[1], idRe.FindStringSubmatch(out)[1]
-
-	code, _, errOut = runCLI(t, "keys", "revoke", adminID)
+	var out string
+	code, _, errOut := runCLI(t, "keys", "revoke", adminID)
 	if code != 1 || !strings.Contains(errOut, "last admin key") {
 		t.Errorf("revoke the last admin key (stopped): exit %d, %q; want 1 and the reason", code, errOut)
 	}
@@ -40,8 +33,7 @@ func TestKeysRotateSigningAndLastAdmin(t *testing.T) {
 
 	// Now with the server running: the same through the admin API.
 	srv := startServe(t)
-	addr := srv.addr
-	api := []string{"--server", "http://" + addr, "--admin-key", admin}
+	api := []string{"--server", "http://" + srv.addr, "--admin-key", admin}
 	code, out, errOut = runCLI(t, append([]string{"keys", "rotate-signing"}, api...)...)
 	if want := "signed with kid 4; URLs of kids 4, 3 still verify"; code != 0 || !strings.Contains(out, want) {
 		t.Errorf("rotate-signing (running): exit %d, %q %q; want %q", code, out, errOut, want)

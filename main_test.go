@@ -313,19 +313,29 @@ func TestServeInitialAdminKey(t *testing.T) {
 	}
 }
 
-// TestKeysCommand manages keys with the server stopped (store file) and
-// running (admin API, since the server holds the store's lock).
-func TestKeysCommand(t *testing.T) {
-	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
-	keyRe := regexp.MustCompile(`key:\s+(itk_[0-9A-Za-z]{40})`)
-	idRe := regexp.MustCompile(`id:\s+(\S+)`)
+// keyRe and idRe find the secret and the id in what "keys create" prints.
+var (
+	keyRe = regexp.MustCompile(`key:\s+(itk_[0-9A-Za-z]{40})`)
+	idRe  = regexp.MustCompile(`id:\s+(\S+)`)
+)
 
+// createRootKey runs "keys create --name root --admin" with the server
+// stopped and returns the key's secret and id.
+func createRootKey(t *testing.T) (secret, id string) {
+	t.Helper()
 	code, out, errOut := runCLI(t, "keys", "create", "--name", "root", "--admin")
 	if code != 0 || !keyRe.MatchString(out) {
 		t.Fatalf("create (stopped): exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
-	admin := keyRe.FindStringSubmatch(out)[1]
-	code, out, _ = runCLI(t, "keys", "create", "--name", "crm", "--quota-hours", "2")
+	return keyRe.FindStringSubmatch(out)[1], idRe.FindStringSubmatch(out)[1]
+}
+
+// TestKeysCommand manages keys with the server stopped (store file) and
+// running (admin API, since the server holds the store's lock).
+func TestKeysCommand(t *testing.T) {
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
+	admin, _ := createRootKey(t)
+	code, out, errOut := runCLI(t, "keys", "create", "--name", "crm", "--quota-hours", "2")
 	if code != 0 || !strings.Contains(out, "2h/month") {
 		t.Fatalf("create with quota: exit %d, %q", code, out)
 	}
