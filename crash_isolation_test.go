@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -53,15 +52,8 @@ func TestCrashBlamesOnlyTheCrashingJob(t *testing.T) {
 
 	// Restart after every crash until every job has ended.
 	logs := superviseUntilEnded(t, bin, env, addr, key, 6)
-	st, err := store.Open(filepath.Join(dir, "instanttranscriber.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, healthy := openJob(t, dir, healthyID)
 	defer st.Close()
-	healthy, err := st.GetJob(healthyID)
-	if err != nil {
-		t.Fatal(err)
-	}
 	jobs, _, err := st.ListJobs(healthy.KeyID, "", 10, "")
 	if err != nil || len(jobs) != 2 {
 		t.Fatalf("jobs = %d (%v); want 2", len(jobs), err)

@@ -22,6 +22,22 @@ func serveEnv(t *testing.T, extra ...string) (dir, addr string, env []string) {
 	return e2e.Env(t, testModel(), extra...)
 }
 
+// openJob opens the store file in a stopped server's data directory dir
+// and reads job id from it. The caller closes the store.
+func openJob(t *testing.T, dir, id string) (*store.Store, store.Job) {
+	t.Helper()
+	st, err := store.Open(filepath.Join(dir, "instanttranscriber.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := st.GetJob(id)
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	return st, job
+}
+
 // TestCrashRecovery kills the server with SIGKILL while it transcribes,
 // restarts it, and checks the job completes exactly once.
 func TestCrashRecovery(t *testing.T) {
@@ -74,15 +90,8 @@ func TestCrashRecovery(t *testing.T) {
 
 	// The store holds exactly one job, completed once, with the crash
 	// recorded as an interrupted attempt and the usage charged once.
-	st, err := store.Open(filepath.Join(dir, "instanttranscriber.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, job := openJob(t, dir, id)
 	defer st.Close()
-	job, err := st.GetJob(id)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(job.Errors) != 1 || job.Errors[0].Code != store.CodeInterrupted {
 		t.Errorf("attempt errors = %+v, want one interrupted", job.Errors)
 	}

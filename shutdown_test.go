@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -90,14 +89,7 @@ func TestGracefulShutdown(t *testing.T) {
 	// Between the runs: the long job is queued again exactly as RequeueJob
 	// with refundAttempt leaves it (attempt back to 0, no AttemptError), and
 	// the short job's callback is pending in the outbox.
-	st, err := store.Open(filepath.Join(dir, "instanttranscriber.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	job, err := st.GetJob(idLong)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, job := openJob(t, dir, idLong)
 	if job.Status != store.Queued || job.Stage != store.StageQueued || job.Attempt != 0 || len(job.Errors) != 0 || !job.StartedAt.IsZero() {
 		t.Errorf("interrupted job = status %s stage %s attempt %d errors %+v started %v; want queued, queued, 0, none, zero",
 			job.Status, job.Stage, job.Attempt, job.Errors, job.StartedAt)
@@ -144,15 +136,8 @@ func TestGracefulShutdown(t *testing.T) {
 
 	// The store: two jobs, the long one completed once with no attempt
 	// errors, and the usage charged once for each.
-	st, err = store.Open(filepath.Join(dir, "instanttranscriber.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, long := openJob(t, dir, idLong)
 	defer st.Close()
-	long, err := st.GetJob(idLong)
-	if err != nil {
-		t.Fatal(err)
-	}
 	short, err := st.GetJob(idShort)
 	if err != nil {
 		t.Fatal(err)

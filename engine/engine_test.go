@@ -39,6 +39,17 @@ func testVADModel(t *testing.T) string {
 // testModel is the real model, loaded once for the whole package.
 func testModel(t *testing.T) *engine.Model { return enginetest.Model(t) }
 
+// testState is a new State of the test model, closed when the test ends.
+func testState(t *testing.T) *engine.State {
+	t.Helper()
+	st, err := testModel(t).NewState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // jfk returns jfk.wav as 16 kHz samples.
 func jfk(t *testing.T) []float32 {
 	t.Helper()
@@ -170,12 +181,7 @@ func TestConcurrentTranscriptions(t *testing.T) {
 // TestStateReuse transcribes twice on one State: results must not leak from
 // one job into the next.
 func TestStateReuse(t *testing.T) {
-	m := testModel(t)
-	st, err := m.NewState()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testState(t)
 	samples := jfk(t)
 	first, err := st.Transcribe(context.Background(), samples, engine.Options{Language: "en"})
 	if err != nil {
@@ -405,12 +411,7 @@ func TestDetectSpeech(t *testing.T) {
 // longer (33 s, so the second window is encoded as usual), on a State that
 // ran another job first.
 func TestAutoLanguageMatchesFixed(t *testing.T) {
-	m := testModel(t)
-	st, err := m.NewState()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testState(t)
 	samples := jfk(t)
 	if _, err := st.Transcribe(context.Background(), samples[len(samples)/2:], engine.Options{Language: "en", BeamSize: 1}); err != nil {
 		t.Fatal(err)
