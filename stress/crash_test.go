@@ -89,6 +89,18 @@ func (r *crashRun) body(s spec) (string, []byte) {
 	return mw.FormDataContentType(), b.Bytes()
 }
 
+// resubmit sends again, with the same idempotency key, the requests whose
+// answer was lost.
+func (r *crashRun) resubmit(p *e2e.Proc) {
+	r.mu.Lock()
+	again := r.pending
+	r.pending = nil
+	r.mu.Unlock()
+	for _, s := range again {
+		r.submit(p, s, nil)
+	}
+}
+
 // submit sends s; body, when not nil, replaces the request body (a slow
 // upload). It records the outcome.
 func (r *crashRun) submit(p *e2e.Proc, s spec, body io.Reader) {
@@ -285,13 +297,7 @@ func TestCrashStress(t *testing.T) {
 	submitted := 0
 	for k := range kills {
 		// Idempotent requests whose answer was lost go again, same key.
-		r.mu.Lock()
-		again := r.pending
-		r.pending = nil
-		r.mu.Unlock()
-		for _, s := range again {
-			r.submit(p, s, nil)
-		}
+		r.resubmit(p)
 		var wg sync.WaitGroup
 		phase := phases[k%len(phases)]
 		for i := 0; i < perRound && submitted < jobs; i++ {
@@ -368,13 +374,7 @@ func TestCrashStress(t *testing.T) {
 		}
 		p.Key = key
 	}
-	r.mu.Lock()
-	again := r.pending
-	r.pending = nil
-	r.mu.Unlock()
-	for _, s := range again {
-		r.submit(p, s, nil)
-	}
+	r.resubmit(p)
 	for ; submitted < jobs; submitted++ {
 		r.submit(p, r.next(), nil)
 	}
