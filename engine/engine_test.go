@@ -50,6 +50,36 @@ func testState(t *testing.T) *engine.State {
 	return st
 }
 
+// progressLog records the percentages a transcription reports through
+// Options.Progress.
+type progressLog struct {
+	mu  sync.Mutex
+	pct []int
+}
+
+func (l *progressLog) add(pct int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pct = append(l.pct, pct)
+}
+
+// check fails the test unless at least n percentages were reported,
+// rising strictly from 0 to 100.
+func (l *progressLog) check(t *testing.T, n int) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.pct) < n || l.pct[0] != 0 || l.pct[len(l.pct)-1] != 100 {
+		t.Errorf("progress = %v, want 0 ... 100 in at least %d steps", l.pct, n)
+	}
+	for i := 1; i < len(l.pct); i++ {
+		if l.pct[i] <= l.pct[i-1] {
+			t.Errorf("progress not increasing: %v", l.pct)
+			break
+		}
+	}
+}
+
 // jfk returns jfk.wav as 16 kHz samples.
 func jfk(t *testing.T) []float32 {
 	t.Helper()
@@ -70,15 +100,10 @@ func normalize(s string) string {
 func TestTranscribeJFK(t *testing.T) {
 	m := testModel(t)
 	samples := jfk(t)
-	var mu sync.Mutex
-	var progress []int
+	var progress progressLog
 	tr, err := m.Transcribe(context.Background(), samples, engine.Options{
 		TokenTimestamps: true,
-		Progress: func(p int) {
-			mu.Lock()
-			progress = append(progress, p)
-			mu.Unlock()
-		},
+		Progress:        progress.add,
 	})
 	if err != nil {
 		t.Fatalf("Transcribe: %v", err)
@@ -118,17 +143,7 @@ func TestTranscribeJFK(t *testing.T) {
 	if got, want := normalize(strings.Join(words, " ")), normalize(tr.Text); got != want {
 		t.Errorf("words joined = %q, want the text %q", got, want)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(progress) < 2 || progress[0] != 0 || progress[len(progress)-1] != 100 {
-		t.Errorf("progress = %v, want 0 ... 100", progress)
-	}
-	for i := 1; i < len(progress); i++ {
-		if progress[i] <= progress[i-1] {
-			t.Errorf("progress not increasing: %v", progress)
-			break
-		}
-	}
+	progress.check(t, 2)
 }
 
 // TestConcurrentTranscriptions runs several transcriptions at once on one
