@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -94,16 +93,12 @@ func TestWebhookSurvivesKill(t *testing.T) {
 	)
 
 	// Job A: an upload that completes; its callback hangs in flight.
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("language", "en")
-	mw.WriteField("callback_url", hooks.URL+"/a")
-	mw.WriteField("callback_secret", secretA)
-	fw, _ := mw.CreateFormFile("file", "jfk.wav")
-	b, _ := os.ReadFile(jfkPath)
-	fw.Write(b)
-	mw.Close()
-	idA := e2e.Create(t, first.Base, key, mw.FormDataContentType(), &body)
+	jfk, err := os.ReadFile(jfkPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, ct := e2e.Form([][2]string{{"language", "en"}, {"callback_url", hooks.URL + "/a"}, {"callback_secret", secretA}}, "jfk.wav", jfk)
+	idA := e2e.Create(t, first.Base, key, ct, body)
 	e2e.WaitFor(t, 60*time.Second, "callback A in flight", func() bool { return rcv.count("/a") >= 1 })
 	// Job B: a URL import of broken audio, which fails; its callback keeps
 	// failing, so it is pending a retry. It is created only now because

@@ -580,14 +580,9 @@ func cleanTexts(t *testing.T, bin string, env []string, clips [][]byte) []string
 	defer p.Stop(t)
 	texts := make([]string, len(clips))
 	for i, c := range clips {
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		mw.WriteField("language", "en")
-		fw, _ := mw.CreateFormFile("file", "clip.wav")
-		fw.Write(c)
-		mw.Close()
+		b, ct := e2e.Form([][2]string{{"language", "en"}}, "clip.wav", c)
 		var out struct{ ID string }
-		if code, err := e2e.Call(p.Base, p.Key, http.MethodPost, "/v1/transcriptions", mw.FormDataContentType(), &b, nil, &out); err != nil || code != http.StatusAccepted {
+		if code, err := e2e.Call(p.Base, p.Key, http.MethodPost, "/v1/transcriptions", ct, b, nil, &out); err != nil || code != http.StatusAccepted {
 			t.Fatalf("clean run: create: %d %v", code, err)
 		}
 		for deadline := time.Now().Add(120 * time.Second); ; time.Sleep(50 * time.Millisecond) {

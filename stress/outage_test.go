@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -104,14 +103,7 @@ func TestWebhookOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("language", "en")
-	mw.WriteField("callback_url", hooks503.URL+"/CB1")
-	mw.WriteField("callback_secret", hookSecret)
-	fw, _ := mw.CreateFormFile("file", "jfk.wav")
-	fw.Write(jfk)
-	mw.Close()
+	b, ct := e2e.Form([][2]string{{"language", "en"}, {"callback_url", hooks503.URL + "/CB1"}, {"callback_secret", hookSecret}}, "jfk.wav", jfk)
 	type job struct{ id, cb, want string }
 	var jobs []job
 	create := func(ct string, body []byte, cb, want string) {
@@ -122,7 +114,7 @@ func TestWebhookOutage(t *testing.T) {
 		}
 		jobs = append(jobs, job{out.ID, cb, want})
 	}
-	create(mw.FormDataContentType(), b.Bytes(), "CB1", "completed")
+	create(ct, b.Bytes(), "CB1", "completed")
 	urlJob := func(cb string) []byte {
 		return fmt.Appendf(nil, `{"url":%q,"callback_url":%q,"callback_secret":%q}`, files.URL+"/x.wav", cb, hookSecret)
 	}
