@@ -10,10 +10,11 @@ import (
 )
 
 // WithModels lets jobs name their model (store.JobOptions.Model) among
-// reg's (EngineModels(registry) in the service). A job that names none, or reg's default, runs on the pool's own
-// States of the default model; another model is loaded by reg on first
-// use, and the job runs on a State of it made for the job, while it still
-// holds a pool State as its worker slot. A Janitor ignores it.
+// reg's (EngineModels of the engine's registry in the service). A job that
+// names none, or reg's default, runs on the pool's own States of the
+// default model; another model is loaded by reg on first use, and the job
+// runs on a State of it made for the job, while it still holds a pool
+// State as its worker slot. A Janitor ignores it.
 func WithModels(reg Models) Option {
 	return func(o *options) { o.models = reg }
 }

@@ -47,9 +47,9 @@ type Pool struct {
 	// download workers; the store holds the truth.
 	wake      chan struct{}
 	wakeFetch chan struct{}
-	// states holds the Transcribers (whisper states) not in use. Transcription workers
-	// take one for each job; download workers borrow one once the audio is
-	// in.
+	// states holds the Transcribers (whisper states) not in use.
+	// Transcription workers take one for each job; download workers borrow
+	// one once the audio is in.
 	states chan Transcriber
 
 	mu        sync.Mutex
@@ -61,9 +61,10 @@ type Pool struct {
 	done      chan struct{}
 }
 
-// New returns a pool that runs jobs from st on model. fetch is the client
-// for URL imports; it should come from netguard.NewClient so that private
-// addresses are refused. deliveries (delivery.Build in the service) builds
+// New returns a pool that runs jobs from st on model (EngineModel of the
+// loaded engine model in the service; with nil, Start fails). fetch is the
+// client for URL imports; it should come from netguard.NewClient so that
+// private addresses are refused. deliveries (delivery.Build in the service) builds
 // the webhook delivery of a job with a callback URL: the store calls it
 // with the job's final state inside the transaction that ends the job, in
 // FinishJob and in RecoverOrphans; nil records none. logger nil means slog.Default().
@@ -104,7 +105,8 @@ func New(cfg Config, model Model, st Store, fetch *http.Client, deliveries store
 // workers from claiming more jobs, as Stop does, but lets running jobs
 // finish: Stop owns the grace period and the requeueing. Start fails if the
 // Config is invalid (see Config.Validate), there is no model, the orphans
-// cannot be settled or a State cannot be allocated; nothing is left running then.
+// cannot be settled or a State cannot be allocated; nothing is left
+// running then.
 func (p *Pool) Start(ctx context.Context) error {
 	if p.cfgErr != nil {
 		return p.cfgErr
