@@ -129,8 +129,7 @@ func TestRetriesFollowSchedule(t *testing.T) {
 	cfg := testConfig()
 	cfg.Jitter = 0.1
 	// r = 0.75 stretches every delay by 5 %.
-	scans := newScanStore(st)
-	d := startDispatcher(t, cfg, scans, nil, clock, nil, WithRand(func() float64 { return 0.75 }))
+	d, scans := startScanned(t, cfg, st, clock, WithRand(func() float64 { return 0.75 }))
 
 	var want []time.Duration
 	for _, s := range DefaultSchedule()[1 : failures+1] {
@@ -177,8 +176,7 @@ func TestExhaustedFails(t *testing.T) {
 	st := openStore(t, t.TempDir(), clock)
 	rcv := newReceiver(t, status(http.StatusInternalServerError))
 	del := finishJob(t, st, rcv.URL, "")
-	scans := newScanStore(st)
-	d := startDispatcher(t, testConfig(), scans, nil, clock, nil)
+	d, scans := startScanned(t, testConfig(), st, clock)
 
 	schedule := DefaultSchedule()
 	got := stepRetries(t, scans, st, d, clock, del.ID, schedule[1:])
@@ -209,8 +207,7 @@ func TestGoneStopsRetries(t *testing.T) {
 	st := openStore(t, t.TempDir(), clock)
 	rcv := newReceiver(t, status(http.StatusGone))
 	del := finishJob(t, st, rcv.URL, "s")
-	scans := newScanStore(st)
-	d := startDispatcher(t, testConfig(), scans, nil, clock, nil)
+	d, scans := startScanned(t, testConfig(), st, clock)
 	got := waitAttempts(t, st, del.ID, 1)
 	if got.Status != store.DeliveryFailed || got.Attempts[0].StatusCode != http.StatusGone {
 		t.Errorf("after a 410: %s %+v; want failed", got.Status, got.Attempts)
@@ -243,8 +240,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 		}
 	})
 	del := finishJob(t, st, rcv.URL, "")
-	scans := newScanStore(st)
-	d := startDispatcher(t, testConfig(), scans, nil, clock, nil)
+	d, scans := startScanned(t, testConfig(), st, clock)
 	got := stepRetries(t, scans, st, d, clock, del.ID, []time.Duration{2 * time.Minute, time.Hour, 10 * time.Minute, 2 * time.Hour})
 	if got.RoundAttempts != 4 {
 		t.Fatalf("round attempts %d; want 4", got.RoundAttempts)
@@ -264,8 +260,7 @@ func TestRetryAfterKeepsAttemptLimit(t *testing.T) {
 	del := finishJob(t, st, rcv.URL, "")
 	cfg := testConfig()
 	cfg.Schedule = []time.Duration{0, time.Hour, time.Hour}
-	scans := newScanStore(st)
-	d := startDispatcher(t, cfg, scans, nil, clock, nil)
+	d, scans := startScanned(t, cfg, st, clock)
 	stepRetries(t, scans, st, d, clock, del.ID, []time.Duration{time.Second, time.Second})
 	if got := waitAttempts(t, st, del.ID, 3); got.Status != store.DeliveryFailed {
 		t.Errorf("after 3 of 3 attempts status %s; want failed", got.Status)
@@ -281,8 +276,7 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 		}
 	})
 	del := finishJob(t, st, rcv.URL+"/hook", "")
-	scans := newScanStore(st)
-	startDispatcher(t, testConfig(), scans, nil, clock, nil)
+	_, scans := startScanned(t, testConfig(), st, clock)
 	got := waitAttempts(t, st, del.ID, 1)
 	a := got.Attempts[0]
 	if got.Status != store.DeliveryPending || a.StatusCode != http.StatusFound || !strings.Contains(a.Error, "redirects are not followed") {

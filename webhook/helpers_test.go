@@ -226,6 +226,14 @@ func (s *scanStore) NextDeliveryAt() (time.Time, bool, error) {
 	return at, ok, err
 }
 
+// startScanned starts a dispatcher with clock on a scanStore over st, and
+// returns both.
+func startScanned(t testing.TB, cfg Config, st Store, clock *testClock, opts ...Option) (*Dispatcher, *scanStore) {
+	t.Helper()
+	scans := newScanStore(st)
+	return startDispatcher(t, cfg, scans, nil, clock, nil, opts...), scans
+}
+
 // waitScan returns once a scan that began after the call has ended: the
 // second scan to end from now, since the first may have begun before.
 func (s *scanStore) waitScan(t testing.TB) {
