@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,24 +30,6 @@ const (
 	jfkPhrase = "ask not what your country can do for you"
 )
 
-// clock is an adjustable clock for the server (signed URL expiry).
-type clock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.off)
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.off += d
-	c.mu.Unlock()
-}
-
 // harness is a real server on a real listener with a real store file and,
 // built with the whisper tag, a real worker pool on the real model.
 type harness struct {
@@ -59,7 +40,7 @@ type harness struct {
 	pool     *jobs.Pool
 	hooks    *webhook.Dispatcher
 	metrics  *metrics.Metrics
-	clock    *clock
+	clock    *server.TestClock // the server's: signed URL expiry, rate limits
 	adminKey string
 	userKey  string
 	dir      string
@@ -77,12 +58,7 @@ type harnessOpts struct {
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "test.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, dir := server.OpenTestStore(t)
 
 	cfg := server.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
@@ -93,7 +69,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		o.cfg(&cfg)
 	}
 	logger := slog.New(slog.DiscardHandler)
-	h := &harness{t: t, st: st, clock: &clock{}, dir: dir, metrics: metrics.New(logger)}
+	h := &harness{t: t, st: st, clock: &server.TestClock{}, dir: dir, metrics: metrics.New(logger)}
 	h.metrics.WatchStore(st, nil)
 
 	wcfg := jobs.DefaultConfig()
@@ -122,7 +98,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	h.hooks = webhook.New(wh, st, fetch, logger, webhook.WithMetrics(h.metrics.Webhooks()), webhook.WithSigner(signer))
 	h.srv, err = server.New(cfg, server.Deps{
 		Store: metrics.CountingStore{Store: st, Jobs: h.metrics.Jobs()}, Jobs: h.pool, Webhooks: h.hooks,
-		Signer: signer, Now: h.clock.now, Metrics: h.metrics,
+		Signer: signer, Now: h.clock.Now, Metrics: h.metrics,
 	}, logger)
 	if err != nil {
 		t.Fatal(err)

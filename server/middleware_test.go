@@ -40,12 +40,7 @@ type observed struct {
 // deps before New.
 func newObserved(t *testing.T, edit func(*Config, *Deps)) *observed {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "test.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, dir := OpenTestStore(t)
 	o := &observed{t: t, st: st, logs: &bytes.Buffer{}}
 	logger := slog.New(slog.NewJSONHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
@@ -62,6 +57,7 @@ func newObserved(t *testing.T, edit func(*Config, *Deps)) *observed {
 	if edit != nil {
 		edit(&cfg, &deps)
 	}
+	var err error
 	if o.srv, err = New(cfg, deps, logger); err != nil {
 		t.Fatal(err)
 	}
