@@ -38,7 +38,7 @@ GIT_DIRTY := $(shell git diff --quiet HEAD 2>/dev/null || echo .dirty)
 VERSION ?= $(RELEASE)$(if $(filter v$(RELEASE),$(GIT_TAG)),,$(if $(GIT_REV),+g$(GIT_REV)$(GIT_DIRTY)))
 
 # cgo flags for the whisper.cpp static libraries. The "whisper" build tag
-# marks a build that went through this Makefile (see engine/missing.go).
+# marks a build that went through this Makefile (see whisper_missing.go).
 SRC_ABS   := $(abspath $(WHISPER_SRC))
 BUILD_ABS := $(abspath $(WHISPER_BUILD))
 CGO_CFLAGS  := -I$(SRC_ABS)/include -I$(SRC_ABS)/ggml/include

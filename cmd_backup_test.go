@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -84,7 +85,7 @@ func TestBackupCommand(t *testing.T) {
 		done <- run(ctx, []string{"serve", "--model", testModel()}, &bytes.Buffer{}, &stderr)
 	}()
 	server := "http://" + addr
-	waitFor(t, 30*time.Second, "the server to listen", func() bool {
+	e2e.WaitFor(t, 30*time.Second, "the server to listen", func() bool {
 		resp, err := http.Get(server + "/healthz")
 		if err == nil {
 			resp.Body.Close()

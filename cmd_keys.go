@@ -19,26 +19,9 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
-// keyInfo is an API key as the keys command prints it; it matches the admin
-// API's JSON.
-type keyInfo struct {
-	ID           string     `json:"id"`
-	Name         string     `json:"name"`
-	Admin        bool       `json:"admin"`
-	QuotaSeconds int64      `json:"quota_seconds"`
-	CreatedAt    time.Time  `json:"created_at"`
-	RevokedAt    *time.Time `json:"revoked_at"`
-	Key          string     `json:"key,omitempty"`
-}
-
-func fromStoreKey(k store.Key) keyInfo {
-	ki := keyInfo{ID: k.ID, Name: k.Name, Admin: k.Admin, QuotaSeconds: k.QuotaSeconds, CreatedAt: k.CreatedAt}
-	if !k.RevokedAt.IsZero() {
-		t := k.RevokedAt
-		ki.RevokedAt = &t
-	}
-	return ki
-}
+// keyInfo is an API key as the keys command prints it: the admin API's
+// JSON.
+type keyInfo = server.KeyResponse
 
 // keysBackend manages keys either in the store file (server stopped) or
 // through the running server's admin API (the store is locked by it).
@@ -195,7 +178,7 @@ func (b storeKeys) create(name string, quotaHours float64, admin bool) (keyInfo,
 	if err != nil {
 		return keyInfo{}, err
 	}
-	ki := fromStoreKey(k)
+	ki := server.KeyResponseOf(k)
 	ki.Key = secret
 	return ki, nil
 }
@@ -204,14 +187,14 @@ func (b storeKeys) list() ([]keyInfo, error) {
 	keys, err := b.st.ListKeys()
 	out := make([]keyInfo, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, fromStoreKey(k))
+		out = append(out, server.KeyResponseOf(k))
 	}
 	return out, err
 }
 
 func (b storeKeys) revoke(id string) (keyInfo, error) {
 	k, err := b.st.RevokeKey(id)
-	return fromStoreKey(k), err
+	return server.KeyResponseOf(k), err
 }
 
 func (b storeKeys) rotateSigning(dropOld bool) (signingVersions, error) {

@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestKeysRotateSigningAndLastAdmin: "keys rotate-signing" rotates the
@@ -15,16 +11,10 @@ import (
 // paths.
 func TestKeysRotateSigningAndLastAdmin(t *testing.T) {
 	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
-	keyRe := regexp.MustCompile(`key:\s+(itk_[0-9A-Za-z]{40})`)
-	idRe := regexp.MustCompile(`id:\s+(\S+)`)
+	admin, adminID := createRootKey(t)
 
-	code, out, errOut := runCLI(t, "keys", "create", "--name", "root", "--admin")
-	if code != 0 || !keyRe.MatchString(out) {
-		t.Fatalf("create (stopped): exit %d, stdout %q, stderr %q", code, out, errOut)
-	}
-	admin, adminID := keyRe.FindStringSubmatch(out)[1], idRe.FindStringSubmatch(out)[1]
-
-	code, _, errOut = runCLI(t, "keys", "revoke", adminID)
+	var out string
+	code, _, errOut := runCLI(t, "keys", "revoke", adminID)
 	if code != 1 || !strings.Contains(errOut, "last admin key") {
 		t.Errorf("revoke the last admin key (stopped): exit %d, %q; want 1 and the reason", code, errOut)
 	}
@@ -42,24 +32,8 @@ func TestKeysRotateSigningAndLastAdmin(t *testing.T) {
 	}
 
 	// Now with the server running: the same through the admin API.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--model", testModel()}, &bytes.Buffer{}, &stderr)
-	}()
-	addrRe := regexp.MustCompile(`msg=listening .*addr=(\S+)`)
-	var addr string
-	for deadline := time.Now().Add(30 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := addrRe.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-	}
-	if addr == "" {
-		t.Fatalf("server did not start: %s", stderr.String())
-	}
-	api := []string{"--server", "http://" + addr, "--admin-key", admin}
+	srv := startServe(t)
+	api := []string{"--server", "http://" + srv.addr, "--admin-key", admin}
 	code, out, errOut = runCLI(t, append([]string{"keys", "rotate-signing"}, api...)...)
 	if want := "signed with kid 4; URLs of kids 4, 3 still verify"; code != 0 || !strings.Contains(out, want) {
 		t.Errorf("rotate-signing (running): exit %d, %q %q; want %q", code, out, errOut, want)
@@ -68,6 +42,5 @@ func TestKeysRotateSigningAndLastAdmin(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "409 conflict") || !strings.Contains(errOut, "last admin key") {
 		t.Errorf("revoke the last admin key (running): exit %d, %q; want 1 and 409 conflict", code, errOut)
 	}
-	cancel()
-	<-done
+	srv.stop()
 }

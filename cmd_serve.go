@@ -114,9 +114,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	// The store calls delivery.Build with each job's final state, inside the
 	// transaction that ends it; the pool's store then wakes the dispatcher.
-	poolOpts := append([]jobs.Option{jobs.WithPostProcessors(postProcessors(cfg, logger)...), jobs.WithMetrics(m.Jobs()), jobs.WithModels(models)},
+	poolOpts := append([]jobs.Option{jobs.WithPostProcessors(postProcessors(cfg, logger)...), jobs.WithMetrics(m.Jobs()), jobs.WithModels(jobs.EngineModels(models))},
 		testCrashHook(logger)...)
-	pool := jobs.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, delivery.Build, logger, poolOpts...)
+	pool := jobs.New(cfg.WorkerConfig(), jobs.EngineModel(model), notifyingStore{st, dispatcher}, client, delivery.Build, logger, poolOpts...)
 	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
 	srv, err := server.New(serverCfg, server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Signer: signer, Metrics: m}, logger)
 	if err != nil {
@@ -170,15 +170,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // detector.
 func postProcessors(cfg config.Config, logger *slog.Logger) []jobs.PostProcessor {
 	vad := cfg.Engine.VADModelPath
-	if _, err := os.Stat(vad); err != nil {
+	var speech jobs.SpeechFinder
+	if _, err := os.Stat(vad); err == nil {
+		speech = jobs.SileroVAD(vad, cfg.Worker.ThreadsPerJob)
+	} else {
 		logger.Warn("no Silero VAD model: speaker labels find speech with the energy detector", "vad_model_path", vad)
-		vad = ""
 	}
 	// The LLM endpoint is the operator's own configuration (usually a local
 	// server), not user input, so it is reached without the SSRF guard.
 	llm := &http.Client{}
 	return []jobs.PostProcessor{
-		&jobs.Diarizer{VADModelPath: vad, Threads: cfg.Worker.ThreadsPerJob, Logger: logger},
+		&jobs.Diarizer{Speech: speech, Logger: logger},
 		&jobs.Summarizer{S: summarize.New(cfg.SummaryConfig(), llm, logger)},
 	}
 }

@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"mime/multipart"
 	"net/http"
-	"os/exec"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -32,48 +29,31 @@ func TestCrashBlamesOnlyTheCrashingJob(t *testing.T) {
 		"INSTANTTRANSCRIBER_JOBS_MAX_ATTEMPTS=2",
 		testCrashEnv+"=poison.wav",
 	)
-	first := startServer(t, bin, env, addr)
-	key := first.key
-	exited := watchExit(first.cmd)
+	first := e2e.Start(t, bin, env, addr)
+	key := first.Key
+	exited := first.Exited()
 
 	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// 22 s of speech: it is still transcribing when the poison job arrives.
-	healthyID := postAudio(t, first.base, key, "healthy.wav", wav16(append(append([]float32(nil), pcm.Samples...), pcm.Samples...)))
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		j := first.getJob(t, key, healthyID)
-		if j["stage"] == "transcribing" {
-			break
-		}
-		if time.Now().After(deadline) || j["status"] != "processing" && j["status"] != "queued" {
-			t.Fatalf("healthy job never seen transcribing: %v", j)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	healthyID := postAudio(t, first.Base, key, "healthy.wav", wav16(append(append([]float32(nil), pcm.Samples...), pcm.Samples...)))
+	first.WaitStage(t, key, healthyID, "transcribing", 60*time.Second)
 	// The server may die before it answers: the job is stored before the
 	// 202 and claimed at once.
-	if resp, err := postAudioNoCheck(first.base, key, "poison.wav", wav16(pcm.Samples)); err == nil {
-		resp.Body.Close()
-	}
+	body, ct := audioForm("poison.wav", wav16(pcm.Samples))
+	e2e.Call(first.Base, key, http.MethodPost, "/v1/transcriptions", ct, body, nil, nil)
 	select {
 	case <-exited:
 	case <-time.After(60 * time.Second):
-		t.Fatalf("the poison job did not crash the server:\n%s", first.log.String())
+		t.Fatalf("the poison job did not crash the server:\n%s", first.Log.String())
 	}
 
 	// Restart after every crash until every job has ended.
 	logs := superviseUntilEnded(t, bin, env, addr, key, 6)
-	st, err := store.Open(filepath.Join(dir, "instanttranscriber.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, healthy := openJob(t, dir, healthyID)
 	defer st.Close()
-	healthy, err := st.GetJob(healthyID)
-	if err != nil {
-		t.Fatal(err)
-	}
 	jobs, _, err := st.ListJobs(healthy.KeyID, "", 10, "")
 	if err != nil || len(jobs) != 2 {
 		t.Fatalf("jobs = %d (%v); want 2", len(jobs), err)
@@ -103,7 +83,11 @@ func superviseUntilEnded(t *testing.T, bin string, env []string, addr, key strin
 	t.Helper()
 	var logs bytes.Buffer
 	for range maxRestarts {
-		p, exited := startUntilReadyOrExit(t, bin, env, addr)
+		// The server may crash during start-up, recovering the job that
+		// crashed it: then it is restarted too.
+		p := e2e.Launch(t, bin, env, addr, true)
+		p.WaitReady(t)
+		exited := p.Exited()
 		for running := true; running; {
 			select {
 			case <-exited:
@@ -111,60 +95,17 @@ func superviseUntilEnded(t *testing.T, bin string, env []string, addr, key strin
 				continue
 			case <-time.After(100 * time.Millisecond):
 			}
-			if allEnded(p.base, key) {
-				p.cmd.Process.Signal(syscall.SIGTERM)
+			if allEnded(p.Base, key) {
+				p.Signal(syscall.SIGTERM)
 				<-exited
-				logs.WriteString(p.log.String())
+				logs.WriteString(p.Log.String())
 				return &logs
 			}
 		}
-		logs.WriteString(p.log.String())
+		logs.WriteString(p.Log.String())
 	}
 	t.Fatalf("still crashing after %d restarts:\n%s", maxRestarts, logs.String())
 	return nil
-}
-
-// watchExit waits for cmd in the background; the channel closes when it
-// has exited.
-func watchExit(cmd *exec.Cmd) <-chan struct{} {
-	exited := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(exited)
-	}()
-	return exited
-}
-
-// startUntilReadyOrExit starts the server and returns once it is ready or
-// has exited, whichever comes first.
-func startUntilReadyOrExit(t *testing.T, bin string, env []string, addr string) (*serverProc, <-chan struct{}) {
-	t.Helper()
-	cmd := e2e.Serve(t, bin, env...)
-	p := &serverProc{cmd: cmd, base: "http://" + addr, log: &syncBuffer{}}
-	cmd.Stdout, cmd.Stderr = p.log, p.log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := watchExit(cmd)
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-	})
-	for deadline := time.Now().Add(120 * time.Second); time.Now().Before(deadline); {
-		select {
-		case <-exited:
-			return p, exited
-		case <-time.After(50 * time.Millisecond):
-		}
-		if resp, err := http.Get(p.base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p, exited
-			}
-		}
-	}
-	t.Fatalf("server neither ready nor exited:\n%s", p.log.String())
-	return nil, nil
 }
 
 // allEnded reports whether every job of the key is terminal; false when the
@@ -193,36 +134,14 @@ func allEnded(base, key string) bool {
 	return true
 }
 
+// audioForm is a job request for data named name, language en.
+func audioForm(name string, data []byte) (*bytes.Buffer, string) {
+	return e2e.Form([][2]string{{"language", "en"}}, name, data)
+}
+
 // postAudio uploads data as a job and returns its ID.
 func postAudio(t *testing.T, base, key, name string, data []byte) string {
 	t.Helper()
-	resp, err := postAudioNoCheck(base, key, name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var created map[string]any
-	json.NewDecoder(resp.Body).Decode(&created)
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("create %s: %d %v", name, resp.StatusCode, created)
-	}
-	return created["id"].(string)
-}
-
-func postAudioNoCheck(base, key, name string, data []byte) (*http.Response, error) {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("language", "en")
-	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, base+"/v1/transcriptions", &body)
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := http.DefaultClient.Do(req)
-	if err == nil {
-		// The caller that does not check still must not leak the body.
-		return resp, nil
-	}
-	return nil, err
+	body, ct := audioForm(name, data)
+	return e2e.Create(t, base, key, ct, body)
 }

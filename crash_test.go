@@ -1,16 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
-	"mime/multipart"
-	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,102 +14,28 @@ import (
 )
 
 // testBinary returns the real binary that make test builds.
-func testBinary(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv("INSTANTTRANSCRIBER_TEST_BIN")
-	if bin == "" {
-		bin = "bin/instanttranscriber"
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("this test runs the real binary: %v (make test builds it)", err)
-	}
-	return bin
-}
+func testBinary(t *testing.T) string { return e2e.Binary(t, "bin/instanttranscriber") }
 
 // serveEnv returns a fresh data directory, a free address and the
-// environment that runs serve on them with the test model at beam size 1,
-// plus extra.
+// environment that runs serve on them with the test model, plus extra.
 func serveEnv(t *testing.T, extra ...string) (dir, addr string, env []string) {
-	t.Helper()
-	dir, addr = t.TempDir(), freeAddr(t)
-	env = append([]string{
-		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
-		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
-		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
-		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
-	}, extra...)
-	return dir, addr, env
+	return e2e.Env(t, testModel(), extra...)
 }
 
-// freeAddr returns a loopback address with a free port.
-func freeAddr(t *testing.T) string { return e2e.FreeAddr(t) }
-
-// serverProc is the real binary running as a subprocess.
-type serverProc struct {
-	cmd  *exec.Cmd
-	base string
-	key  string
-	log  *syncBuffer
-}
-
-// startServer runs bin/instanttranscriber serve with env and waits until it
-// is ready. The admin key is read from stdout on first start.
-func startServer(t *testing.T, bin string, env []string, addr string) *serverProc {
+// openJob opens the store file in a stopped server's data directory dir
+// and reads job id from it. The caller closes the store.
+func openJob(t *testing.T, dir, id string) (*store.Store, store.Job) {
 	t.Helper()
-	cmd := e2e.Serve(t, bin, env...)
-	stdout, err := cmd.StdoutPipe()
+	st, err := store.Open(filepath.Join(dir, "instanttranscriber.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &serverProc{cmd: cmd, base: "http://" + addr, log: &syncBuffer{}}
-	cmd.Stderr = p.log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	keys := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		re := regexp.MustCompile(`itk_[0-9A-Za-z]{40}`)
-		for sc.Scan() {
-			if k := re.FindString(sc.Text()); k != "" {
-				keys <- k
-			}
-		}
-	}()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case p.key = <-keys:
-		default:
-		}
-		resp, err := http.Get(p.base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cmd.Process.Kill()
-	t.Fatalf("server did not become ready: %s", p.log.String())
-	return nil
-}
-
-func (p *serverProc) getJob(t *testing.T, key, id string) map[string]any {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, p.base+"/v1/transcriptions/"+id, nil)
-	req.Header.Set("Authorization", "Bearer "+key)
-	resp, err := http.DefaultClient.Do(req)
+	job, err := st.GetJob(id)
 	if err != nil {
+		st.Close()
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	var j map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&j); err != nil {
-		t.Fatal(err)
-	}
-	return j
+	return st, job
 }
 
 // TestCrashRecovery kills the server with SIGKILL while it transcribes,
@@ -128,11 +46,11 @@ func TestCrashRecovery(t *testing.T) {
 		"INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=100ms",
 	)
 
-	first := startServer(t, bin, env, addr)
-	if first.key == "" {
+	first := e2e.Start(t, bin, env, addr)
+	if first.Key == "" {
 		t.Fatal("first start printed no admin key")
 	}
-	key := first.key
+	key := first.Key
 
 	// 44 s of speech: a few seconds of whisper on this machine.
 	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
@@ -143,81 +61,37 @@ func TestCrashRecovery(t *testing.T) {
 	for range 4 {
 		samples = append(samples, pcm.Samples...)
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("language", "en")
-	fw, _ := mw.CreateFormFile("file", "long.wav")
-	fw.Write(wav16(samples))
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, first.base+"/v1/transcriptions", &body)
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var created map[string]any
-	json.NewDecoder(resp.Body).Decode(&created)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("create: %d %v", resp.StatusCode, created)
-	}
-	id := created["id"].(string)
+	body, ct := e2e.Form([][2]string{{"language", "en"}}, "long.wav", wav16(samples))
+	id := e2e.Create(t, first.Base, key, ct, body)
 
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		j := first.getJob(t, key, id)
-		if j["stage"] == "transcribing" {
-			break
-		}
-		if time.Now().After(deadline) || j["status"] == "completed" {
-			t.Fatalf("job never seen transcribing: %v", j)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	first.WaitStage(t, key, id, "transcribing", 60*time.Second)
 	time.Sleep(300 * time.Millisecond)
-	if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := first.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	first.cmd.Wait()
+	first.Wait()
 
-	second := startServer(t, bin, env, addr)
-	if second.key != "" {
+	second := e2e.Start(t, bin, env, addr)
+	if second.Key != "" {
 		t.Error("restart printed a new admin key; keys must persist")
 	}
-	var j map[string]any
 	// Generous: CI runs other packages' whisper tests on the same 2 cores.
-	for deadline := time.Now().Add(240 * time.Second); ; {
-		j = second.getJob(t, key, id)
-		if j["status"] == "completed" || j["status"] == "failed" || j["status"] == "canceled" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("job did not finish after restart: %v\n%s", j, second.log.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	j := second.WaitEnded(t, key, id, 240*time.Second)
 	if j["status"] != "completed" || j["attempt"] != float64(2) {
 		t.Errorf("after the crash: status %v attempt %v, want completed on attempt 2", j["status"], j["attempt"])
 	}
 	if text, _ := j["text"].(string); !strings.Contains(strings.ToLower(text), "ask not what your country can do for you") {
 		t.Errorf("text = %q", text)
 	}
-	second.cmd.Process.Signal(syscall.SIGTERM)
-	if err := second.cmd.Wait(); err != nil {
-		t.Errorf("graceful stop: %v\n%s", err, second.log.String())
+	second.Signal(syscall.SIGTERM)
+	if err := second.Wait(); err != nil {
+		t.Errorf("graceful stop: %v\n%s", err, second.Log.String())
 	}
 
 	// The store holds exactly one job, completed once, with the crash
 	// recorded as an interrupted attempt and the usage charged once.
-	st, err := store.Open(filepath.Join(dir, "instanttranscriber.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, job := openJob(t, dir, id)
 	defer st.Close()
-	job, err := st.GetJob(id)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(job.Errors) != 1 || job.Errors[0].Code != store.CodeInterrupted {
 		t.Errorf("attempt errors = %+v, want one interrupted", job.Errors)
 	}

@@ -21,12 +21,7 @@ const jfkPath = "testdata/jfk.wav"
 
 // testModel is the real model: make test sets the variable; the default is
 // where make model puts it.
-func testModel() string {
-	if p := os.Getenv("INSTANTTRANSCRIBER_TEST_MODEL"); p != "" {
-		return p
-	}
-	return "models/ggml-tiny-q8_0.bin"
-}
+func testModel() string { return e2e.Model("models/ggml-tiny-q8_0.bin") }
 
 // syncBuffer is the output buffer the end-to-end tests share.
 type syncBuffer = e2e.Buffer
@@ -318,19 +313,29 @@ func TestServeInitialAdminKey(t *testing.T) {
 	}
 }
 
-// TestKeysCommand manages keys with the server stopped (store file) and
-// running (admin API, since the server holds the store's lock).
-func TestKeysCommand(t *testing.T) {
-	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
-	keyRe := regexp.MustCompile(`key:\s+(itk_[0-9A-Za-z]{40})`)
-	idRe := regexp.MustCompile(`id:\s+(\S+)`)
+// keyRe and idRe find the secret and the id in what "keys create" prints.
+var (
+	keyRe = regexp.MustCompile(`key:\s+(itk_[0-9A-Za-z]{40})`)
+	idRe  = regexp.MustCompile(`id:\s+(\S+)`)
+)
 
+// createRootKey runs "keys create --name root --admin" with the server
+// stopped and returns the key's secret and id.
+func createRootKey(t *testing.T) (secret, id string) {
+	t.Helper()
 	code, out, errOut := runCLI(t, "keys", "create", "--name", "root", "--admin")
 	if code != 0 || !keyRe.MatchString(out) {
 		t.Fatalf("create (stopped): exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
-	admin := keyRe.FindStringSubmatch(out)[1]
-	code, out, _ = runCLI(t, "keys", "create", "--name", "crm", "--quota-hours", "2")
+	return keyRe.FindStringSubmatch(out)[1], idRe.FindStringSubmatch(out)[1]
+}
+
+// TestKeysCommand manages keys with the server stopped (store file) and
+// running (admin API, since the server holds the store's lock).
+func TestKeysCommand(t *testing.T) {
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
+	admin, _ := createRootKey(t)
+	code, out, errOut := runCLI(t, "keys", "create", "--name", "crm", "--quota-hours", "2")
 	if code != 0 || !strings.Contains(out, "2h/month") {
 		t.Fatalf("create with quota: exit %d, %q", code, out)
 	}
@@ -345,23 +350,8 @@ func TestKeysCommand(t *testing.T) {
 	}
 
 	// Now with the server running.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--model", testModel()}, &bytes.Buffer{}, &stderr)
-	}()
-	addrRe := regexp.MustCompile(`msg=listening .*addr=(\S+)`)
-	var addr string
-	for deadline := time.Now().Add(30 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := addrRe.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-	}
-	if addr == "" {
-		t.Fatalf("server did not start: %s", stderr.String())
-	}
+	srv := startServe(t)
+	addr := srv.addr
 	code, _, errOut = runCLI(t, "keys", "list")
 	if code != 1 || !strings.Contains(errOut, "--admin-key") {
 		t.Errorf("list while running without an admin key: exit %d, %q", code, errOut)
@@ -375,8 +365,7 @@ func TestKeysCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "live") {
 		t.Errorf("list (running): exit %d, %q", code, out)
 	}
-	cancel()
-	<-done
+	srv.stop()
 }
 
 // TestServeFlagsFixConfig: --addr and --model override bad values in the

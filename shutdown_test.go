@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"mime/multipart"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -38,17 +37,17 @@ func TestGracefulShutdown(t *testing.T) {
 		"INSTANTTRANSCRIBER_WEBHOOK_RETRY_SCHEDULE=0s 4s 4s 4s 4s 4s 4s 4s 4s 4s 4s 4s 4s 4s 4s",
 		"INSTANTTRANSCRIBER_WEBHOOK_JITTER=0",
 	)
-	first := startServer(t, bin, env, addr)
-	key := first.key
+	first := e2e.Start(t, bin, env, addr)
+	key := first.Key
 
 	// The short job (11 s) completes first; its callback fails.
 	jfk, err := os.ReadFile(jfkPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct, body := multipartJob(t, jfk, hooks.URL+"/short")
-	idShort := post(t, first.base, key, ct, body)
-	waitFor(t, 60*time.Second, "the short job's callback to fail", func() bool { return rcv.count("/short") >= 1 })
+	ct, body := multipartJob(jfk, hooks.URL+"/short")
+	idShort := e2e.Create(t, first.Base, key, ct, body)
+	e2e.WaitFor(t, 60*time.Second, "the short job's callback to fail", func() bool { return rcv.count("/short") >= 1 })
 
 	// The long job (88 s) is interrupted while whisper runs.
 	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
@@ -59,53 +58,38 @@ func TestGracefulShutdown(t *testing.T) {
 	for range 8 {
 		samples = append(samples, pcm.Samples...)
 	}
-	ct, body = multipartJob(t, wav16(samples), hooks.URL+"/long")
-	idLong := post(t, first.base, key, ct, body)
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		j := first.getJob(t, key, idLong)
-		if j["stage"] == "transcribing" {
-			break
-		}
-		if time.Now().After(deadline) || j["status"] == "completed" {
-			t.Fatalf("job never seen transcribing: %v", j)
-		}
-	}
+	ct, body = multipartJob(wav16(samples), hooks.URL+"/long")
+	idLong := e2e.Create(t, first.Base, key, ct, body)
+	first.WaitStage(t, key, idLong, "transcribing", 60*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	stopped := time.Now()
-	if err := first.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := first.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- first.cmd.Wait() }()
+	go func() { exited <- first.Wait() }()
 	select {
 	case err := <-exited:
 		if err != nil {
-			t.Fatalf("SIGTERM: %v, want exit status 0\n%s", err, first.log.String())
+			t.Fatalf("SIGTERM: %v, want exit status 0\n%s", err, first.Log.String())
 		}
 	case <-time.After(30 * time.Second):
-		first.cmd.Process.Kill()
-		t.Fatalf("the server did not exit within 30 s of SIGTERM\n%s", first.log.String())
+		first.Kill()
+		t.Fatalf("the server did not exit within 30 s of SIGTERM\n%s", first.Log.String())
 	}
 	took := time.Since(stopped)
 	t.Logf("SIGTERM to exit: %s", took.Round(time.Millisecond))
 	if took > 10*time.Second {
 		t.Errorf("SIGTERM to exit took %s; the 200ms grace should abort whisper at once", took)
 	}
-	if log := first.log.String(); !strings.Contains(log, "job interrupted by shutdown and requeued") {
+	if log := first.Log.String(); !strings.Contains(log, "job interrupted by shutdown and requeued") {
 		t.Fatalf("the long job was not interrupted by the shutdown:\n%s", log)
 	}
 
 	// Between the runs: the long job is queued again exactly as RequeueJob
 	// with refundAttempt leaves it (attempt back to 0, no AttemptError), and
 	// the short job's callback is pending in the outbox.
-	st, err := store.Open(filepath.Join(dir, "instanttranscriber.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	job, err := st.GetJob(idLong)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, job := openJob(t, dir, idLong)
 	if job.Status != store.Queued || job.Stage != store.StageQueued || job.Attempt != 0 || len(job.Errors) != 0 || !job.StartedAt.IsZero() {
 		t.Errorf("interrupted job = status %s stage %s attempt %d errors %+v started %v; want queued, queued, 0, none, zero",
 			job.Status, job.Stage, job.Attempt, job.Errors, job.StartedAt)
@@ -120,26 +104,22 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 
 	rcv.set("/short", "ok")
-	second := startServer(t, bin, env, addr)
-	var j map[string]any
-	waitFor(t, 180*time.Second, "the long job to finish after the restart", func() bool {
-		j = second.getJob(t, key, idLong)
-		return j["status"] == "completed" || j["status"] == "failed" || j["status"] == "canceled"
-	})
+	second := e2e.Start(t, bin, env, addr)
+	j := second.WaitEnded(t, key, idLong, 180*time.Second)
 	if j["status"] != "completed" || j["attempt"] != float64(1) {
 		t.Errorf("after the restart: status %v attempt %v, want completed on attempt 1", j["status"], j["attempt"])
 	}
 	if text, _ := j["text"].(string); !strings.Contains(strings.ToLower(text), "ask not what your country can do for you") {
 		t.Errorf("text = %q", text)
 	}
-	waitFor(t, 30*time.Second, "both callbacks accepted", func() bool {
+	e2e.WaitFor(t, 30*time.Second, "both callbacks accepted", func() bool {
 		rcv.mu.Lock()
 		defer rcv.mu.Unlock()
 		return rcv.accepted["/short"] != nil && rcv.accepted["/long"] != nil
 	})
-	second.cmd.Process.Signal(syscall.SIGTERM)
-	if err := second.cmd.Wait(); err != nil {
-		t.Errorf("second graceful stop: %v\n%s", err, second.log.String())
+	second.Signal(syscall.SIGTERM)
+	if err := second.Wait(); err != nil {
+		t.Errorf("second graceful stop: %v\n%s", err, second.Log.String())
 	}
 
 	rcv.mu.Lock()
@@ -156,15 +136,8 @@ func TestGracefulShutdown(t *testing.T) {
 
 	// The store: two jobs, the long one completed once with no attempt
 	// errors, and the usage charged once for each.
-	st, err = store.Open(filepath.Join(dir, "instanttranscriber.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, long := openJob(t, dir, idLong)
 	defer st.Close()
-	long, err := st.GetJob(idLong)
-	if err != nil {
-		t.Fatal(err)
-	}
 	short, err := st.GetJob(idShort)
 	if err != nil {
 		t.Fatal(err)
@@ -187,17 +160,7 @@ func TestGracefulShutdown(t *testing.T) {
 
 // multipartJob is a multipart job request: the audio, language en and a
 // callback URL.
-func multipartJob(t *testing.T, wav []byte, callback string) (string, *bytes.Buffer) {
-	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("language", "en")
-	mw.WriteField("callback_url", callback)
-	fw, err := mw.CreateFormFile("file", "audio.wav")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fw.Write(wav)
-	mw.Close()
-	return mw.FormDataContentType(), &body
+func multipartJob(wav []byte, callback string) (string, *bytes.Buffer) {
+	body, ct := e2e.Form([][2]string{{"language", "en"}, {"callback_url", callback}}, "audio.wav", wav)
+	return ct, body
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/webhook"
 )
 
@@ -85,48 +85,44 @@ func TestWebhookSurvivesKill(t *testing.T) {
 		"INSTANTTRANSCRIBER_WEBHOOK_RETRY_SCHEDULE=0s 300ms 300ms 300ms 300ms 300ms 300ms 300ms",
 		"INSTANTTRANSCRIBER_WEBHOOK_JITTER=0",
 	)
-	first := startServer(t, bin, env, addr)
-	key := first.key
+	first := e2e.Start(t, bin, env, addr)
+	key := first.Key
 	const (
 		secretA = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 		secretB = "plain-shared-secret"
 	)
 
 	// Job A: an upload that completes; its callback hangs in flight.
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("language", "en")
-	mw.WriteField("callback_url", hooks.URL+"/a")
-	mw.WriteField("callback_secret", secretA)
-	fw, _ := mw.CreateFormFile("file", "jfk.wav")
-	b, _ := os.ReadFile(jfkPath)
-	fw.Write(b)
-	mw.Close()
-	idA := post(t, first.base, key, mw.FormDataContentType(), &body)
-	waitFor(t, 60*time.Second, "callback A in flight", func() bool { return rcv.count("/a") >= 1 })
+	jfk, err := os.ReadFile(jfkPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, ct := e2e.Form([][2]string{{"language", "en"}, {"callback_url", hooks.URL + "/a"}, {"callback_secret", secretA}}, "jfk.wav", jfk)
+	idA := e2e.Create(t, first.Base, key, ct, body)
+	e2e.WaitFor(t, 60*time.Second, "callback A in flight", func() bool { return rcv.count("/a") >= 1 })
 	// Job B: a URL import of broken audio, which fails; its callback keeps
 	// failing, so it is pending a retry. It is created only now because
 	// download workers fetch it beside A's transcription: created with A,
 	// its callback would use up its retries before the kill.
 	reqB, _ := json.Marshal(map[string]string{"url": files.URL + "/broken.wav", "callback_url": hooks.URL + "/b", "callback_secret": secretB})
-	idB := post(t, first.base, key, "application/json", bytes.NewReader(reqB))
+	idB := e2e.Create(t, first.Base, key, "application/json", bytes.NewReader(reqB))
 
-	waitFor(t, 60*time.Second, "callback A in flight and B failing", func() bool {
+	e2e.WaitFor(t, 60*time.Second, "callback A in flight and B failing", func() bool {
 		return rcv.count("/a") >= 1 && rcv.count("/b") >= 2
 	})
-	if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := first.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	first.cmd.Wait()
+	first.Wait()
 	rcv.set("/a", "ok")
 	rcv.set("/b", "ok")
 
-	second := startServer(t, bin, env, addr)
+	second := e2e.Start(t, bin, env, addr)
 	defer func() {
-		second.cmd.Process.Signal(syscall.SIGTERM)
-		second.cmd.Wait()
+		second.Signal(syscall.SIGTERM)
+		second.Wait()
 	}()
-	waitFor(t, 30*time.Second, "both callbacks accepted after the restart", func() bool {
+	e2e.WaitFor(t, 30*time.Second, "both callbacks accepted after the restart", func() bool {
 		rcv.mu.Lock()
 		defer rcv.mu.Unlock()
 		return rcv.accepted["/a"] != nil && rcv.accepted["/b"] != nil
@@ -170,35 +166,6 @@ func TestWebhookSurvivesKill(t *testing.T) {
 		}
 		if strings.Contains(string(rcv.accepted[tc.path]), tc.secret) {
 			t.Errorf("%s: the payload contains the callback secret", tc.path)
-		}
-	}
-}
-
-// post creates a job and returns its id.
-func post(t *testing.T, base, key, contentType string, body io.Reader) string {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+"/v1/transcriptions", body)
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", contentType)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var j map[string]any
-	json.NewDecoder(resp.Body).Decode(&j)
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("create: %d %v", resp.StatusCode, j)
-	}
-	return j["id"].(string)
-}
-
-// waitFor polls cond until it holds or d passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(d); !cond(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
 		}
 	}
 }

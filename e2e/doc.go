@@ -1,6 +1,13 @@
 // Package e2e holds what the end-to-end tests share: the root package's
-// tests of the real binary (crash, shutdown, webhook crash) and stress/.
+// tests of the real binary (crash, shutdown, webhook crash, crash
+// isolation) and stress/.
 //
-// Serve starts `instanttranscriber serve` so that it never outlives the
-// test that started it, even when that test fails half-way.
+// Start (or Launch and WaitReady) runs `instanttranscriber serve` as a
+// Proc that never outlives the test that started it, even when that test
+// fails half-way: the test's cleanup kills it and waits, and on Linux the
+// kernel kills it if the test process dies. Binary, Model and Env find the
+// binary and model and build the environment; Call, Form, Create and
+// WaitFor speak to the API; WAV encodes test audio. Buffer, a log sink a
+// test can read while a process or a logger writes to it, serves the tests
+// of every package.
 package e2e

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,19 +23,14 @@ func TestChunkedTranscription(t *testing.T) {
 		samples = append(samples, one...)
 	}
 	var (
-		mu       sync.Mutex
-		progress []int
+		progress progressLog
 		released [][2]int
 	)
 	tr, err := m.Transcribe(context.Background(), samples, engine.Options{
 		ChunkLength:     12 * time.Second,
 		TokenTimestamps: true,
 		Release:         func(from, to int) { released = append(released, [2]int{from, to}) },
-		Progress: func(p int) {
-			mu.Lock()
-			progress = append(progress, p)
-			mu.Unlock()
-		},
+		Progress:        progress.add,
 	})
 	if err != nil {
 		t.Fatalf("Transcribe: %v", err)
@@ -99,16 +93,7 @@ func TestChunkedTranscription(t *testing.T) {
 		t.Errorf("text has the phrase %d times, want 3: %q", n, tr.Text)
 	}
 
-	mu.Lock()
-	defer mu.Unlock()
-	for i := 1; i < len(progress); i++ {
-		if progress[i] <= progress[i-1] {
-			t.Fatalf("progress not increasing: %v", progress)
-		}
-	}
-	if len(progress) < 3 || progress[0] != 0 || progress[len(progress)-1] != 100 {
-		t.Errorf("progress %v: want 0 ... 100 with steps between", progress)
-	}
+	progress.check(t, 3)
 }
 
 func TestChunkLengthTooShort(t *testing.T) {

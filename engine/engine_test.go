@@ -15,6 +15,7 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+	"github.com/instanttranscriber/instanttranscriber/engine/enginetest"
 )
 
 // jfkPhrase is what the real model must hear in jfk.wav.
@@ -22,44 +23,61 @@ const jfkPhrase = "ask not what your country can do for you"
 
 const jfkPath = "../testdata/jfk.wav"
 
-// envPath returns the environment variable key (set by make test) or def.
-func envPath(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-var (
-	modelOnce sync.Once
-	model     *engine.Model
-	modelErr  error
-)
-
 // testVADModel is the Silero VAD model make model places. It is optional:
 // make model warns and goes on when no source has it (a fresh clone with no
-// cache and no Hugging Face), so its tests skip, naming the file, rather than
-// fail for something the build could not fetch.
+// cache and no Hugging Face), so its tests skip rather than fail for
+// something the build could not fetch.
 func testVADModel(t *testing.T) string {
 	t.Helper()
-	path := envPath("INSTANTTRANSCRIBER_TEST_VAD_MODEL", "../models/ggml-silero-v6.2.0.bin")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("optional Silero VAD model not available (%v); make model fetches it when Hugging Face or the model cache (MODEL_CACHE) has it", err)
+	path := enginetest.VADModelPath()
+	if path == "" {
+		t.Skip("optional Silero VAD model not available ($INSTANTTRANSCRIBER_TEST_VAD_MODEL or models/ggml-silero-v6.2.0.bin); make model fetches it when Hugging Face or the model cache (MODEL_CACHE) has it")
 	}
 	return path
 }
 
-// testModel loads the real model once for the whole package.
-func testModel(t *testing.T) *engine.Model {
+// testModel is the real model, loaded once for the whole package.
+func testModel(t *testing.T) *engine.Model { return enginetest.Model(t) }
+
+// testState is a new State of the test model, closed when the test ends.
+func testState(t *testing.T) *engine.State {
 	t.Helper()
-	modelOnce.Do(func() {
-		path := envPath("INSTANTTRANSCRIBER_TEST_MODEL", "../models/ggml-tiny-q8_0.bin")
-		model, modelErr = engine.Load(engine.Config{ModelPath: path}, nil)
-	})
-	if modelErr != nil {
-		t.Fatalf("load model: %v (run make model)", modelErr)
+	st, err := testModel(t).NewState()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return model
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// progressLog records the percentages a transcription reports through
+// Options.Progress.
+type progressLog struct {
+	mu  sync.Mutex
+	pct []int
+}
+
+func (l *progressLog) add(pct int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pct = append(l.pct, pct)
+}
+
+// check fails the test unless at least n percentages were reported,
+// rising strictly from 0 to 100.
+func (l *progressLog) check(t *testing.T, n int) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.pct) < n || l.pct[0] != 0 || l.pct[len(l.pct)-1] != 100 {
+		t.Errorf("progress = %v, want 0 ... 100 in at least %d steps", l.pct, n)
+	}
+	for i := 1; i < len(l.pct); i++ {
+		if l.pct[i] <= l.pct[i-1] {
+			t.Errorf("progress not increasing: %v", l.pct)
+			break
+		}
+	}
 }
 
 // jfk returns jfk.wav as 16 kHz samples.
@@ -82,15 +100,10 @@ func normalize(s string) string {
 func TestTranscribeJFK(t *testing.T) {
 	m := testModel(t)
 	samples := jfk(t)
-	var mu sync.Mutex
-	var progress []int
+	var progress progressLog
 	tr, err := m.Transcribe(context.Background(), samples, engine.Options{
 		TokenTimestamps: true,
-		Progress: func(p int) {
-			mu.Lock()
-			progress = append(progress, p)
-			mu.Unlock()
-		},
+		Progress:        progress.add,
 	})
 	if err != nil {
 		t.Fatalf("Transcribe: %v", err)
@@ -130,17 +143,7 @@ func TestTranscribeJFK(t *testing.T) {
 	if got, want := normalize(strings.Join(words, " ")), normalize(tr.Text); got != want {
 		t.Errorf("words joined = %q, want the text %q", got, want)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(progress) < 2 || progress[0] != 0 || progress[len(progress)-1] != 100 {
-		t.Errorf("progress = %v, want 0 ... 100", progress)
-	}
-	for i := 1; i < len(progress); i++ {
-		if progress[i] <= progress[i-1] {
-			t.Errorf("progress not increasing: %v", progress)
-			break
-		}
-	}
+	progress.check(t, 2)
 }
 
 // TestConcurrentTranscriptions runs several transcriptions at once on one
@@ -193,12 +196,7 @@ func TestConcurrentTranscriptions(t *testing.T) {
 // TestStateReuse transcribes twice on one State: results must not leak from
 // one job into the next.
 func TestStateReuse(t *testing.T) {
-	m := testModel(t)
-	st, err := m.NewState()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testState(t)
 	samples := jfk(t)
 	first, err := st.Transcribe(context.Background(), samples, engine.Options{Language: "en"})
 	if err != nil {
@@ -355,7 +353,7 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestCloseWaitsForStates(t *testing.T) {
-	path := envPath("INSTANTTRANSCRIBER_TEST_MODEL", "../models/ggml-tiny-q8_0.bin")
+	path := enginetest.ModelPath()
 	m, err := engine.Load(engine.Config{ModelPath: path}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -428,12 +426,7 @@ func TestDetectSpeech(t *testing.T) {
 // longer (33 s, so the second window is encoded as usual), on a State that
 // ran another job first.
 func TestAutoLanguageMatchesFixed(t *testing.T) {
-	m := testModel(t)
-	st, err := m.NewState()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testState(t)
 	samples := jfk(t)
 	if _, err := st.Transcribe(context.Background(), samples[len(samples)/2:], engine.Options{Language: "en", BeamSize: 1}); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,8 @@ var (
 	ErrNoAudio = errors.New("engine: no audio samples")
 	// ErrTranscribe means whisper_full_with_state returned an error code.
 	ErrTranscribe = errors.New("engine: transcription failed")
+	// ErrUnknownModel means a model name that the Registry does not have.
+	ErrUnknownModel = errors.New("engine: unknown model")
 )
 
 // OptionError is an ErrInvalidOption with a detail a user can act on, such

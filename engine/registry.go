@@ -4,16 +4,12 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"slices"
 	"sync"
 )
-
-// ErrUnknownModel means a model name that the Registry does not have.
-var ErrUnknownModel = errors.New("engine: unknown model")
 
 // Registry holds the configured models by name: the default one, loaded
 // by the caller and always kept, and the others, loaded on first use. The

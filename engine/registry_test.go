@@ -5,42 +5,15 @@ package engine_test
 import (
 	"context"
 	"errors"
-	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/engine/enginetest"
 )
-
-// linkModel makes a second name for the model file at path in dir: a hard
-// link, or a copy across file systems.
-func linkModel(t *testing.T, path, dir, name string) string {
-	t.Helper()
-	dst := filepath.Join(dir, name)
-	if err := os.Link(path, dst); err == nil {
-		return dst
-	}
-	src, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, src); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
 
 // TestRegistry loads models lazily within the budget: a second model
 // waits while the first is in use, then replaces it.
@@ -52,7 +25,7 @@ func TestRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	paths := map[string]string{"tiny": path, "a": linkModel(t, path, dir, "a.bin"), "b": linkModel(t, path, dir, "b.bin")}
+	paths := map[string]string{"tiny": path, "a": enginetest.LinkModel(t, path, dir, "a.bin"), "b": enginetest.LinkModel(t, path, dir, "b.bin")}
 	size := fi.Size()
 
 	if _, err := engine.NewRegistry(paths, "tiny", def, 2*size-1, engine.Config{}, nil); err == nil {
@@ -114,7 +87,7 @@ func TestRegistry(t *testing.T) {
 func TestRegistryConcurrentLoad(t *testing.T) {
 	def := testModel(t)
 	path := def.Info().Path
-	paths := map[string]string{"tiny": path, "a": linkModel(t, path, t.TempDir(), "a.bin")}
+	paths := map[string]string{"tiny": path, "a": enginetest.LinkModel(t, path, t.TempDir(), "a.bin")}
 	reg, err := engine.NewRegistry(paths, "tiny", def, 0, engine.Config{}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ package engine_test
 // lists with GGML_VK_VISIBLE_DEVICES=0. See docs/gpu.md.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -17,33 +16,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/engine/enginetest"
 )
 
 // logBuffer collects whisper.cpp's log lines (a slog handler's output).
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuffer = e2e.Buffer
 
 // loadLogged loads the test model with cfg and returns it with whisper's
 // log of the load, at debug level (where its INFO lines go).
 func loadLogged(t *testing.T, cfg engine.Config) (*engine.Model, string, error) {
 	t.Helper()
 	var log logBuffer
-	cfg.ModelPath = envPath("INSTANTTRANSCRIBER_TEST_MODEL", "../models/ggml-tiny-q8_0.bin")
+	cfg.ModelPath = enginetest.ModelPath()
 	m, err := engine.Load(cfg, slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if m != nil {
 		t.Cleanup(func() { m.Close() })
@@ -66,7 +52,7 @@ func vulkanModel(t *testing.T) *engine.Model {
 	}
 	vkOnce.Do(func() {
 		vkLog = &logBuffer{}
-		path := envPath("INSTANTTRANSCRIBER_TEST_MODEL", "../models/ggml-tiny-q8_0.bin")
+		path := enginetest.ModelPath()
 		vkModel, vkErr = engine.Load(engine.Config{ModelPath: path}, slog.New(slog.NewTextHandler(vkLog, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	})
 	if vkErr != nil {

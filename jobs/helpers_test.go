@@ -16,8 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+	"github.com/instanttranscriber/instanttranscriber/engine/enginetest"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -26,27 +27,8 @@ const jfkPhrase = "ask not what your country can do for you"
 
 const jfkPath = "../testdata/jfk.wav"
 
-var (
-	modelOnce sync.Once
-	model     *engine.Model
-	modelErr  error
-)
-
-// testModel loads the real model once for the whole package.
-func testModel(t *testing.T) *engine.Model {
-	t.Helper()
-	modelOnce.Do(func() {
-		path := os.Getenv("INSTANTTRANSCRIBER_TEST_MODEL")
-		if path == "" {
-			path = "../models/ggml-tiny-q8_0.bin"
-		}
-		model, modelErr = engine.Load(engine.Config{ModelPath: path}, slog.New(slog.DiscardHandler))
-	})
-	if modelErr != nil {
-		t.Fatalf("load model: %v (run make model)", modelErr)
-	}
-	return model
-}
+// testModel is the real model, loaded once for the whole package.
+func testModel(t *testing.T) Model { return EngineModel(enginetest.Model(t)) }
 
 // jfkWAV returns the bytes of jfk.wav.
 func jfkWAV(t *testing.T) []byte {
@@ -226,22 +208,7 @@ func waitFinished(t *testing.T, st *store.Store, id string) store.Job {
 }
 
 // logBuffer collects log output; it is printed if the test fails.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type logBuffer struct{ e2e.Buffer }
 
 // count returns the number of log lines containing all of parts.
 func (b *logBuffer) count(parts ...string) int {

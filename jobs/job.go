@@ -42,7 +42,7 @@ type result struct {
 
 // run processes one claimed job and settles it in the store. It never
 // panics: a panic in the job becomes a failure.
-func (p *Pool) run(parent context.Context, state *engine.State, job store.Job, worker int) {
+func (p *Pool) run(parent context.Context, state Transcriber, job store.Job, worker int) {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	logger := p.logger.With("job_id", job.ID, "attempt", job.Attempt, "worker", worker)
@@ -71,7 +71,7 @@ func (p *Pool) run(parent context.Context, state *engine.State, job store.Job, w
 }
 
 // safeProcess is process with a panic turned into an internal error.
-func (p *Pool) safeProcess(ctx context.Context, state *engine.State, job *store.Job, rep *reporter, logger *slog.Logger) (res *result, err error) {
+func (p *Pool) safeProcess(ctx context.Context, state Transcriber, job *store.Job, rep *reporter, logger *slog.Logger) (res *result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			logger.Error("job panicked", "panic", v, "stack", string(debug.Stack()))
@@ -83,7 +83,7 @@ func (p *Pool) safeProcess(ctx context.Context, state *engine.State, job *store.
 
 // process runs the stages of a job. job is updated as the store is (the
 // downloaded audio), so that settle sees the file to remove.
-func (p *Pool) process(ctx context.Context, state *engine.State, job *store.Job, rep *reporter, logger *slog.Logger) (*result, error) {
+func (p *Pool) process(ctx context.Context, state Transcriber, job *store.Job, rep *reporter, logger *slog.Logger) (*result, error) {
 	if job.CancelRequested {
 		// Cancelled while it waited after an interrupted attempt.
 		rep.cancel(errCanceled)

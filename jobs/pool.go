@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/retry"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -28,7 +27,7 @@ var (
 // then Start and Stop it once.
 type Pool struct {
 	cfg        Config
-	model      *engine.Model
+	model      Model
 	st         Store
 	fetch      *http.Client
 	deliveries store.DeliveryFunc
@@ -37,7 +36,7 @@ type Pool struct {
 	post       []PostProcessor
 	metrics    Metrics
 	onClaim    func(store.Job)
-	models     *engine.Registry // nil: every job runs on model
+	models     Models // nil: every job runs on model
 
 	claimErrs      *retry.Log
 	fetchClaimErrs *retry.Log // the download workers'
@@ -47,10 +46,10 @@ type Pool struct {
 	// download workers; the store holds the truth.
 	wake      chan struct{}
 	wakeFetch chan struct{}
-	// states holds the whisper states not in use. Transcription workers
-	// take one for each job; download workers borrow one once the audio is
-	// in.
-	states chan *engine.State
+	// states holds the Transcribers (whisper states) not in use.
+	// Transcription workers take one for each job; download workers borrow
+	// one once the audio is in.
+	states chan Transcriber
 
 	mu        sync.Mutex
 	started   bool
@@ -61,13 +60,14 @@ type Pool struct {
 	done      chan struct{}
 }
 
-// New returns a pool that runs jobs from st on model. fetch is the client
-// for URL imports; it should come from netguard.NewClient so that private
-// addresses are refused. deliveries (delivery.Build in the service) builds
+// New returns a pool that runs jobs from st on model (EngineModel of the
+// loaded engine model in the service; with nil, Start fails). fetch is the
+// client for URL imports; it should come from netguard.NewClient so that
+// private addresses are refused. deliveries (delivery.Build in the service) builds
 // the webhook delivery of a job with a callback URL: the store calls it
 // with the job's final state inside the transaction that ends the job, in
 // FinishJob and in RecoverOrphans; nil records none. logger nil means slog.Default().
-func New(cfg Config, model *engine.Model, st Store, fetch *http.Client, deliveries store.DeliveryFunc, logger *slog.Logger, opts ...Option) *Pool {
+func New(cfg Config, model Model, st Store, fetch *http.Client, deliveries store.DeliveryFunc, logger *slog.Logger, opts ...Option) *Pool {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -101,10 +101,13 @@ func New(cfg Config, model *engine.Model, st Store, fetch *http.Client, deliveri
 // imports without holding a State and borrow one once the audio is in, so
 // a slow download never holds up a transcription. Cancelling ctx stops the
 // workers from claiming more jobs, as Stop does, but lets running jobs
-// finish: Stop owns the grace period and the requeueing. Start fails if the
-// orphans cannot be settled or a State cannot be allocated; nothing is left
-// running then.
+// finish: Stop owns the grace period and the requeueing. Start fails if
+// there is no model, the orphans cannot be settled or a State cannot be
+// allocated; nothing is left running then.
 func (p *Pool) Start(ctx context.Context) error {
+	if p.model == nil {
+		return errors.New("worker: start: no model")
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.started {
@@ -127,9 +130,9 @@ func (p *Pool) Start(ctx context.Context) error {
 		}
 	}
 
-	states := make([]*engine.State, 0, p.cfg.Workers)
+	states := make([]Transcriber, 0, p.cfg.Workers)
 	for range p.cfg.Workers {
-		s, err := p.model.NewState()
+		s, err := p.model.NewTranscriber()
 		if err != nil {
 			for _, s := range states {
 				_ = s.Close()
@@ -139,7 +142,7 @@ func (p *Pool) Start(ctx context.Context) error {
 		states = append(states, s)
 	}
 
-	p.states = make(chan *engine.State, len(states))
+	p.states = make(chan Transcriber, len(states))
 	for _, s := range states {
 		p.states <- s
 	}
@@ -253,7 +256,7 @@ func (p *Pool) work(claimCtx, jobsCtx context.Context, id int, f store.ClaimFilt
 	failures := 0
 	for {
 		for claimCtx.Err() == nil {
-			var state *engine.State
+			var state Transcriber
 			if f != store.ClaimFetch {
 				select {
 				case state = <-p.states:
@@ -304,7 +307,7 @@ func (p *Pool) work(claimCtx, jobsCtx context.Context, id int, f store.ClaimFilt
 // borrowState waits for a free State for a job a download worker has
 // fetched; release gives it back. It fails with the job's cancellation
 // cause if ctx ends first.
-func (p *Pool) borrowState(ctx context.Context) (s *engine.State, release func(), err error) {
+func (p *Pool) borrowState(ctx context.Context) (s Transcriber, release func(), err error) {
 	select {
 	case s = <-p.states:
 		return s, func() { p.giveState(s) }, nil
@@ -314,7 +317,7 @@ func (p *Pool) borrowState(ctx context.Context) (s *engine.State, release func()
 }
 
 // giveState returns a State taken from p.states; nil does nothing.
-func (p *Pool) giveState(s *engine.State) {
+func (p *Pool) giveState(s Transcriber) {
 	if s != nil {
 		p.states <- s
 	}

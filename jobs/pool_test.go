@@ -347,25 +347,37 @@ func TestStop(t *testing.T) {
 	})
 }
 
-func TestRecoverOrphans(t *testing.T) {
-	dir := t.TempDir()
+// leftByCrash writes jobs as a process that died left them: created with
+// jfk.wav's audio in dir, the first claimed of them still processing, and
+// the store file closed. It returns the file's path and the jobs.
+func leftByCrash(t *testing.T, dir string, claimed int, jobs ...store.Job) (string, []store.Job) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "instanttranscriber.db")
-
-	// A previous process claimed one job and died: the crash is its own.
 	st, err := store.Open(path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	spent := addUpload(t, st, dir, store.Job{MaxAttempts: 1, CallbackURL: "https://example.com/hook"}, jfkWAV(t))
-	orphan := addUpload(t, st, dir, store.Job{}, jfkWAV(t))
-	if _, err := st.ClaimNext(); err != nil {
-		t.Fatal(err)
+	for i, j := range jobs {
+		jobs[i] = addUpload(t, st, dir, j, jfkWAV(t))
+	}
+	for range claimed {
+		if _, err := st.ClaimNext(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
+	return path, jobs
+}
 
-	st = openStore(t, path, nil)
+func TestRecoverOrphans(t *testing.T) {
+	dir := t.TempDir()
+	// A previous process claimed one job and died: the crash is its own.
+	path, left := leftByCrash(t, dir, 1, store.Job{MaxAttempts: 1, CallbackURL: "https://example.com/hook"}, store.Job{})
+	spent, orphan := left[0], left[1]
+
+	st := openStore(t, path, nil)
 	logger, logs := newLogger(t)
 	startPool(t, testConfig(dir), st, nil, logger)
 
@@ -394,23 +406,10 @@ func TestRecoverOrphans(t *testing.T) {
 // even with two workers.
 func TestRecoverSharedCrash(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(t.TempDir(), "instanttranscriber.db")
-	st, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := addUpload(t, st, dir, store.Job{MaxAttempts: 1}, jfkWAV(t))
-	b := addUpload(t, st, dir, store.Job{MaxAttempts: 1}, jfkWAV(t))
-	for range 2 {
-		if _, err := st.ClaimNext(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
+	path, left := leftByCrash(t, dir, 2, store.Job{MaxAttempts: 1}, store.Job{MaxAttempts: 1})
+	a, b := left[0], left[1]
 
-	st = openStore(t, path, nil)
+	st := openStore(t, path, nil)
 	logger, logs := newLogger(t)
 	cfg := testConfig(dir)
 	cfg.Workers, cfg.ThreadsPerJob = 2, 1
@@ -603,4 +602,19 @@ func waitFileGone(path string) error {
 		}
 	}
 	return fmt.Errorf("stat err %v after 5s", err)
+}
+
+// TestStartWithoutModel: a pool built with no model (as the server's tests
+// build one without the whisper tag) refuses to start, and leaves a queued
+// job queued, instead of panicking.
+func TestStartWithoutModel(t *testing.T) {
+	st := newStore(t, nil)
+	job := createJob(t, st, store.Job{})
+	p := New(testConfig(t.TempDir()), nil, st, nil, nil, nil)
+	if err := p.Start(t.Context()); err == nil || !strings.Contains(err.Error(), "no model") {
+		t.Fatalf("Start = %v, want the no-model error", err)
+	}
+	if got, err := st.GetJob(job.ID); err != nil || got.Status != store.Queued {
+		t.Fatalf("job after the failed Start: %v %v, want queued", got.Status, err)
+	}
 }

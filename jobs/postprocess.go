@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/diarize"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
 	"github.com/instanttranscriber/instanttranscriber/engine/transcript"
@@ -24,11 +23,8 @@ const (
 
 // Diarizer labels each word and segment with its speaker.
 type Diarizer struct {
-	// VADModelPath is the Silero VAD model used to find speech; "" uses the
-	// energy detector.
-	VADModelPath string
-	// Threads for the VAD.
-	Threads int
+	// Speech finds the speech (SileroVAD); nil uses the energy detector.
+	Speech SpeechFinder
 	// Logger receives fallbacks; nil discards.
 	Logger *slog.Logger
 }
@@ -71,16 +67,12 @@ func (d *Diarizer) Process(ctx context.Context, job store.Job, t *transcript.Tra
 	return nil
 }
 
-// speech finds the speech regions with Silero VAD when configured; nil
-// (without it, or when it fails) leaves the energy detector to Diarize.
+// speech finds the speech regions with d.Speech when set; nil (without
+// it, or when it fails) leaves the energy detector to Diarize.
 func (d *Diarizer) speech(samples []float32) []diarize.Region {
-	if d.VADModelPath != "" {
-		spans, err := engine.DetectSpeech(d.VADModelPath, samples, d.Threads)
+	if d.Speech != nil {
+		regions, err := d.Speech(samples)
 		if err == nil {
-			regions := make([]diarize.Region, len(spans))
-			for i, s := range spans {
-				regions[i] = diarize.Region{Start: s.Start, End: s.End}
-			}
 			return regions
 		}
 		if d.Logger != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/transcript"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -74,7 +73,7 @@ type options struct {
 	post    []PostProcessor
 	metrics Metrics
 	onClaim func(store.Job)
-	models  *engine.Registry
+	models  Models
 }
 
 // WithClaimHook calls fn with every job a worker claims, before it runs.

@@ -1,5 +1,3 @@
-//go:build whisper
-
 package server_test
 
 import (
@@ -252,7 +250,7 @@ func TestLimits(t *testing.T) {
 	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
 		t.Errorf("over the rate limit: %d, want 429 with Retry-After", r.status)
 	}
-	h.clock.advance(2100 * time.Millisecond)
+	h.clock.Add(2100 * time.Millisecond)
 	if r := h.do(http.MethodGet, "/v1/usage", h.userKey, "", nil); r.status != http.StatusOK {
 		t.Errorf("after 2 s: %d, want 200", r.status)
 	}

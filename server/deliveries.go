@@ -96,13 +96,7 @@ func (s *Server) listDeliveries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Data []deliveryResponse `json:"data"`
-	}{Data: make([]deliveryResponse, 0, len(ds))}
-	for _, d := range ds {
-		out.Data = append(out.Data, toDeliveryResponse(d))
-	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, listOf(ds, toDeliveryResponse))
 }
 
 // redeliver queues the job's latest webhook event again, with the same

@@ -55,6 +55,21 @@ type optionsResponse struct {
 	Model            string   `json:"model"`
 }
 
+// dataList is the {"data": [...]} answer of a list that is not paged
+// (keys, a job's deliveries); listResponse is the paged one of jobs.
+type dataList[T any] struct {
+	Data []T `json:"data"`
+}
+
+// listOf converts each item with conv; an empty list is [], not null.
+func listOf[S, T any](items []S, conv func(S) T) dataList[T] {
+	out := dataList[T]{Data: make([]T, 0, len(items))}
+	for _, it := range items {
+		out.Data = append(out.Data, conv(it))
+	}
+	return out
+}
+
 // listResponse is a page of jobs.
 type listResponse struct {
 	Data       []jobResponse `json:"data"`

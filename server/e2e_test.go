@@ -97,7 +97,7 @@ func TestUploadToExports(t *testing.T) {
 		t.Errorf("txt signature used for srt: %d, want 403", got.status)
 	}
 	// Expired after the TTL (7 days).
-	h.clock.advance(7*24*time.Hour + time.Minute)
+	h.clock.Add(7*24*time.Hour + time.Minute)
 	if got := h.do(http.MethodGet, urls["txt"].(string), "", "", nil); got.status != http.StatusForbidden || !strings.Contains(string(got.body), "expired") {
 		t.Errorf("expired url: %d %s", got.status, got.body)
 	}

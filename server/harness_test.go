@@ -1,5 +1,3 @@
-//go:build whisper
-
 package server_test
 
 import (
@@ -13,15 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/e2e"
-	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
-	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
 	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
@@ -35,62 +30,8 @@ const (
 	jfkPhrase = "ask not what your country can do for you"
 )
 
-var (
-	modelOnce sync.Once
-	model     *engine.Model
-	modelErr  error
-)
-
-// testModel loads the real model once for the package.
-func testModel(t *testing.T) *engine.Model {
-	t.Helper()
-	modelOnce.Do(func() {
-		path := os.Getenv("INSTANTTRANSCRIBER_TEST_MODEL")
-		if path == "" {
-			path = "../models/ggml-tiny-q8_0.bin"
-		}
-		model, modelErr = engine.Load(engine.Config{ModelPath: path}, slog.New(slog.DiscardHandler))
-	})
-	if modelErr != nil {
-		t.Fatalf("load model: %v (run make model)", modelErr)
-	}
-	return model
-}
-
-// vadModelPath is the Silero VAD model make test provides, or "" when make
-// model could not fetch that optional model: the diarizer then uses its
-// energy detector, as the server does (cmd_serve.go).
-func vadModelPath() string {
-	p := os.Getenv("INSTANTTRANSCRIBER_TEST_VAD_MODEL")
-	if p == "" {
-		p = "../models/ggml-silero-v6.2.0.bin"
-	}
-	if _, err := os.Stat(p); err != nil {
-		return ""
-	}
-	return p
-}
-
-// clock is an adjustable clock for the server (signed URL expiry).
-type clock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.off)
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.off += d
-	c.mu.Unlock()
-}
-
-// harness is a real server on a real listener with a real store file and
-// a real worker pool on the real model.
+// harness is a real server on a real listener with a real store file and,
+// built with the whisper tag, a real worker pool on the real model.
 type harness struct {
 	t        *testing.T
 	base     string
@@ -99,27 +40,25 @@ type harness struct {
 	pool     *jobs.Pool
 	hooks    *webhook.Dispatcher
 	metrics  *metrics.Metrics
-	clock    *clock
+	clock    *server.TestClock // the server's: signed URL expiry, rate limits
 	adminKey string
 	userKey  string
 	dir      string
 }
 
 type harnessOpts struct {
-	cfg         func(*server.Config)
-	poolOpts    []jobs.Option
+	cfg      func(*server.Config)
+	poolOpts []jobs.Option
+	// noPool builds the worker pool (on the model, with the whisper tag)
+	// but starts neither it nor the webhook dispatcher: jobs stay queued
+	// until the test starts h.pool.
 	noPool      bool
 	allowPrivat bool
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "test.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, dir := server.OpenTestStore(t)
 
 	cfg := server.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
@@ -130,7 +69,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		o.cfg(&cfg)
 	}
 	logger := slog.New(slog.DiscardHandler)
-	h := &harness{t: t, st: st, clock: &clock{}, dir: dir, metrics: metrics.New(logger)}
+	h := &harness{t: t, st: st, clock: &server.TestClock{}, dir: dir, metrics: metrics.New(logger)}
 	h.metrics.WatchStore(st, nil)
 
 	wcfg := jobs.DefaultConfig()
@@ -142,12 +81,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	wcfg.PollInterval = 100 * time.Millisecond
 	wcfg.ShutdownGrace = time.Second
 	fetch := netguard.NewClient(netguard.Config{AllowPrivateNetworks: o.allowPrivat})
-	post := jobs.WithPostProcessors(
-		&jobs.Diarizer{VADModelPath: vadModelPath()},
-		&jobs.Summarizer{S: summarize.New(summarize.Config{}, nil, logger)},
-	)
-	h.pool = jobs.New(wcfg, testModel(t), st, fetch, delivery.Build, logger,
-		append([]jobs.Option{post, jobs.WithMetrics(h.metrics.Jobs())}, o.poolOpts...)...)
+	// Without the whisper tag there is no model: the pool is never
+	// started and every job stays queued, as with noPool.
+	model, post := poolModel(t, logger)
+	h.pool = jobs.New(wcfg, model, st, fetch, delivery.Build, logger,
+		append(append(post, jobs.WithMetrics(h.metrics.Jobs())), o.poolOpts...)...)
 	signer, err := delivery.LoadSigner(st, cfg.DownloadURLTTL)
 	if err != nil {
 		t.Fatal(err)
@@ -160,12 +98,12 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	h.hooks = webhook.New(wh, st, fetch, logger, webhook.WithMetrics(h.metrics.Webhooks()), webhook.WithSigner(signer))
 	h.srv, err = server.New(cfg, server.Deps{
 		Store: metrics.CountingStore{Store: st, Jobs: h.metrics.Jobs()}, Jobs: h.pool, Webhooks: h.hooks,
-		Signer: signer, Now: h.clock.now, Metrics: h.metrics,
+		Signer: signer, Now: h.clock.Now, Metrics: h.metrics,
 	}, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !o.noPool {
+	if !o.noPool && model != nil {
 		if err := h.hooks.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}

@@ -12,9 +12,10 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
-// keyResponse is an API key as the admin API shows it: never the hash, and
-// the secret only once, in the response that created it.
-type keyResponse struct {
+// KeyResponse is an API key as the admin API shows it, and as the keys
+// command prints it: never the hash, and the secret only once, in the
+// response that created it.
+type KeyResponse struct {
 	ID           string     `json:"id"`
 	Name         string     `json:"name"`
 	Admin        bool       `json:"admin"`
@@ -24,8 +25,10 @@ type keyResponse struct {
 	Key          string     `json:"key,omitempty"`
 }
 
-func toKeyResponse(k store.Key) keyResponse {
-	r := keyResponse{ID: k.ID, Name: k.Name, Admin: k.Admin, QuotaSeconds: k.QuotaSeconds, CreatedAt: k.CreatedAt.UTC()}
+// KeyResponseOf is the stored key k as the admin API shows it, without
+// the secret.
+func KeyResponseOf(k store.Key) KeyResponse {
+	r := KeyResponse{ID: k.ID, Name: k.Name, Admin: k.Admin, QuotaSeconds: k.QuotaSeconds, CreatedAt: k.CreatedAt.UTC()}
 	if !k.RevokedAt.IsZero() {
 		t := k.RevokedAt.UTC()
 		r.RevokedAt = &t
@@ -72,7 +75,7 @@ func (s *Server) createKey(c echo.Context) error {
 		return err
 	}
 	s.log.Info("api key created", "key_id", k.ID, "name", k.Name, "admin", k.Admin, "by", keyOf(c).ID)
-	r := toKeyResponse(k)
+	r := KeyResponseOf(k)
 	r.Key = secret
 	return c.JSON(http.StatusCreated, r)
 }
@@ -82,13 +85,7 @@ func (s *Server) listKeys(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Data []keyResponse `json:"data"`
-	}{Data: make([]keyResponse, 0, len(keys))}
-	for _, k := range keys {
-		out.Data = append(out.Data, toKeyResponse(k))
-	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, listOf(keys, KeyResponseOf))
 }
 
 func (s *Server) revokeKey(c echo.Context) error {
@@ -103,5 +100,5 @@ func (s *Server) revokeKey(c echo.Context) error {
 		return err
 	}
 	s.log.Info("api key revoked", "key_id", k.ID, "by", keyOf(c).ID)
-	return c.JSON(http.StatusOK, toKeyResponse(k))
+	return c.JSON(http.StatusOK, KeyResponseOf(k))
 }

@@ -5,7 +5,6 @@ package server_test
 import (
 	"bufio"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,10 +16,7 @@ import (
 // delivery.
 func TestMetricsAfterJob(t *testing.T) {
 	h := newHarness(t, harnessOpts{allowPrivat: true})
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	defer rcv.Close()
+	rcv := newReceiver(t, nil)
 
 	r := h.upload(h.userKey, jfk(t, 1), map[string]string{"language": "en", "callback_url": rcv.URL + "/hook"})
 	if r.status != http.StatusAccepted {
@@ -84,20 +80,6 @@ func TestMetricsAfterJob(t *testing.T) {
 	for _, name := range []string{"go_goroutines", "process_cpu_seconds_total"} {
 		if _, ok := got[name]; !ok {
 			t.Errorf("%s missing: no Go or process collector", name)
-		}
-	}
-}
-
-// TestMetricsNeedAdminKey: on the API's listener /metrics needs an admin
-// key by default.
-func TestMetricsNeedAdminKey(t *testing.T) {
-	h := newHarness(t, harnessOpts{noPool: true})
-	for _, tt := range []struct {
-		key  string
-		want int
-	}{{"", http.StatusUnauthorized}, {h.userKey, http.StatusForbidden}, {h.adminKey, http.StatusOK}} {
-		if r := h.do(http.MethodGet, "/metrics", tt.key, "", nil); r.status != tt.want {
-			t.Errorf("GET /metrics with key %q: %d, want %d", tt.key, r.status, tt.want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -39,12 +40,7 @@ type observed struct {
 // deps before New.
 func newObserved(t *testing.T, edit func(*Config, *Deps)) *observed {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "test.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, dir := OpenTestStore(t)
 	o := &observed{t: t, st: st, logs: &bytes.Buffer{}}
 	logger := slog.New(slog.NewJSONHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
@@ -61,6 +57,7 @@ func newObserved(t *testing.T, edit func(*Config, *Deps)) *observed {
 	if edit != nil {
 		edit(&cfg, &deps)
 	}
+	var err error
 	if o.srv, err = New(cfg, deps, logger); err != nil {
 		t.Fatal(err)
 	}
@@ -73,10 +70,17 @@ func newObserved(t *testing.T, edit func(*Config, *Deps)) *observed {
 	return o
 }
 
-// do serves one request; hdr holds header names and values in turn.
+// do serves one request without a body; hdr holds header names and values
+// in turn.
 func (o *observed) do(method, target, key string, hdr ...string) *httptest.ResponseRecorder {
 	o.t.Helper()
-	req := httptest.NewRequest(method, target, nil)
+	return o.send(method, target, key, nil, hdr...)
+}
+
+// send serves one request with a body; hdr holds header names and values.
+func (o *observed) send(method, target, key string, body io.Reader, hdr ...string) *httptest.ResponseRecorder {
+	o.t.Helper()
+	req := httptest.NewRequest(method, target, body)
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}

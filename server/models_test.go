@@ -4,14 +4,13 @@ package server_test
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/engine"
+	"github.com/instanttranscriber/instanttranscriber/engine/enginetest"
 	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/server"
 )
@@ -23,16 +22,7 @@ import (
 func TestModelChoice(t *testing.T) {
 	def := testModel(t)
 	path := def.Info().Path
-	link := filepath.Join(t.TempDir(), "copy.bin")
-	if err := os.Link(path, link); err != nil {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(link, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	link := enginetest.LinkModel(t, path, t.TempDir(), "copy.bin")
 	reg, err := engine.NewRegistry(map[string]string{"tiny": path, "copy": link}, "tiny", def, 0, engine.Config{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +30,7 @@ func TestModelChoice(t *testing.T) {
 	t.Cleanup(reg.Close)
 	h := newHarness(t, harnessOpts{
 		cfg:      func(c *server.Config) { c.ModelPath, c.Models = path, []string{"tiny", "copy"} },
-		poolOpts: []jobs.Option{jobs.WithModels(reg)},
+		poolOpts: []jobs.Option{jobs.WithModels(jobs.EngineModels(reg))},
 	})
 
 	var ids []string

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,24 +17,6 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/store"
 	"github.com/instanttranscriber/instanttranscriber/webhook"
 )
-
-// offsetClock is the real time moved forward by what a test adds.
-type offsetClock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *offsetClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.off)
-}
-
-func (c *offsetClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.off += d
-}
 
 // callback is one request a webhook receiver got.
 type callback struct {
@@ -49,11 +30,11 @@ type callback struct {
 // validly signed) carries fresh URLs that verify and download the
 // transcript. The API, the dispatcher and the signer share one clock.
 func TestRedeliveryAfterTTLCarriesLiveLinks(t *testing.T) {
-	clk := &offsetClock{}
+	clk := &TestClock{}
 	var signer *delivery.Signer
 	o := newObserved(t, func(cfg *Config, d *Deps) {
 		cfg.PublicURL = "http://api.test/"
-		d.Now = clk.now
+		d.Now = clk.Now
 		var err error
 		if signer, err = delivery.LoadSigner(d.Store, cfg.DownloadURLTTL); err != nil {
 			t.Fatal(err)
@@ -72,7 +53,7 @@ func TestRedeliveryAfterTTLCarriesLiveLinks(t *testing.T) {
 	wcfg := webhook.DefaultConfig()
 	wcfg.PollInterval = 20 * time.Millisecond
 	client := netguard.NewClient(netguard.Config{AllowPrivateNetworks: true})
-	hooks := webhook.New(wcfg, o.st, client, slog.New(slog.DiscardHandler), webhook.WithSigner(signer), webhook.WithClock(clk.now))
+	hooks := webhook.New(wcfg, o.st, client, slog.New(slog.DiscardHandler), webhook.WithSigner(signer), webhook.WithClock(clk.Now))
 	if err := hooks.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +83,7 @@ func TestRedeliveryAfterTTLCarriesLiveLinks(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatal("no callback within 10s")
 		}
-		if err := webhook.Verify(secret, cb.header, cb.body, time.Minute, clk.now()); err != nil {
+		if err := webhook.Verify(secret, cb.header, cb.body, time.Minute, clk.Now()); err != nil {
 			t.Errorf("callback signature: %v", err)
 		}
 		var p delivery.Payload
@@ -133,7 +114,7 @@ func TestRedeliveryAfterTTLCarriesLiveLinks(t *testing.T) {
 		t.Fatalf("first callback's srt link: %d %s; want 200", rec.Code, rec.Body)
 	}
 
-	clk.add(ttl + time.Hour)
+	clk.Add(ttl + time.Hour)
 	if rec := download(firstLink); rec.Code != http.StatusForbidden {
 		t.Fatalf("first callback's srt link after the ttl: %d %s; want 403", rec.Code, rec.Body)
 	}

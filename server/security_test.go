@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,21 +20,6 @@ import (
 
 // The tests in this file need no model: completed jobs are written through
 // the store's worker path (CreateJob, ClaimNext, FinishJob).
-
-// send serves one request with a body; hdr holds header names and values.
-func (o *observed) send(method, target, key string, body io.Reader, hdr ...string) *httptest.ResponseRecorder {
-	o.t.Helper()
-	req := httptest.NewRequest(method, target, body)
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	rec := httptest.NewRecorder()
-	o.srv.Handler().ServeHTTP(rec, req)
-	return rec
-}
 
 // keyID returns the ID of the key with the given name.
 func (o *observed) keyID(name string) string {

@@ -4,11 +4,8 @@ package server_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -18,33 +15,8 @@ import (
 // request twice gives the same job, and a redelivery's payload carries it.
 func TestSpeakerNames(t *testing.T) {
 	h := newHarness(t, harnessOpts{allowPrivat: true})
-	var (
-		mu     sync.Mutex
-		bodies []string
-	)
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		bodies = append(bodies, string(b))
-		mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	defer rcv.Close()
-	delivered := func(n int) string {
-		t.Helper()
-		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-			mu.Lock()
-			if len(bodies) >= n {
-				b := bodies[n-1]
-				mu.Unlock()
-				return b
-			}
-			mu.Unlock()
-			if time.Now().After(deadline) {
-				t.Fatalf("delivery %d did not arrive", n)
-			}
-		}
-	}
+	rcv := newReceiver(t, nil)
+	delivered := func(n int) string { return string(rcv.wait(t, n, 60*time.Second).body) }
 
 	r := h.upload(h.userKey, jfk(t, 1), map[string]string{"language": "en", "speaker_labels": "true",
 		"callback_url": rcv.URL + "/hook", "callback_secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})

@@ -3,11 +3,8 @@
 package server_test
 
 import (
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,30 +16,13 @@ import (
 // a manual redelivery resends the same event; a canceled job sends nothing.
 func TestWebhookLifecycle(t *testing.T) {
 	h := newHarness(t, harnessOpts{allowPrivat: true})
-	var (
-		mu      sync.Mutex
-		headers []http.Header
-		bodies  [][]byte
-	)
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		headers = append(headers, r.Header.Clone())
-		bodies = append(bodies, b)
-		n := len(headers)
-		mu.Unlock()
+	rcv := newReceiver(t, func(n int, w http.ResponseWriter) {
 		if n == 1 {
 			http.Error(w, "not yet", http.StatusInternalServerError)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
-	}))
-	defer rcv.Close()
-	count := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(headers)
-	}
+	})
 	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 	r := h.upload(h.userKey, jfk(t, 1), map[string]string{"language": "en", "callback_url": rcv.URL + "/hook", "callback_secret": secret})
@@ -50,24 +30,17 @@ func TestWebhookLifecycle(t *testing.T) {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
 	id := r.json(t)["id"].(string)
-	deadline := time.Now().Add(60 * time.Second)
-	for count() < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("callback not delivered; %d attempts", count())
-		}
-		time.Sleep(20 * time.Millisecond)
+	second := rcv.wait(t, 2, 60*time.Second)
+	first := rcv.all()[0]
+	if first.header.Get("webhook-id") != second.header.Get("webhook-id") || second.header.Get("webhook-id") == "" {
+		t.Errorf("webhook-id differs between attempts: %q, %q", first.header.Get("webhook-id"), second.header.Get("webhook-id"))
 	}
-	mu.Lock()
-	if headers[0].Get("webhook-id") != headers[1].Get("webhook-id") || headers[1].Get("webhook-id") == "" {
-		t.Errorf("webhook-id differs between attempts: %q, %q", headers[0].Get("webhook-id"), headers[1].Get("webhook-id"))
-	}
-	if err := webhook.Verify(secret, headers[1], bodies[1], time.Minute, time.Now()); err != nil {
+	if err := webhook.Verify(secret, second.header, second.body, time.Minute, time.Now()); err != nil {
 		t.Errorf("signature: %v", err)
 	}
-	if !strings.Contains(string(bodies[1]), `"status":"completed"`) || !strings.Contains(string(bodies[1]), "export.srt?expires=") {
-		t.Errorf("payload = %s", bodies[1])
+	if !strings.Contains(string(second.body), `"status":"completed"`) || !strings.Contains(string(second.body), "export.srt?expires=") {
+		t.Errorf("payload = %s", second.body)
 	}
-	mu.Unlock()
 
 	j := h.wait(h.userKey, id, 10*time.Second, func(j map[string]any) bool {
 		w, _ := j["webhook"].(map[string]any)
@@ -101,16 +74,9 @@ func TestWebhookLifecycle(t *testing.T) {
 	if r := h.do(http.MethodPost, "/v1/transcriptions/"+id+"/deliveries", h.userKey, "", nil); r.status != http.StatusAccepted {
 		t.Fatalf("redeliver: %d %s", r.status, r.body)
 	}
-	for deadline := time.Now().Add(10 * time.Second); count() < 3; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("redelivery not sent")
-		}
+	if third := rcv.wait(t, 3, 10*time.Second); third.header.Get("webhook-id") != first.header.Get("webhook-id") {
+		t.Errorf("redelivery webhook-id %q, want %q", third.header.Get("webhook-id"), first.header.Get("webhook-id"))
 	}
-	mu.Lock()
-	if headers[2].Get("webhook-id") != headers[0].Get("webhook-id") {
-		t.Errorf("redelivery webhook-id %q, want %q", headers[2].Get("webhook-id"), headers[0].Get("webhook-id"))
-	}
-	mu.Unlock()
 
 	// Another key cannot see or redeliver it.
 	_, other, _ := newKey(h, "other")
@@ -124,16 +90,18 @@ func TestWebhookLifecycle(t *testing.T) {
 	h.wait(h.userKey, cid, 30*time.Second, func(j map[string]any) bool { return j["stage"] == "transcribing" })
 	h.do(http.MethodDelete, "/v1/transcriptions/"+cid, h.userKey, "", nil)
 	h.wait(h.userKey, cid, 10*time.Second, terminal)
-	time.Sleep(300 * time.Millisecond)
-	mu.Lock()
-	for _, hd := range headers {
-		if hd.Get("X-InstantTranscriber-Event") == "" {
+	// The transaction that ended the job wrote no delivery (the outbox is
+	// written there or never), so none can be sent later.
+	if ds, err := h.st.DeliveriesForJob(cid); err != nil || len(ds) != 0 {
+		t.Errorf("deliveries of the canceled job = %v, %v; want none", ds, err)
+	}
+	calls := rcv.all()
+	for _, c := range calls {
+		if c.header.Get("X-InstantTranscriber-Event") == "" {
 			t.Errorf("callback without an event header")
 		}
 	}
-	n := len(headers)
-	mu.Unlock()
-	if n != 3 {
+	if n := len(calls); n != 3 {
 		t.Errorf("%d callbacks, want 3 (none for the canceled job)", n)
 	}
 	if r := h.do(http.MethodPost, "/v1/transcriptions/"+cid+"/deliveries", h.userKey, "", nil); r.status != http.StatusConflict {

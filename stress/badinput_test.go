@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
 // badCase is one hostile request and what the server must answer: status
@@ -80,7 +82,7 @@ func TestBadInput(t *testing.T) {
 	base := s.goroutines(t)
 
 	form := func(fields [][2]string, name string, data []byte) func() (io.Reader, string) {
-		return func() (io.Reader, string) { return itForm(fields, name, data) }
+		return func() (io.Reader, string) { return e2e.Form(fields, name, data) }
 	}
 	en := [][2]string{{"language", "en"}}
 	cases := []badCase{
@@ -148,10 +150,10 @@ func TestBadInput(t *testing.T) {
 		start := time.Now()
 		r := s.do(t, http.MethodPost, "/v1/transcriptions", key, ct, body)
 		if r.Status != c.status || r.Code() != c.code {
-			t.Errorf("%s: got %d %q, want %d %q (%s)", c.name, r.Status, r.Code(), c.status, c.code, itTail(string(r.Body), 300))
+			t.Errorf("%s: got %d %q, want %d %q (%s)", c.name, r.Status, r.Code(), c.status, c.code, e2e.Tail(string(r.Body), 300))
 		}
 		if r.Status == http.StatusAccepted {
-			j := s.waitJob(t, key, r.JSON()["id"].(string), 2*time.Minute)
+			j := s.WaitEnded(t, key, r.JSON()["id"].(string), 2*time.Minute)
 			code := ""
 			if e, ok := j["error"].(map[string]any); ok {
 				code, _ = e["code"].(string)
@@ -194,10 +196,10 @@ func TestBadInput(t *testing.T) {
 			// 20 s of 8 channels at 192 kHz: a minute pays for 15 s.
 			{"flac 192 kHz 8 ch, 20 s", itFLAC(192000, 8, 20*192000, 59)},
 		} {
-			body, ct := itForm(en, "a", c.data)
+			body, ct := e2e.Form(en, "a", c.data)
 			r := short.do(t, http.MethodPost, "/v1/transcriptions", skey, ct, body)
 			if r.Status != http.StatusRequestEntityTooLarge || r.Code() != "audio_too_long" {
-				t.Errorf("%s: got %d %q, want 413 audio_too_long (%s)", c.name, r.Status, r.Code(), itTail(string(r.Body), 300))
+				t.Errorf("%s: got %d %q, want 413 audio_too_long (%s)", c.name, r.Status, r.Code(), e2e.Tail(string(r.Body), 300))
 			}
 			short.healthy(t, c.name)
 		}
@@ -218,7 +220,7 @@ func TestBadInput(t *testing.T) {
 				}
 			}},
 		} {
-			req, _ := http.NewRequest(http.MethodGet, s.base+"/healthz", nil)
+			req, _ := http.NewRequest(http.MethodGet, s.Base+"/healthz", nil)
 			h.hdrs(&req.Header)
 			r, err := s.send(req)
 			if err != nil {
@@ -242,7 +244,7 @@ func TestBadInput(t *testing.T) {
 			err  error
 		}
 		out := make(chan result, 2)
-		addr := strings.TrimPrefix(s.base, "http://")
+		addr := strings.TrimPrefix(s.Base, "http://")
 		go func() {
 			start := time.Now()
 			conn, err := net.Dial("tcp", addr)
@@ -271,7 +273,7 @@ func TestBadInput(t *testing.T) {
 				return
 			}
 			defer conn.Close()
-			body, ct := itForm(en, "c.wav", clip)
+			body, ct := e2e.Form(en, "c.wav", clip)
 			fmt.Fprintf(conn, "POST /v1/transcriptions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", key, ct, body.Len())
 			conn.Write(body.Bytes()[:1000])
 			conn.SetReadDeadline(time.Now().Add(90 * time.Second))

@@ -24,6 +24,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -88,9 +89,21 @@ func (r *crashRun) body(s spec) (string, []byte) {
 	return mw.FormDataContentType(), b.Bytes()
 }
 
+// resubmit sends again, with the same idempotency key, the requests whose
+// answer was lost.
+func (r *crashRun) resubmit(p *e2e.Proc) {
+	r.mu.Lock()
+	again := r.pending
+	r.pending = nil
+	r.mu.Unlock()
+	for _, s := range again {
+		r.submit(p, s, nil)
+	}
+}
+
 // submit sends s; body, when not nil, replaces the request body (a slow
 // upload). It records the outcome.
-func (r *crashRun) submit(p *proc, s spec, body io.Reader) {
+func (r *crashRun) submit(p *e2e.Proc, s spec, body io.Reader) {
 	ct, b := r.body(s)
 	if body == nil {
 		body = bytes.NewReader(b)
@@ -100,16 +113,16 @@ func (r *crashRun) submit(p *proc, s spec, body io.Reader) {
 		hdr["Idempotency-Key"] = s.idemKey
 	}
 	var out struct{ ID string }
-	code, err := call(p.base, p.key, http.MethodPost, "/v1/transcriptions", ct, body, hdr, &out)
+	code, err := e2e.Call(p.Base, p.Key, http.MethodPost, "/v1/transcriptions", ct, body, hdr, &out)
 	r.record(s, code, out.ID, err)
 }
 
 // slowSubmit sends s over a raw connection: the first cut bytes of the
 // body, then, on release, the rest. (http.Client buffers a streamed body,
 // so it cannot stop at an exact byte.) It records the outcome.
-func (r *crashRun) slowSubmit(p *proc, s spec, cut int, sent chan<- struct{}, release <-chan struct{}) {
+func (r *crashRun) slowSubmit(p *e2e.Proc, s spec, cut int, sent chan<- struct{}, release <-chan struct{}) {
 	ct, b := r.body(s)
-	conn, err := net.Dial("tcp", strings.TrimPrefix(p.base, "http://"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.Base, "http://"))
 	if err != nil {
 		close(sent)
 		r.record(s, 0, "", err)
@@ -117,7 +130,7 @@ func (r *crashRun) slowSubmit(p *proc, s spec, cut int, sent chan<- struct{}, re
 	}
 	defer conn.Close()
 	fmt.Fprintf(conn, "POST /v1/transcriptions HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nIdempotency-Key: %s\r\n\r\n",
-		strings.TrimPrefix(p.base, "http://"), p.key, ct, len(b), s.idemKey)
+		strings.TrimPrefix(p.Base, "http://"), p.Key, ct, len(b), s.idemKey)
 	conn.Write(b[:cut])
 	close(sent)
 	<-release
@@ -193,11 +206,11 @@ func (r *crashRun) ids() []string {
 
 // waitStage polls the accepted jobs until one is in one of stages; false
 // after d.
-func (r *crashRun) waitStage(p *proc, d time.Duration, stages ...string) bool {
+func (r *crashRun) waitStage(p *e2e.Proc, d time.Duration, stages ...string) bool {
 	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		for _, id := range r.ids() {
 			var j struct{ Stage string }
-			if _, err := call(p.base, p.key, http.MethodGet, "/v1/transcriptions/"+id, "", nil, nil, &j); err != nil {
+			if _, err := e2e.Call(p.Base, p.Key, http.MethodGet, "/v1/transcriptions/"+id, "", nil, nil, &j); err != nil {
 				continue
 			}
 			for _, s := range stages {
@@ -228,7 +241,7 @@ func loadClips(t *testing.T) [][]byte {
 // mode) while jobs upload, transcribe, post-process and deliver callbacks,
 // then checks that nothing was lost, duplicated or corrupted.
 func TestCrashStress(t *testing.T) {
-	bin := testBin(t)
+	bin := e2e.Binary(t, "../bin/instanttranscriber")
 	seed := uint64(time.Now().UnixNano())
 	if s, err := strconv.ParseUint(os.Getenv("STRESS_SEED"), 10, 64); err == nil {
 		seed = s
@@ -255,7 +268,7 @@ func TestCrashStress(t *testing.T) {
 		return []string{
 			"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
 			"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
-			"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
+			"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + e2e.Model("../models/ggml-tiny-q8_0.bin"),
 			"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
 			"INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=50ms",
 			"INSTANTTRANSCRIBER_URL_IMPORT_ALLOW_PRIVATE_NETWORKS=true",
@@ -270,10 +283,10 @@ func TestCrashStress(t *testing.T) {
 	want := cleanTexts(t, bin, envFor(t.TempDir(), ""), r.clips)
 
 	dir := t.TempDir()
-	addr := freeAddr(t)
+	addr := e2e.FreeAddr(t)
 	env := envFor(dir, addr)
-	p := start(t, bin, env, addr)
-	key := p.key
+	p := e2e.Start(t, bin, env, addr)
+	key := p.Key
 	if key == "" {
 		t.Fatal("first start printed no admin key")
 	}
@@ -284,13 +297,7 @@ func TestCrashStress(t *testing.T) {
 	submitted := 0
 	for k := range kills {
 		// Idempotent requests whose answer was lost go again, same key.
-		r.mu.Lock()
-		again := r.pending
-		r.pending = nil
-		r.mu.Unlock()
-		for _, s := range again {
-			r.submit(p, s, nil)
-		}
+		r.resubmit(p)
 		var wg sync.WaitGroup
 		phase := phases[k%len(phases)]
 		for i := 0; i < perRound && submitted < jobs; i++ {
@@ -356,24 +363,18 @@ func TestCrashStress(t *testing.T) {
 		} else {
 			t.Logf("kill %d: phase %s not observed in time; killed anyway", k+1, phase)
 		}
-		p.kill()
+		p.Kill()
 		if release != nil {
 			close(release)
 		}
 		wg.Wait()
-		p = start(t, bin, env, addr)
-		if p.key != "" {
+		p = e2e.Start(t, bin, env, addr)
+		if p.Key != "" {
 			t.Errorf("restart %d printed a new admin key; keys must persist", k+1)
 		}
-		p.key = key
+		p.Key = key
 	}
-	r.mu.Lock()
-	again := r.pending
-	r.pending = nil
-	r.mu.Unlock()
-	for _, s := range again {
-		r.submit(p, s, nil)
-	}
+	r.resubmit(p)
 	for ; submitted < jobs; submitted++ {
 		r.submit(p, r.next(), nil)
 	}
@@ -394,7 +395,7 @@ func TestCrashStress(t *testing.T) {
 				Status string
 				Text   *string
 			}
-			if _, err := call(p.base, key, http.MethodGet, "/v1/transcriptions/"+id, "", nil, nil, &j); err != nil {
+			if _, err := e2e.Call(p.Base, key, http.MethodGet, "/v1/transcriptions/"+id, "", nil, nil, &j); err != nil {
 				t.Fatal(err)
 			}
 			status[id] = j.Status
@@ -409,11 +410,11 @@ func TestCrashStress(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d jobs not terminal or not delivered\n%s", pending, tail(p.log.String(), 6000))
+			t.Fatalf("%d jobs not terminal or not delivered\n%s", pending, e2e.Tail(p.Log.String(), 6000))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	p.stop(t)
+	p.Stop(t)
 
 	// The store file: consistent, and every job as the API said.
 	dbPath := filepath.Join(dir, "instanttranscriber.db")
@@ -569,24 +570,19 @@ func norm(s string) string { return strings.Join(strings.Fields(strings.ToLower(
 
 // cleanTexts transcribes each clip once on a fresh server (no kills).
 func cleanTexts(t *testing.T, bin string, env []string, clips [][]byte) []string {
-	addr := freeAddr(t)
+	addr := e2e.FreeAddr(t)
 	for i, e := range env {
 		if strings.HasPrefix(e, "INSTANTTRANSCRIBER_SERVER_ADDR=") {
 			env[i] = "INSTANTTRANSCRIBER_SERVER_ADDR=" + addr
 		}
 	}
-	p := start(t, bin, env, addr)
-	defer p.stop(t)
+	p := e2e.Start(t, bin, env, addr)
+	defer p.Stop(t)
 	texts := make([]string, len(clips))
 	for i, c := range clips {
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		mw.WriteField("language", "en")
-		fw, _ := mw.CreateFormFile("file", "clip.wav")
-		fw.Write(c)
-		mw.Close()
+		b, ct := e2e.Form([][2]string{{"language", "en"}}, "clip.wav", c)
 		var out struct{ ID string }
-		if code, err := call(p.base, p.key, http.MethodPost, "/v1/transcriptions", mw.FormDataContentType(), &b, nil, &out); err != nil || code != http.StatusAccepted {
+		if code, err := e2e.Call(p.Base, p.Key, http.MethodPost, "/v1/transcriptions", ct, b, nil, &out); err != nil || code != http.StatusAccepted {
 			t.Fatalf("clean run: create: %d %v", code, err)
 		}
 		for deadline := time.Now().Add(120 * time.Second); ; time.Sleep(50 * time.Millisecond) {
@@ -594,7 +590,7 @@ func cleanTexts(t *testing.T, bin string, env []string, clips [][]byte) []string
 				Status string
 				Text   *string
 			}
-			call(p.base, p.key, http.MethodGet, "/v1/transcriptions/"+out.ID, "", nil, nil, &j)
+			e2e.Call(p.Base, p.Key, http.MethodGet, "/v1/transcriptions/"+out.ID, "", nil, nil, &j)
 			if j.Status == "completed" && j.Text != nil {
 				texts[i] = *j.Text
 				break

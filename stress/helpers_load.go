@@ -9,17 +9,13 @@ package stress
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -29,43 +25,27 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
-// itJFK is the 16 kHz mono test recording, relative to this package.
-const itJFK = "../testdata/jfk.wav"
+// jfkPath is the 16 kHz mono test recording, relative to this package.
+const jfkPath = "../testdata/jfk.wav"
 
-// itBuf is the output buffer the end-to-end tests share.
-type itBuf = e2e.Buffer
-
-// itServer is bin/instanttranscriber serve running as a subprocess.
+// itServer is bin/instanttranscriber serve running as a subprocess, with
+// a separate metrics listener.
 type itServer struct {
-	cmd     *exec.Cmd
-	base    string // http://127.0.0.1:PORT
+	*e2e.Proc
 	metrics string // the separate metrics listener
-	admin   string // the admin key printed on first start
 	dataDir string
-	stderr  *itBuf
 	client  *http.Client
 }
-
-// itFreeAddr returns a free 127.0.0.1 address.
-func itFreeAddr(t *testing.T) string { return e2e.FreeAddr(t) }
 
 // itStart runs the binary with a fresh data directory, beam size 1, a
 // separate metrics listener and env on top, waits for /readyz, and stops
 // it (SIGTERM, then SIGKILL) when the test ends.
 func itStart(t *testing.T, env ...string) *itServer {
 	t.Helper()
-	bin := os.Getenv("INSTANTTRANSCRIBER_TEST_BIN")
-	if bin == "" {
-		bin = "../bin/instanttranscriber"
-	}
-	model := os.Getenv("INSTANTTRANSCRIBER_TEST_MODEL")
-	if model == "" {
-		model = "../models/ggml-tiny-q8_0.bin"
-	}
-	for _, p := range []string{bin, model} {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("the stress tests run the real binary and model: %v (make build model)", err)
-		}
+	bin := e2e.Binary(t, "../bin/instanttranscriber")
+	model := e2e.Model("../models/ggml-tiny-q8_0.bin")
+	if _, err := os.Stat(model); err != nil {
+		t.Fatalf("the stress tests run the real model: %v (make model)", err)
 	}
 	// Run a private copy: a concurrent `make build` cannot swap the binary
 	// under the test, and nothing that signals processes by the binary's
@@ -74,79 +54,30 @@ func itStart(t *testing.T, env ...string) *itServer {
 	if b, err := os.ReadFile(bin); err != nil || os.WriteFile(priv, b, 0o755) != nil {
 		t.Fatalf("copy %s: %v", bin, err)
 	}
-	bin = priv
-	s := &itServer{dataDir: t.TempDir(), stderr: &itBuf{}, client: &http.Client{Timeout: 60 * time.Second}}
-	addr, maddr := itFreeAddr(t), itFreeAddr(t)
-	s.base, s.metrics = "http://"+addr, "http://"+maddr
-	cmd := e2e.Serve(t, bin, append([]string{
+	s := &itServer{dataDir: t.TempDir(), client: &http.Client{Timeout: 60 * time.Second}}
+	addr, maddr := e2e.FreeAddr(t), e2e.FreeAddr(t)
+	s.metrics = "http://" + maddr
+	s.Proc = e2e.Launch(t, priv, append([]string{
 		"INSTANTTRANSCRIBER_DATA_DIR=" + s.dataDir,
 		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
 		"INSTANTTRANSCRIBER_METRICS_ADDR=" + maddr,
 		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + model,
 		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
 		"INSTANTTRANSCRIBER_SERVER_MIN_FREE_DISK=0",
-	}, env...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = s.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s.cmd = cmd
+	}, env...), addr, false)
+	// Before Launch's kill: a graceful stop first.
 	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
+		_ = s.Signal(syscall.SIGTERM)
 		select {
-		case <-done:
+		case <-s.Exited():
 		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			<-done
 		}
 		if t.Failed() {
-			t.Logf("server stderr (tail):\n%s", itTail(s.stderr.String(), 4000))
+			t.Logf("server stderr (tail):\n%s", e2e.Tail(s.Log.String(), 4000))
 		}
 	})
-	keys := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`itk_[0-9A-Za-z]{40}`)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if k := re.FindString(sc.Text()); k != "" {
-				select {
-				case keys <- k:
-				default:
-				}
-			}
-		}
-	}()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if s.admin == "" {
-			select {
-			case s.admin = <-keys:
-			default:
-			}
-		}
-		if s.admin != "" {
-			if resp, err := http.Get(s.base + "/readyz"); err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					return s
-				}
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("server did not become ready: %s", itTail(s.stderr.String(), 4000))
-	return nil
-}
-
-func itTail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
+	if !s.WaitReady(t) || s.Key == "" {
+		t.Fatalf("server did not start with an admin key: %s", e2e.Tail(s.Log.String(), 4000))
 	}
 	return s
 }
@@ -179,7 +110,7 @@ func (r itResp) JSON() map[string]any {
 // do sends a request with key as the bearer token ("" for none).
 func (s *itServer) do(t *testing.T, method, path, key, contentType string, body io.Reader) itResp {
 	t.Helper()
-	req, err := http.NewRequest(method, s.base+path, body)
+	req, err := http.NewRequest(method, s.Base+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +141,7 @@ func (s *itServer) send(req *http.Request) (itResp, error) {
 // newKey creates a non-admin API key and returns its secret and id.
 func (s *itServer) newKey(t *testing.T, name string) (secret, id string) {
 	t.Helper()
-	r := s.do(t, http.MethodPost, "/v1/keys", s.admin, "application/json", strings.NewReader(`{"name":"`+name+`"}`))
+	r := s.do(t, http.MethodPost, "/v1/keys", s.Key, "application/json", strings.NewReader(`{"name":"`+name+`"}`))
 	if r.Status != http.StatusCreated && r.Status != http.StatusOK {
 		t.Fatalf("create key: %d %s", r.Status, r.Body)
 	}
@@ -226,7 +157,7 @@ func (s *itServer) newKey(t *testing.T, name string) (secret, id string) {
 // healthy fails the test unless /healthz answers 200.
 func (s *itServer) healthy(t *testing.T, after string) {
 	t.Helper()
-	resp, err := http.Get(s.base + "/healthz")
+	resp, err := http.Get(s.Base + "/healthz")
 	if err != nil {
 		t.Fatalf("after %s: /healthz: %v", after, err)
 	}
@@ -277,7 +208,7 @@ func (s *itServer) settleGoroutines(t *testing.T, want int, within time.Duration
 // procStatusKB returns a kB field of /proc/PID/status (VmHWM, VmRSS).
 func (s *itServer) procStatusKB(t *testing.T, field string) int64 {
 	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.Pid()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,19 +236,23 @@ func (s *itServer) audioFiles(t *testing.T) []string {
 	return out
 }
 
-// waitJob polls a job until it is completed, failed or canceled.
-func (s *itServer) waitJob(t *testing.T, key, id string, within time.Duration) map[string]any {
+// waitFirstAttempt polls a job's webhook deliveries until the first one has
+// an attempt recorded, delivered or not.
+func (s *itServer) waitFirstAttempt(t *testing.T, key, id string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		r := s.do(t, http.MethodGet, "/v1/transcriptions/"+id, key, "", nil)
-		j := r.JSON()
-		switch j["status"] {
-		case "completed", "failed", "canceled":
-			return j
+		r := s.do(t, http.MethodGet, "/v1/transcriptions/"+id+"/deliveries", key, "", nil)
+		var ds struct {
+			Data []struct {
+				Attempts []json.RawMessage `json:"attempts"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(r.Body, &ds); err == nil && len(ds.Data) > 0 && len(ds.Data[0].Attempts) > 0 {
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("job %s still %v after %v (%d %s)", id, j["status"], within, r.Status, r.Body)
+			t.Fatalf("job %s: no webhook attempt recorded after %v (%d %s)", id, within, r.Status, r.Body)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -327,7 +262,7 @@ func (s *itServer) waitJob(t *testing.T, key, id string, within time.Duration) m
 // 16 kHz 16-bit mono WAV.
 func itClip(t testing.TB) []byte {
 	t.Helper()
-	b, err := os.ReadFile(itJFK)
+	b, err := os.ReadFile(jfkPath)
 	if err != nil {
 		t.Fatalf("test audio: %v", err)
 	}
@@ -348,19 +283,3 @@ func itClip(t testing.TB) []byte {
 // itWAV wraps 16 kHz 16-bit mono PCM in a WAV header whose data chunk
 // claims dataLen bytes.
 func itWAV(pcm []byte, dataLen uint32) []byte { return e2e.WAVWithLength(pcm, dataLen) }
-
-// itForm builds a multipart body: fields in order, then the file when
-// data is not nil.
-func itForm(fields [][2]string, filename string, data []byte) (*bytes.Buffer, string) {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for _, f := range fields {
-		mw.WriteField(f[0], f[1])
-	}
-	if data != nil {
-		fw, _ := mw.CreateFormFile("file", filename)
-		fw.Write(data)
-	}
-	mw.Close()
-	return &body, mw.FormDataContentType()
-}

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
 // TestLoad sends STRESS_LOAD_N (default 1000; 200 with -short or
@@ -101,9 +103,9 @@ func TestLoad(t *testing.T) {
 						time.Sleep(time.Duration(ra) * time.Second)
 					}
 				}
-				body, ct := itForm([][2]string{{"language", "en"}}, "clip.wav", clip)
+				body, ct := e2e.Form([][2]string{{"language", "en"}}, "clip.wav", clip)
 				r, ok := send("create", func() *http.Request {
-					req, _ := http.NewRequest(http.MethodPost, s.base+"/v1/transcriptions", bytes.NewReader(body.Bytes()))
+					req, _ := http.NewRequest(http.MethodPost, s.Base+"/v1/transcriptions", bytes.NewReader(body.Bytes()))
 					req.Header.Set("Authorization", "Bearer "+key)
 					req.Header.Set("Content-Type", ct)
 					return req
@@ -117,7 +119,7 @@ func TestLoad(t *testing.T) {
 				ids[id] = key
 				mu.Unlock()
 				if _, ok := send("poll", func() *http.Request {
-					req, _ := http.NewRequest(http.MethodGet, s.base+"/v1/transcriptions/"+id, nil)
+					req, _ := http.NewRequest(http.MethodGet, s.Base+"/v1/transcriptions/"+id, nil)
 					req.Header.Set("Authorization", "Bearer "+key)
 					return req
 				}, http.StatusOK); !ok {

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/webhook"
 )
 
@@ -42,7 +42,7 @@ const outageScale = 10000
 // counts such attempts (late_by_poll_interval) and fails on them only with
 // STRESS_STRICT=1; an attempt later than that fails it always.
 func TestWebhookOutage(t *testing.T) {
-	bin := testBin(t)
+	bin := e2e.Binary(t, "../bin/instanttranscriber")
 	sched := webhook.DefaultSchedule()
 	var parts []string
 	for i := range sched {
@@ -76,26 +76,26 @@ func TestWebhookOutage(t *testing.T) {
 	hooks503 := httptest.NewServer(handler)
 	defer hooks503.Close()
 	// Receiver 2 refuses connections while down: nothing listens on its port.
-	refusedAddr := freeAddr(t)
+	refusedAddr := e2e.FreeAddr(t)
 	files := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("not audio"))
 	}))
 	defer files.Close()
 
 	dir := t.TempDir()
-	addr := freeAddr(t)
+	addr := e2e.FreeAddr(t)
 	env := []string{
 		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
 		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
-		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + testModel(),
+		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + e2e.Model("../models/ggml-tiny-q8_0.bin"),
 		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
 		"INSTANTTRANSCRIBER_URL_IMPORT_ALLOW_PRIVATE_NETWORKS=true",
 		"INSTANTTRANSCRIBER_WEBHOOK_RETRY_SCHEDULE=" + strings.Join(parts, " "),
 		"INSTANTTRANSCRIBER_WEBHOOK_JITTER=0",
 		"INSTANTTRANSCRIBER_SERVER_RATE_LIMIT=0",
 	}
-	p := start(t, bin, env, addr)
-	key := p.key
+	p := e2e.Start(t, bin, env, addr)
+	key := p.Key
 
 	// Three jobs: a completed transcription and a failed URL import to the
 	// 503 receiver, a failed URL import to the refusing one.
@@ -103,25 +103,18 @@ func TestWebhookOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("language", "en")
-	mw.WriteField("callback_url", hooks503.URL+"/CB1")
-	mw.WriteField("callback_secret", hookSecret)
-	fw, _ := mw.CreateFormFile("file", "jfk.wav")
-	fw.Write(jfk)
-	mw.Close()
+	b, ct := e2e.Form([][2]string{{"language", "en"}, {"callback_url", hooks503.URL + "/CB1"}, {"callback_secret", hookSecret}}, "jfk.wav", jfk)
 	type job struct{ id, cb, want string }
 	var jobs []job
 	create := func(ct string, body []byte, cb, want string) {
 		var out struct{ ID string }
-		code, err := call(p.base, key, http.MethodPost, "/v1/transcriptions", ct, bytes.NewReader(body), nil, &out)
+		code, err := e2e.Call(p.Base, key, http.MethodPost, "/v1/transcriptions", ct, bytes.NewReader(body), nil, &out)
 		if err != nil || code != http.StatusAccepted {
 			t.Fatalf("create: %d %v", code, err)
 		}
 		jobs = append(jobs, job{out.ID, cb, want})
 	}
-	create(mw.FormDataContentType(), b.Bytes(), "CB1", "completed")
+	create(ct, b.Bytes(), "CB1", "completed")
 	urlJob := func(cb string) []byte {
 		return fmt.Appendf(nil, `{"url":%q,"callback_url":%q,"callback_secret":%q}`, files.URL+"/x.wav", cb, hookSecret)
 	}
@@ -134,7 +127,7 @@ func TestWebhookOutage(t *testing.T) {
 	for _, j := range jobs {
 		for deadline := time.Now().Add(180 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 			var out struct{ Status string }
-			call(p.base, key, http.MethodGet, "/v1/transcriptions/"+j.id, "", nil, nil, &out)
+			e2e.Call(p.Base, key, http.MethodGet, "/v1/transcriptions/"+j.id, "", nil, nil, &out)
 			if out.Status == j.want {
 				break
 			}
@@ -148,10 +141,10 @@ func TestWebhookOutage(t *testing.T) {
 	// The restart, in the middle of the outage (simulated ~15 h).
 	time.Sleep(15 * time.Hour / outageScale)
 	killAt := time.Now()
-	p.kill()
-	firstLog := p.log.String()
-	p = start(t, bin, env, addr)
-	p.key = key
+	p.Kill()
+	firstLog := p.Log.String()
+	p = e2e.Start(t, bin, env, addr)
+	p.Key = key
 	readyAt := time.Now()
 	t.Logf("restarted at simulated %s, down for %s", time.Duration(killAt.Sub(began)*outageScale).Round(time.Minute), readyAt.Sub(killAt).Round(time.Millisecond))
 
@@ -184,7 +177,7 @@ func TestWebhookOutage(t *testing.T) {
 	}
 	deliveries := func(id string) []delivery {
 		var out struct{ Data []delivery }
-		if _, err := call(p.base, key, http.MethodGet, "/v1/transcriptions/"+id+"/deliveries", "", nil, nil, &out); err != nil {
+		if _, err := e2e.Call(p.Base, key, http.MethodGet, "/v1/transcriptions/"+id+"/deliveries", "", nil, nil, &out); err != nil {
 			t.Fatal(err)
 		}
 		return out.Data
@@ -197,7 +190,7 @@ func TestWebhookOutage(t *testing.T) {
 				break
 			}
 			if time.Now().After(waitUntil) {
-				t.Fatalf("job %s: deliveries %+v not finished\n%s", j.id, ds, tail(p.log.String(), 4000))
+				t.Fatalf("job %s: deliveries %+v not finished\n%s", j.id, ds, e2e.Tail(p.Log.String(), 4000))
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
@@ -207,13 +200,13 @@ func TestWebhookOutage(t *testing.T) {
 		final[j.id] = deliveries(j.id)[0]
 		if os.Getenv("STRESS_DEBUG") == "1" {
 			var raw json.RawMessage
-			call(p.base, key, http.MethodGet, "/v1/transcriptions/"+j.id+"/deliveries", "", nil, nil, &raw)
+			e2e.Call(p.Base, key, http.MethodGet, "/v1/transcriptions/"+j.id+"/deliveries", "", nil, nil, &raw)
 			t.Logf("deliveries %s: %s", j.id, raw)
 		}
 	}
-	p.stop(t)
+	p.Stop(t)
 	if os.Getenv("STRESS_DEBUG") == "1" {
-		for _, l := range strings.Split(firstLog+p.log.String(), "\n") {
+		for _, l := range strings.Split(firstLog+p.Log.String(), "\n") {
 			if strings.Contains(l, "webhook") || strings.Contains(l, "job") {
 				t.Log(l)
 			}

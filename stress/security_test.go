@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 )
 
@@ -41,20 +42,20 @@ func TestSecurity(t *testing.T) {
 	keyA, idA := s.newKey(t, "alice")
 	keyB, idB := s.newKey(t, "bob")
 	keyR, idR := s.newKey(t, "revoked")
-	if r := s.do(t, http.MethodDelete, "/v1/keys/"+idR, s.admin, "", nil); r.Status >= 300 {
+	if r := s.do(t, http.MethodDelete, "/v1/keys/"+idR, s.Key, "", nil); r.Status >= 300 {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)
 	}
 
 	// Alice's job, completed, with a callback and a secret (the callback
 	// host is public, so it is accepted and its delivery just fails).
-	body, ct := itForm([][2]string{{"language", "en"}, {"callback_url", "https://callback.invalid/hook"},
+	body, ct := e2e.Form([][2]string{{"language", "en"}, {"callback_url", "https://callback.invalid/hook"},
 		{"callback_secret", callbackSecret}}, "c.wav", itClip(t))
 	r := s.do(t, http.MethodPost, "/v1/transcriptions", keyA, ct, body)
 	if r.Status != http.StatusAccepted {
 		t.Fatalf("create: %d %s", r.Status, r.Body)
 	}
 	job := r.JSON()["id"].(string)
-	j := s.waitJob(t, keyA, job, 2*time.Minute)
+	j := s.WaitEnded(t, keyA, job, 2*time.Minute)
 	if j["status"] != "completed" {
 		t.Fatalf("job %v", j)
 	}
@@ -94,7 +95,7 @@ func TestSecurity(t *testing.T) {
 				if rt.path == "/v1/keys/"+idA && a.name == "cross-key" {
 					want, code = 403, "forbidden" // not an admin key
 				}
-				req, _ := http.NewRequest(rt.method, s.base+rt.path, nil)
+				req, _ := http.NewRequest(rt.method, s.Base+rt.path, nil)
 				if a.header != "" {
 					req.Header.Set("Authorization", a.header)
 				}
@@ -206,7 +207,7 @@ func TestSecurity(t *testing.T) {
 		if r := rotate(keyA, ""); r.Status != 403 || r.Code() != "forbidden" {
 			t.Errorf("rotate with a non-admin key: %d %q, want 403 forbidden", r.Status, r.Code())
 		}
-		if r := rotate(s.admin, `{"drop_old": false}`); r.Status != 200 {
+		if r := rotate(s.Key, `{"drop_old": false}`); r.Status != 200 {
 			t.Fatalf("rotate: %d %s", r.Status, r.Body)
 		}
 		after := fresh()
@@ -218,7 +219,7 @@ func TestSecurity(t *testing.T) {
 				t.Errorf("url signed %s the rotation: %d, want 200", name, got.Status)
 			}
 		}
-		if r := rotate(s.admin, `{"drop_old": true}`); r.Status != 200 {
+		if r := rotate(s.Key, `{"drop_old": true}`); r.Status != 200 {
 			t.Fatalf("rotate drop_old: %d %s", r.Status, r.Body)
 		}
 		for name, u := range map[string]string{"before": before, "after": after} {
@@ -244,6 +245,7 @@ func TestSecurity(t *testing.T) {
 			"127.1:" + port, "100.64.0.1",
 		}
 		outcome := map[int]int{}
+		var callbacks []string // jobs accepted with a private callback_url
 		for _, h := range hosts {
 			for _, field := range []string{"url", "callback_url"} {
 				reqBody := map[string]string{"url": "http://" + h + "/a.wav"}
@@ -271,11 +273,13 @@ func TestSecurity(t *testing.T) {
 				case 202:
 					// Accepted by shape: the dial must be refused.
 					if field == "url" {
-						jj := s.waitJob(t, keyA, got.JSON()["id"].(string), time.Minute)
+						jj := s.WaitEnded(t, keyA, got.JSON()["id"].(string), time.Minute)
 						e, _ := jj["error"].(map[string]any)
 						if jj["status"] != "failed" || e["code"] != "url_blocked" {
 							t.Errorf("url %s: job %v %v, want failed url_blocked", h, jj["status"], e)
 						}
+					} else {
+						callbacks = append(callbacks, got.JSON()["id"].(string))
 					}
 				default:
 					t.Errorf("%s %s: %d %s", field, h, got.Status, got.Body)
@@ -284,9 +288,12 @@ func TestSecurity(t *testing.T) {
 		}
 		t.Logf("%d private/loopback urls and callbacks: %d refused at once (400), %d accepted by shape then refused at dial (202)",
 			2*len(hosts), outcome[400], outcome[202])
-		// Give any accepted callback a moment, then nothing may have
-		// reached the loopback server.
-		time.Sleep(500 * time.Millisecond)
+		// Once each accepted callback has had its first attempt recorded
+		// (refused at dial), nothing may have reached the loopback server.
+		for _, id := range callbacks {
+			s.WaitEnded(t, keyA, id, time.Minute)
+			s.waitFirstAttempt(t, keyA, id, time.Minute)
+		}
 		if n := hits.Load(); n != 0 {
 			t.Errorf("the loopback server was reached %d times", n)
 		}
@@ -312,7 +319,7 @@ func TestSecurity(t *testing.T) {
 	})
 
 	t.Run("path traversal", func(t *testing.T) {
-		addr := strings.TrimPrefix(s.base, "http://")
+		addr := strings.TrimPrefix(s.Base, "http://")
 		paths := []string{
 			"/v1/transcriptions/../../etc/passwd",
 			"/v1/transcriptions/..%2f..%2fetc%2fpasswd",
@@ -337,7 +344,7 @@ func TestSecurity(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n", m, p, s.admin)
+				fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n", m, p, s.Key)
 				conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 				resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 				if err != nil {
@@ -350,30 +357,30 @@ func TestSecurity(t *testing.T) {
 				conn.Close()
 				if resp.StatusCode < 300 && m == "DELETE" || resp.StatusCode >= 500 ||
 					strings.Contains(string(b), "root:") || strings.Contains(string(b), "package server") {
-					t.Errorf("%s %s: %d %s", m, p, resp.StatusCode, itTail(string(b), 200))
+					t.Errorf("%s %s: %d %s", m, p, resp.StatusCode, e2e.Tail(string(b), 200))
 				}
 				if resp.StatusCode < 300 && m == "GET" && !strings.HasPrefix(p, "/../") {
-					t.Errorf("%s %s: %d %s", m, p, resp.StatusCode, itTail(string(b), 200))
+					t.Errorf("%s %s: %d %s", m, p, resp.StatusCode, e2e.Tail(string(b), 200))
 				}
 			}
 		}
 		if r := s.do(t, "GET", "/v1/transcriptions/"+job, keyA, "", nil); r.Status != 200 {
 			t.Errorf("job gone after the traversal attempts: %d", r.Status)
 		}
-		if r := s.do(t, "GET", "/v1/keys", s.admin, "", nil); !strings.Contains(string(r.Body), idA) {
+		if r := s.do(t, "GET", "/v1/keys", s.Key, "", nil); !strings.Contains(string(r.Body), idA) {
 			t.Errorf("key gone after the traversal attempts")
 		}
 	})
 
 	t.Run("headers and timeouts", func(t *testing.T) {
-		req, _ := http.NewRequest("GET", s.base+"/v1/transcriptions/"+job, nil)
+		req, _ := http.NewRequest("GET", s.Base+"/v1/transcriptions/"+job, nil)
 		req.Header.Set("Authorization", "Bearer "+keyA)
 		req.Header.Set("X-Pad", strings.Repeat("p", 80<<10))
 		if got, err := s.send(req); err != nil || got.Status != 431 {
 			t.Errorf("80 KiB header: %v %d, want 431", err, got.Status)
 		}
 		// A connection that sends nothing is closed by ReadHeaderTimeout.
-		conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+		conn, err := net.Dial("tcp", strings.TrimPrefix(s.Base, "http://"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -392,12 +399,12 @@ func TestSecurity(t *testing.T) {
 
 	t.Run("revoked key's signed urls", func(t *testing.T) {
 		keyC, idC := s.newKey(t, "carol")
-		body, ct := itForm([][2]string{{"language", "en"}}, "c.wav", itClip(t))
+		body, ct := e2e.Form([][2]string{{"language", "en"}}, "c.wav", itClip(t))
 		r := s.do(t, http.MethodPost, "/v1/transcriptions", keyC, ct, body)
 		if r.Status != http.StatusAccepted {
 			t.Fatalf("create: %d %s", r.Status, r.Body)
 		}
-		jc := s.waitJob(t, keyC, r.JSON()["id"].(string), 2*time.Minute)
+		jc := s.WaitEnded(t, keyC, r.JSON()["id"].(string), 2*time.Minute)
 		urls, _ := jc["download_urls"].(map[string]any)
 		if jc["status"] != "completed" || len(urls) == 0 {
 			t.Fatalf("carol's job %v", jc)
@@ -408,7 +415,7 @@ func TestSecurity(t *testing.T) {
 				t.Fatalf("%s before revocation: %d %s", f, got.Status, got.Body)
 			}
 		}
-		if r := s.do(t, http.MethodDelete, "/v1/keys/"+idC, s.admin, "", nil); r.Status != 200 {
+		if r := s.do(t, http.MethodDelete, "/v1/keys/"+idC, s.Key, "", nil); r.Status != 200 {
 			t.Fatalf("revoke carol: %d %s", r.Status, r.Body)
 		}
 		for f, raw := range urls {
@@ -422,7 +429,7 @@ func TestSecurity(t *testing.T) {
 
 	t.Run("last admin key", func(t *testing.T) {
 		var admins []string
-		for _, k := range s.do(t, "GET", "/v1/keys", s.admin, "", nil).JSON()["data"].([]any) {
+		for _, k := range s.do(t, "GET", "/v1/keys", s.Key, "", nil).JSON()["data"].([]any) {
 			if m := k.(map[string]any); m["admin"] == true && m["revoked_at"] == nil {
 				admins = append(admins, m["id"].(string))
 			}
@@ -430,11 +437,11 @@ func TestSecurity(t *testing.T) {
 		if len(admins) != 1 {
 			t.Fatalf("%d admin keys, want the first-start one", len(admins))
 		}
-		r := s.do(t, http.MethodDelete, "/v1/keys/"+admins[0], s.admin, "", nil)
+		r := s.do(t, http.MethodDelete, "/v1/keys/"+admins[0], s.Key, "", nil)
 		if r.Status != 409 || r.Code() != "conflict" {
 			t.Errorf("revoke the last admin key: %d %s, want 409 conflict", r.Status, r.Body)
 		}
-		if r := s.do(t, "GET", "/v1/keys", s.admin, "", nil); r.Status != 200 {
+		if r := s.do(t, "GET", "/v1/keys", s.Key, "", nil); r.Status != 200 {
 			t.Errorf("the admin key after the refused revocation: %d", r.Status)
 		}
 	})
@@ -487,8 +494,8 @@ func TestSecurity(t *testing.T) {
 
 	t.Run("idempotency key and file name", func(t *testing.T) {
 		post := func(name string) itResp {
-			body, ct := itForm(nil, name, itClip(t))
-			req, _ := http.NewRequest("POST", s.base+"/v1/transcriptions", body)
+			body, ct := e2e.Form(nil, name, itClip(t))
+			req, _ := http.NewRequest("POST", s.Base+"/v1/transcriptions", body)
 			req.Header.Set("Authorization", "Bearer "+keyB)
 			req.Header.Set("Content-Type", ct)
 			req.Header.Set("Idempotency-Key", "same-bytes-1")
@@ -508,11 +515,11 @@ func TestSecurity(t *testing.T) {
 
 	t.Run("secrets not logged", func(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
-		log := s.stderr.String()
+		log := s.Log.String()
 		if len(log) == 0 {
 			t.Fatal("empty server log")
 		}
-		for name, secret := range map[string]string{"callback_secret": callbackSecret, "admin key": s.admin,
+		for name, secret := range map[string]string{"callback_secret": callbackSecret, "admin key": s.Key,
 			"key A": keyA, "key B": keyB, "revoked key": keyR} {
 			if strings.Contains(log, secret) {
 				t.Errorf("the server log contains the %s", name)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
 // TestSlowLorisImport runs the binary with one transcription worker and
@@ -58,11 +60,11 @@ func TestSlowLorisImport(t *testing.T) {
 	}
 	trickle := create("application/json", strings.NewReader(`{"url":"`+slow.URL+`/trickle"}`))
 	stall := create("application/json", strings.NewReader(`{"url":"`+slow.URL+`/stall"}`))
-	form, ct := itForm([][2]string{{"language", "en"}}, "clip.wav", itClip(t))
+	form, ct := e2e.Form([][2]string{{"language", "en"}}, "clip.wav", itClip(t))
 	upload := create(ct, strings.NewReader(form.String()))
 
 	start := time.Now()
-	if j := s.waitJob(t, key, upload, 120*time.Second); j["status"] != "completed" {
+	if j := s.WaitEnded(t, key, upload, 120*time.Second); j["status"] != "completed" {
 		t.Fatalf("upload = %v; want completed", j)
 	}
 	uploadDone := time.Since(start)
@@ -75,7 +77,7 @@ func TestSlowLorisImport(t *testing.T) {
 		{stall, "stalled", "no data for 3s"},
 		{trickle, "trickling", "longer than the limit of 30s"},
 	} {
-		j := s.waitJob(t, key, c.id, 120*time.Second)
+		j := s.WaitEnded(t, key, c.id, 120*time.Second)
 		e, _ := j["error"].(map[string]any)
 		msg, _ := e["message"].(string)
 		if j["status"] != "failed" || e["code"] != "download_timeout" || !strings.Contains(msg, c.message) {

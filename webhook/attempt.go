@@ -72,7 +72,7 @@ func (d *Dispatcher) attempt(ctx context.Context, t task) {
 		// rather than send it again at once.
 		d.logger.Error("record webhook attempt failed", "err", err,
 			"delivery_id", del.ID, "job_id", del.JobID, "status_code", res.status)
-		d.release(t, time.Now().Add(recordRetryDelay))
+		d.release(t, d.now().Add(recordRetryDelay))
 		return
 	}
 	args := []any{

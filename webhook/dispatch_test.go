@@ -90,9 +90,10 @@ func TestDispatchSignsAndSends(t *testing.T) {
 
 // stepRetries drives a delivery through its attempts with a test clock:
 // after each recorded attempt it checks the retry time against want[i] after
-// the attempt and moves the clock there. It returns the delivery after the
+// the attempt, checks that a scan just before that time sends nothing, and
+// moves the clock there. scans must be the store the dispatcher uses. It returns the delivery after the
 // last attempt.
-func stepRetries(t *testing.T, st *store.Store, d *Dispatcher, clock *testClock, id string, want []time.Duration) store.Delivery {
+func stepRetries(t *testing.T, scans *scanStore, st *store.Store, d *Dispatcher, clock *testClock, id string, want []time.Duration) store.Delivery {
 	t.Helper()
 	var del store.Delivery
 	for i, delay := range want {
@@ -105,7 +106,7 @@ func stepRetries(t *testing.T, st *store.Store, d *Dispatcher, clock *testClock,
 		}
 		clock.Set(del.NextAt.Add(-time.Millisecond))
 		d.Notify()
-		time.Sleep(20 * time.Millisecond)
+		scans.waitScan(t)
 		if got := getDelivery(t, st, id).Attempt; got != i+1 {
 			t.Fatalf("attempt %d was made before its retry time", got)
 		}
@@ -128,13 +129,13 @@ func TestRetriesFollowSchedule(t *testing.T) {
 	cfg := testConfig()
 	cfg.Jitter = 0.1
 	// r = 0.75 stretches every delay by 5 %.
-	d := startDispatcher(t, cfg, st, nil, clock, nil, WithRand(func() float64 { return 0.75 }))
+	d, scans := startScanned(t, cfg, st, clock, WithRand(func() float64 { return 0.75 }))
 
 	var want []time.Duration
 	for _, s := range DefaultSchedule()[1 : failures+1] {
 		want = append(want, s+s/20)
 	}
-	stepRetries(t, st, d, clock, del.ID, want)
+	stepRetries(t, scans, st, d, clock, del.ID, want)
 	got := waitAttempts(t, st, del.ID, failures+1)
 	if got.Status != store.DeliveryDelivered || got.RoundAttempts != failures+1 || len(got.Attempts) != failures+1 {
 		t.Fatalf("delivery = %s, %d attempts; want delivered after %d", got.Status, got.Attempt, failures+1)
@@ -175,10 +176,10 @@ func TestExhaustedFails(t *testing.T) {
 	st := openStore(t, t.TempDir(), clock)
 	rcv := newReceiver(t, status(http.StatusInternalServerError))
 	del := finishJob(t, st, rcv.URL, "")
-	d := startDispatcher(t, testConfig(), st, nil, clock, nil)
+	d, scans := startScanned(t, testConfig(), st, clock)
 
 	schedule := DefaultSchedule()
-	got := stepRetries(t, st, d, clock, del.ID, schedule[1:])
+	got := stepRetries(t, scans, st, d, clock, del.ID, schedule[1:])
 	got = waitAttempts(t, st, del.ID, len(schedule))
 	if got.Status != store.DeliveryFailed || !got.NextAt.IsZero() || got.LastError != "http status 500 Internal Server Error" {
 		t.Errorf("after %d attempts: %+v; want failed", len(schedule), got)
@@ -192,7 +193,7 @@ func TestExhaustedFails(t *testing.T) {
 	}
 	clock.Set(clock.Now().Add(48 * time.Hour))
 	d.Notify()
-	time.Sleep(30 * time.Millisecond)
+	scans.waitScan(t)
 	if n := rcv.count(); n != len(schedule) {
 		t.Errorf("receiver got %d requests; want %d", n, len(schedule))
 	}
@@ -206,14 +207,14 @@ func TestGoneStopsRetries(t *testing.T) {
 	st := openStore(t, t.TempDir(), clock)
 	rcv := newReceiver(t, status(http.StatusGone))
 	del := finishJob(t, st, rcv.URL, "s")
-	d := startDispatcher(t, testConfig(), st, nil, clock, nil)
+	d, scans := startScanned(t, testConfig(), st, clock)
 	got := waitAttempts(t, st, del.ID, 1)
 	if got.Status != store.DeliveryFailed || got.Attempts[0].StatusCode != http.StatusGone {
 		t.Errorf("after a 410: %s %+v; want failed", got.Status, got.Attempts)
 	}
 	clock.Set(t0.Add(24 * time.Hour))
 	d.Notify()
-	time.Sleep(30 * time.Millisecond)
+	scans.waitScan(t)
 	if n := rcv.count(); n != 1 {
 		t.Errorf("receiver got %d requests; want 1", n)
 	}
@@ -239,8 +240,8 @@ func TestRetryAfterHonoured(t *testing.T) {
 		}
 	})
 	del := finishJob(t, st, rcv.URL, "")
-	d := startDispatcher(t, testConfig(), st, nil, clock, nil)
-	got := stepRetries(t, st, d, clock, del.ID, []time.Duration{2 * time.Minute, time.Hour, 10 * time.Minute, 2 * time.Hour})
+	d, scans := startScanned(t, testConfig(), st, clock)
+	got := stepRetries(t, scans, st, d, clock, del.ID, []time.Duration{2 * time.Minute, time.Hour, 10 * time.Minute, 2 * time.Hour})
 	if got.RoundAttempts != 4 {
 		t.Fatalf("round attempts %d; want 4", got.RoundAttempts)
 	}
@@ -259,8 +260,8 @@ func TestRetryAfterKeepsAttemptLimit(t *testing.T) {
 	del := finishJob(t, st, rcv.URL, "")
 	cfg := testConfig()
 	cfg.Schedule = []time.Duration{0, time.Hour, time.Hour}
-	d := startDispatcher(t, cfg, st, nil, clock, nil)
-	stepRetries(t, st, d, clock, del.ID, []time.Duration{time.Second, time.Second})
+	d, scans := startScanned(t, cfg, st, clock)
+	stepRetries(t, scans, st, d, clock, del.ID, []time.Duration{time.Second, time.Second})
 	if got := waitAttempts(t, st, del.ID, 3); got.Status != store.DeliveryFailed {
 		t.Errorf("after 3 of 3 attempts status %s; want failed", got.Status)
 	}
@@ -275,13 +276,13 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 		}
 	})
 	del := finishJob(t, st, rcv.URL+"/hook", "")
-	startDispatcher(t, testConfig(), st, nil, clock, nil)
+	_, scans := startScanned(t, testConfig(), st, clock)
 	got := waitAttempts(t, st, del.ID, 1)
 	a := got.Attempts[0]
 	if got.Status != store.DeliveryPending || a.StatusCode != http.StatusFound || !strings.Contains(a.Error, "redirects are not followed") {
 		t.Errorf("after a 302: %s %+v; want a failed attempt with status 302, retried", got.Status, a)
 	}
-	time.Sleep(20 * time.Millisecond)
+	scans.waitScan(t)
 	if n := rcv.count(); n != 1 || rcv.req(0).path != "/hook" {
 		t.Errorf("receiver got %d requests; want only the one to /hook", n)
 	}

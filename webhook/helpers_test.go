@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -161,22 +161,7 @@ func status(code int) func(int, http.ResponseWriter, *http.Request) {
 }
 
 // syncBuffer is a log sink that tests can read while the dispatcher writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = e2e.Buffer
 
 // testConfig is DefaultConfig with a fast poll, no jitter and a short grace.
 func testConfig() Config {
@@ -220,6 +205,47 @@ func startDispatcher(t testing.TB, cfg Config, st Store, client *http.Client, cl
 		}
 	})
 	return d
+}
+
+// scanStore is a Store that counts the dispatcher's scans: each one ends
+// with NextDeliveryAt (scan.go). Tests wait on it instead of sleeping when
+// they check that a scan sent nothing.
+type scanStore struct {
+	Store
+	mu    sync.Mutex
+	scans int
+}
+
+func newScanStore(st Store) *scanStore { return &scanStore{Store: st} }
+
+func (s *scanStore) NextDeliveryAt() (time.Time, bool, error) {
+	at, ok, err := s.Store.NextDeliveryAt()
+	s.mu.Lock()
+	s.scans++
+	s.mu.Unlock()
+	return at, ok, err
+}
+
+// startScanned starts a dispatcher with clock on a scanStore over st, and
+// returns both.
+func startScanned(t testing.TB, cfg Config, st Store, clock *testClock, opts ...Option) (*Dispatcher, *scanStore) {
+	t.Helper()
+	scans := newScanStore(st)
+	return startDispatcher(t, cfg, scans, nil, clock, nil, opts...), scans
+}
+
+// waitScan returns once a scan that began after the call has ended: the
+// second scan to end from now, since the first may have begun before.
+func (s *scanStore) waitScan(t testing.TB) {
+	t.Helper()
+	s.mu.Lock()
+	want := s.scans + 2
+	s.mu.Unlock()
+	waitFor(t, "a dispatcher scan", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.scans >= want
+	})
 }
 
 // waitFor polls cond until it holds, failing the test after 10 s.

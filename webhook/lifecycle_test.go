@@ -191,14 +191,23 @@ func (failingStore) RecordDeliveryAttempt(string, store.DeliveryAttempt, store.D
 	return store.Delivery{}, errors.New("disk full")
 }
 
+// TestRecordFailureDoesNotFlood: a delivery whose attempt cannot be
+// recorded is held back for recordRetryDelay on the dispatcher's clock,
+// not sent again at every scan, and sent again once the hold is over.
 func TestRecordFailureDoesNotFlood(t *testing.T) {
-	st := openStore(t, t.TempDir(), nil)
+	clock := newClock()
+	st := openStore(t, t.TempDir(), clock)
 	rcv := newReceiver(t, nil)
 	finishJob(t, st, rcv.URL, "")
-	startDispatcher(t, testConfig(), failingStore{st}, nil, nil, nil)
+	d, scans := startScanned(t, testConfig(), failingStore{st}, clock)
 	waitFor(t, "the first request", func() bool { return rcv.count() == 1 })
-	time.Sleep(100 * time.Millisecond)
+	clock.Set(t0.Add(recordRetryDelay - time.Second))
+	d.Notify()
+	scans.waitScan(t)
 	if n := rcv.count(); n != 1 {
 		t.Errorf("receiver got %d requests while the store failed; want 1 (held back)", n)
 	}
+	clock.Set(t0.Add(recordRetryDelay))
+	d.Notify()
+	waitFor(t, "the request after the hold", func() bool { return rcv.count() == 2 })
 }

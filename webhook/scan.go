@@ -200,7 +200,7 @@ func (d *Dispatcher) claimLocked(e store.DueEntry) (task, int) {
 		return t, inFlight
 	}
 	if until, ok := d.held[e.ID]; ok {
-		if time.Now().Before(until) {
+		if d.now().Before(until) {
 			return t, inFlight
 		}
 		delete(d.held, e.ID)

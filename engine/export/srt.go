@@ -20,10 +20,7 @@ func writeSRT(w *bufio.Writer, t *transcript.Transcript, o CaptionOptions) {
 		}
 		w.WriteString(strconv.Itoa(i + 1))
 		w.WriteByte('\n')
-		w.WriteString(formatTimestamp(c.start, ','))
-		w.WriteString(" --> ")
-		w.WriteString(formatTimestamp(c.end, ','))
-		w.WriteByte('\n')
+		writeTiming(w, c, ',')
 		for j, line := range c.lines {
 			if j == 0 {
 				w.WriteString(c.prefix)

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bufio"
 	"fmt"
 	"time"
 )
@@ -23,4 +24,13 @@ func formatTimestamp(d time.Duration, sep byte) string {
 	m := ms / 60_000 % 60
 	s := ms / 1000 % 60
 	return fmt.Sprintf("%02d:%02d:%02d%c%03d", h, m, s, sep, ms%1000)
+}
+
+// writeTiming writes a cue's "start --> end" line; sep comes before the
+// milliseconds (',' in SRT, '.' in WebVTT).
+func writeTiming(w *bufio.Writer, c cue, sep byte) {
+	w.WriteString(formatTimestamp(c.start, sep))
+	w.WriteString(" --> ")
+	w.WriteString(formatTimestamp(c.end, sep))
+	w.WriteByte('\n')
 }

@@ -16,10 +16,7 @@ func writeVTT(w *bufio.Writer, t *transcript.Transcript, o CaptionOptions) {
 	cues := buildCues(t, o, func(string) string { return "" })
 	for _, c := range cues {
 		w.WriteByte('\n')
-		w.WriteString(formatTimestamp(c.start, '.'))
-		w.WriteString(" --> ")
-		w.WriteString(formatTimestamp(c.end, '.'))
-		w.WriteByte('\n')
+		writeTiming(w, c, '.')
 		for j, line := range c.lines {
 			if j == 0 && c.speaker != "" {
 				w.WriteString("<v ")

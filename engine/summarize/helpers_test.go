@@ -1,7 +1,6 @@
 package summarize
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine/transcript"
 )
 
@@ -22,22 +22,7 @@ const (
 )
 
 // syncBuffer is a bytes.Buffer safe for the logger and the test at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type syncBuffer = e2e.Buffer
 
 // llmServer is a fake OpenAI-compatible server: it counts requests, keeps
 // the last one, and answers each with handle(n), n counting from 1.

@@ -1,6 +1,6 @@
 //go:build !whisper
 
-package engine
+package main
 
 // This file is compiled only when the "whisper" build tag is missing, which
 // means the build did not go through the Makefile. The undefined identifier
