@@ -79,6 +79,30 @@
 // delivered and failed deliveries but keep pending ones, so the webhook is
 // still sent.
 //
+// # PostgreSQL
+//
+// Postgres (pg*.go) implements the same Backend on a database that several
+// nodes share; the contract tests in store/storetest run on both. It keeps
+// the same JSON records (as json columns, beside the columns its queries
+// use; migrations/*.sql, applied at open under an advisory lock and
+// versioned in schema_migrations) and applies the same state changes
+// (transition.go). What differs:
+//
+//   - Claim takes the oldest queued job with FOR UPDATE SKIP LOCKED, so
+//     nodes claim concurrently; it does not alternate between the queues nor
+//     between API keys, and there is no quarantine.
+//   - A processing job holds a lease (locked_until), renewed by every write
+//     of its worker (UpdateProgress among them). RecoverOrphans settles only
+//     the jobs whose lease lapsed, so any node may run it at any time: it is
+//     the rescuer of a node that died.
+//   - Reserved totals are a sum over the active jobs, and admissions
+//     (CreateJob, ReserveAudio) hold a per-key advisory lock, so that nodes
+//     cannot together overbook a quota.
+//   - LeaseDelivery takes a delivery for one attempt; DueEntries leaves out
+//     the deliveries another node holds until their lease lapses.
+//   - CreateJob and requeues NOTIFY instanttranscriber_jobs, new and
+//     rescheduled deliveries instanttranscriber_outbox.
+//
 // # Schema
 //
 // The schema version is 1. It is stored in meta/schema_version; Open refuses

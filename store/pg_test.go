@@ -1,0 +1,138 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/instanttranscriber/instanttranscriber/internal/pgtest"
+	"github.com/instanttranscriber/instanttranscriber/store"
+	"github.com/instanttranscriber/instanttranscriber/store/storetest"
+)
+
+// TestPostgresMigrateTogether starts several nodes on one empty database
+// at once: the migrations are applied once, under the lock, and every node
+// opens.
+func TestPostgresMigrateTogether(t *testing.T) {
+	url := pgtest.Database(t)
+	const nodes = 5
+	var wg sync.WaitGroup
+	errs := make([]error, nodes)
+	for i := range nodes {
+		wg.Go(func() {
+			st, err := store.OpenPostgres(context.Background(), url, store.PostgresOptions{})
+			if err == nil {
+				err = st.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("node %d: %v", i, err)
+		}
+	}
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n, v int
+	if err := conn.QueryRow(context.Background(), "SELECT count(*), max(version) FROM schema_migrations").Scan(&n, &v); err != nil {
+		t.Fatal(err)
+	}
+	if n != store.SchemaVersion() || v != store.SchemaVersion() {
+		t.Fatalf("schema_migrations holds %d rows up to %d, want %d", n, v, store.SchemaVersion())
+	}
+	// A database from a newer build is refused.
+	if _, err := conn.Exec(context.Background(), "INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.OpenPostgres(context.Background(), url, store.PostgresOptions{})
+	if !errors.Is(err, store.ErrSchema) {
+		t.Fatalf("open of a newer schema: %v, want ErrSchema", err)
+	}
+}
+
+// TestPostgresRescueAcrossNodes has node A claim a job and go silent: node
+// B rescues it once A's lease lapses, not before (a progress report renews
+// it), and claims it for a second attempt.
+func TestPostgresRescueAcrossNodes(t *testing.T) {
+	url := pgtest.Database(t)
+	clock := storetest.NewClock()
+	a := openPostgres(t, url, clock.Now)
+	b := openPostgres(t, url, clock.Now)
+	j, _, err := a.CreateJob(store.Job{KeyID: "k", CallbackURL: "https://example.com/h"}, store.CreateLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ClaimNext(); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(50 * time.Second)
+	if _, err := a.UpdateProgress(j.ID, "transcribing", 10); err != nil { // renews the lease
+		t.Fatal(err)
+	}
+	clock.Advance(50 * time.Second)
+	if rq, fin, err := b.RecoverOrphans(nil); err != nil || len(rq)+len(fin) != 0 {
+		t.Fatalf("rescue within the renewed lease = %d, %d, %v; want nothing", len(rq), len(fin), err)
+	}
+	clock.Advance(11 * time.Second)
+	rq, _, err := b.RecoverOrphans(nil)
+	if err != nil || len(rq) != 1 || rq[0].ID != j.ID {
+		t.Fatalf("rescue after the lease = %+v, %v", rq, err)
+	}
+	got, err := b.ClaimNext()
+	if err != nil || got.ID != j.ID || got.Attempt != 2 {
+		t.Fatalf("B's claim = %s attempt %d, %v", got.ID, got.Attempt, err)
+	}
+}
+
+// TestPostgresDeliveryLease checks that one node at a time attempts a
+// delivery, and that a dead node's attempt is retried after its lease.
+func TestPostgresDeliveryLease(t *testing.T) {
+	url := pgtest.Database(t)
+	clock := storetest.NewClock()
+	a := openPostgres(t, url, clock.Now)
+	b := openPostgres(t, url, clock.Now)
+	j, _, err := a.CreateJob(store.Job{KeyID: "k", CallbackURL: "https://example.com/h"}, store.CreateLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ClaimNext(); err != nil {
+		t.Fatal(err)
+	}
+	fin, err := a.FinishJob(j.ID, store.Outcome{Status: store.Completed, Deliver: func(store.Job) *store.Delivery { return &store.Delivery{Event: "e"} }})
+	if err != nil || fin.Status != store.Completed {
+		t.Fatal(err)
+	}
+	due, err := b.DueEntries(clock.Now(), store.DueEntry{}, 0)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("due = %+v, %v", due, err)
+	}
+	if _, err := a.LeaseDelivery(due[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.LeaseDelivery(due[0].ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("second lease: %v, want ErrNotFound (held by another node)", err)
+	}
+	if due, _ := b.DueEntries(clock.Now(), store.DueEntry{}, 0); len(due) != 0 {
+		t.Fatalf("a leased delivery is due on another node: %+v", due)
+	}
+	clock.Advance(61 * time.Second) // node a died mid-attempt
+	if _, err := b.LeaseDelivery(due[0].ID); err != nil {
+		t.Fatalf("lease after the holder's lapsed: %v", err)
+	}
+	if _, err := b.RecordDeliveryAttempt(due[0].ID, store.DeliveryAttempt{StatusCode: 204}, store.DeliveryResult{Status: store.DeliveryDelivered}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.LeaseDelivery(due[0].ID)
+	if !errors.Is(err, store.ErrNotPending) {
+		t.Fatalf("lease of a delivered delivery: %v, want ErrNotPending", err)
+	}
+}
