@@ -37,6 +37,8 @@ type Config struct {
 	Webhook   WebhookSection   `yaml:"webhook"`
 	Summary   SummarySection   `yaml:"summary"`
 	Metrics   MetricsSection   `yaml:"metrics"`
+	Store     StoreSection     `yaml:"store"`
+	Node      NodeSection      `yaml:"node"`
 }
 
 // MetricsSection is the metrics: section: where the Prometheus metrics are
@@ -169,7 +171,9 @@ func DefaultConfig() Config {
 			ProbeConcurrency: 4,
 			ProbeWait:        10 * time.Second,
 		},
-		Jobs: JobsSection{MaxAttempts: 3},
+		Jobs:  JobsSection{MaxAttempts: 3},
+		Store: StoreSection{Driver: StoreBolt},
+		Node:  NodeSection{API: true, Workers: true},
 		Engine: EngineSection{
 			ModelPath:    "models/ggml-tiny-q8_0.bin",
 			VADModelPath: "models/ggml-silero-v6.2.0.bin",

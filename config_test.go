@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
 
 	"log/slog"
@@ -289,7 +290,7 @@ func TestConfigEnvCoversEveryKey(t *testing.T) {
 		reflect.TypeFor[summarize.Secret](): "sk-test",
 	}
 	// Keys whose default is the type's sample.
-	pathSamples := map[string]string{"metrics.require_admin_key": "false"}
+	pathSamples := map[string]string{"metrics.require_admin_key": "false", "node.api": "false", "node.workers": "false"}
 	seen := map[string]string{}
 	for _, l := range configLeaves() {
 		name := l.envName()
@@ -591,5 +592,35 @@ func TestModelPaths(t *testing.T) {
 	}
 	if got := c.EngineConfig().ModelPath; got != "t.bin" {
 		t.Errorf("EngineConfig().ModelPath = %q, want the default's t.bin", got)
+	}
+}
+
+func TestConfigStoreDriver(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		want string // "" for valid, else a substring of the error
+	}{
+		{nil, ""},
+		{[]string{"INSTANTTRANSCRIBER_STORE_DRIVER=postgres"}, "store.postgres_url"},
+		{[]string{"INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL=postgres://u:hunter2@db/x"}, ""},
+		{[]string{"INSTANTTRANSCRIBER_STORE_DRIVER=mysql"}, "store.driver"},
+		{[]string{"INSTANTTRANSCRIBER_NODE_API=false", "INSTANTTRANSCRIBER_NODE_WORKERS=false"}, "node"},
+	} {
+		c := DefaultConfig()
+		if err := c.applyEnv(tc.env); err != nil {
+			t.Fatal(err)
+		}
+		err := c.Validate()
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%v: %v", tc.env, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%v: err = %v, want one naming %s", tc.env, err, tc.want)
+		}
+	}
+	c := DefaultConfig()
+	c.Store.PostgresURL = "postgres://u:hunter2@db/x"
+	if s := fmt.Sprint(c.Store); strings.Contains(s, "hunter2") {
+		t.Fatalf("store section prints its URL: %s", s)
 	}
 }

@@ -134,6 +134,12 @@ func (c Config) Validate() error {
 		}
 	}
 
+	if err := c.Store.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if !c.Node.API && !c.Node.Workers {
+		bad("node", "api and workers are both false: the node would do nothing")
+	}
 	return errors.Join(errs...)
 }
 
