@@ -59,7 +59,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := os.MkdirAll(cfg.AudioDir(), 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
-	st, err := store.Open(cfg.StorePath(), store.Options{})
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -148,9 +148,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	components = append(components,
 		component{dispatcher.Start, dispatcher.Stop},
 		component{janitor.Start, janitor.Stop},
-		component{pool.Start, pool.Stop},
-		component{srv.Start, srv.Stop},
 	)
+	if pg, ok := st.(*store.Postgres); ok {
+		r := newRescuer(pg, pool, dispatcher, logger)
+		components = append(components, component{r.Start, r.Stop})
+	}
+	if cfg.Node.Workers {
+		components = append(components, component{pool.Start, pool.Stop})
+	}
+	if cfg.Node.API {
+		components = append(components, component{srv.Start, srv.Stop})
+	}
 	for _, c := range components {
 		if err := c.start(ctx); err != nil {
 			return errors.Join(err, stopAll())
@@ -186,12 +194,12 @@ func postProcessors(cfg Config, logger *slog.Logger) []jobs.PostProcessor {
 // terminal transition (which may have queued a callback) wakes the webhook
 // dispatcher at once instead of at its next poll.
 type notifyingStore struct {
-	*store.Store
+	store.Backend
 	dispatcher *webhook.Dispatcher
 }
 
 func (s notifyingStore) FinishJob(id string, out store.Outcome) (store.Job, error) {
-	j, err := s.Store.FinishJob(id, out)
+	j, err := s.Backend.FinishJob(id, out)
 	if err == nil && out.Deliver != nil && j.CallbackURL != "" {
 		s.dispatcher.Notify()
 	}
@@ -211,7 +219,7 @@ const (
 // (or _FILE) when set, stored as its hash and never echoed; otherwise a new
 // random key, printed once to stdout (never to the log). Once any key
 // exists the variables are ignored.
-func ensureAdminKey(st *store.Store, stdout io.Writer, logger *slog.Logger) error {
+func ensureAdminKey(st store.Backend, stdout io.Writer, logger *slog.Logger) error {
 	n, err := st.CountKeys()
 	if err != nil || n > 0 {
 		return err

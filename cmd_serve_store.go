@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/delivery"
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+// openStore opens the store store.driver names: the bbolt file in the data
+// directory, or the PostgreSQL database (migrated at open).
+func openStore(ctx context.Context, cfg Config) (store.Backend, error) {
+	if cfg.Store.Driver == StorePostgres {
+		return store.OpenPostgres(ctx, cfg.Store.PostgresURL.Reveal(), store.PostgresOptions{})
+	}
+	return store.Open(cfg.StorePath(), store.Options{})
+}
+
+// rescueEvery is how often a node on PostgreSQL looks for jobs whose
+// worker's lease lapsed (a dead node's), a quarter of the lease.
+const rescueEvery = store.DefaultLease / 4
+
+// rescuer is the PostgreSQL counterpart of the recovery at start: every
+// node runs it, and RecoverOrphans takes only lapsed leases with SKIP
+// LOCKED, so nodes share the work without electing anyone.
+type rescuer struct {
+	st         *store.Postgres
+	pool       interface{ Notify() }
+	dispatcher interface{ Notify() }
+	logger     *slog.Logger
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
+}
+
+func newRescuer(st *store.Postgres, pool, dispatcher interface{ Notify() }, logger *slog.Logger) *rescuer {
+	return &rescuer{st: st, pool: pool, dispatcher: dispatcher, logger: logger.With("component", "rescuer")}
+}
+
+// Start runs the loop until Stop.
+func (r *rescuer) Start(ctx context.Context) error {
+	ctx, r.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	r.wg.Go(func() {
+		t := time.NewTicker(rescueEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			requeued, finished, err := r.st.RecoverOrphans(delivery.Build)
+			if err != nil {
+				r.logger.Warn("rescue failed", "err", err)
+				continue
+			}
+			for _, j := range requeued {
+				r.logger.Warn("rescued a job whose node stopped answering", "job_id", j.ID, "attempt", j.Attempt)
+			}
+			for _, j := range finished {
+				r.logger.Warn("ended a job whose node stopped answering", "job_id", j.ID, "status", j.Status)
+			}
+			if len(requeued) > 0 {
+				r.pool.Notify()
+			}
+			if len(finished) > 0 {
+				r.dispatcher.Notify()
+			}
+		}
+	})
+	return nil
+}
+
+// Stop ends the loop.
+func (r *rescuer) Stop(context.Context) error {
+	if r.cancel != nil {
+		r.cancel()
+	}
+	r.wg.Wait()
+	return nil
+}
