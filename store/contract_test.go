@@ -33,7 +33,7 @@ func TestContractPostgres(t *testing.T) {
 }
 
 // openPostgres opens the PostgreSQL store at url with a one-minute lease.
-func openPostgres(t *testing.T, url string, now func() time.Time) *store.Postgres {
+func openPostgres(t testing.TB, url string, now func() time.Time) *store.Postgres {
 	t.Helper()
 	st, err := store.OpenPostgres(context.Background(), url, store.PostgresOptions{Now: now, Lease: time.Minute})
 	if err != nil {
