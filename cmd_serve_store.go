@@ -23,8 +23,8 @@ func openStore(ctx context.Context, cfg Config) (store.Backend, error) {
 // worker's lease lapsed (a dead node's), a quarter of the lease.
 const rescueEvery = store.DefaultLease / 4
 
-// rescuer is the PostgreSQL counterpart of the recovery at start: every
-// node runs it, and RecoverOrphans takes only lapsed leases with SKIP
+// rescuer is the PostgreSQL counterpart of the recovery at start, with the
+// LISTEN that wakes this node's pool and dispatcher: every node runs it, and RecoverOrphans takes only lapsed leases with SKIP
 // LOCKED, so nodes share the work without electing anyone.
 type rescuer struct {
 	st         *store.Postgres
@@ -39,9 +39,11 @@ func newRescuer(st *store.Postgres, pool, dispatcher interface{ Notify() }, logg
 	return &rescuer{st: st, pool: pool, dispatcher: dispatcher, logger: logger.With("component", "rescuer")}
 }
 
-// Start runs the loop until Stop.
+// Start runs the loop, and the listener that wakes the pool and the
+// dispatcher when another node queues work, until Stop.
 func (r *rescuer) Start(ctx context.Context) error {
 	ctx, r.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	r.wg.Go(func() { r.st.Listen(ctx, r.pool.Notify, r.dispatcher.Notify) })
 	r.wg.Go(func() {
 		t := time.NewTicker(rescueEvery)
 		defer t.Stop()

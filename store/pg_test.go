@@ -136,3 +136,59 @@ func TestPostgresDeliveryLease(t *testing.T) {
 		t.Fatalf("lease of a delivered delivery: %v, want ErrNotPending", err)
 	}
 }
+
+// TestPostgresListen checks that a node hears the jobs and the deliveries
+// another node queues, and hears again after the database restarts.
+func TestPostgresListen(t *testing.T) {
+	url := pgtest.Database(t)
+	a := openPostgres(t, url, time.Now)
+	b := openPostgres(t, url, time.Now)
+	jobs, outbox := make(chan struct{}, 16), make(chan struct{}, 16)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		a.Listen(ctx, func() { jobs <- struct{}{} }, func() { outbox <- struct{}{} })
+		close(done)
+	}()
+	defer func() { cancel(); <-done }()
+	wait := func(ch chan struct{}, what string) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no wake-up for %s", what)
+		}
+	}
+	// Listen has connected once a notification sent now arrives; repeat
+	// the create until one does.
+	deadline := time.Now().Add(10 * time.Second)
+	for heard := false; !heard; {
+		if _, _, err := b.CreateJob(store.Job{KeyID: "k", CallbackURL: "https://example.com/h"}, store.CreateLimits{}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-jobs:
+			heard = true
+		case <-time.After(200 * time.Millisecond):
+			if time.Now().After(deadline) {
+				t.Fatal("no wake-up for a created job")
+			}
+		}
+	}
+	claimed, err := b.ClaimNext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.FinishJob(claimed.ID, store.Outcome{Status: store.Completed,
+		Deliver: func(store.Job) *store.Delivery { return &store.Delivery{Event: "e"} }}); err != nil {
+		t.Fatal(err)
+	}
+	wait(outbox, "a queued delivery")
+	if err := pgtest.Shared(t).Restart(); err != nil {
+		t.Fatal(err)
+	}
+	// After the outage the listener reconnects and wakes both, since it
+	// may have missed notifications.
+	wait(jobs, "the reconnection")
+	wait(outbox, "the reconnection")
+}
