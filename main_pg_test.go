@@ -80,3 +80,99 @@ func TestPostgresTwoNodes(t *testing.T) {
 		t.Fatalf("node 2 sees the job as %v", j["status"])
 	}
 }
+
+// postJFK uploads testdata/jfk.wav to node p and returns the status code,
+// the job ID and the error code of the answer.
+func postJFK(t *testing.T, p *serverProc, key string) (int, string, string) {
+	t.Helper()
+	wav, err := os.ReadFile(jfkPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("language", "en")
+	fw, _ := mw.CreateFormFile("file", "jfk.wav")
+	fw.Write(wav)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, p.base+"/v1/transcriptions", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		ID    string
+		Error struct{ Code string }
+	}
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out.ID, out.Error.Code
+}
+
+// waitStatus polls a job on p until it reaches want.
+func waitStatus(t *testing.T, p *serverProc, key, id, want string) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		j := p.getJob(t, key, id)
+		if j["status"] == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s = %v, want %s\n%s", id, j, want, p.log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitReady polls /readyz on p until it answers code.
+func waitReady(t *testing.T, p *serverProc, code int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(p.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == code {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz did not answer %d\n%s", code, p.log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestPostgresOutageServe stops the database under a running node: the API
+// answers 503 unavailable and /readyz fails; once the database is back the
+// node is ready again by itself and its workers transcribe.
+func TestPostgresOutageServe(t *testing.T) {
+	bin := testBinary(t)
+	url := pgtest.Database(t)
+	_, addr, env := serveEnv(t, "INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL="+url)
+	node := startServer(t, bin, env, addr)
+	code, id, _ := postJFK(t, node, node.key)
+	if code != http.StatusAccepted {
+		t.Fatalf("create: %d", code)
+	}
+	waitStatus(t, node, node.key, id, "completed")
+
+	c := pgtest.Shared(t)
+	c.StopServer()
+	waitReady(t, node, http.StatusServiceUnavailable)
+	if code, _, ecode := postJFK(t, node, node.key); code != http.StatusServiceUnavailable || ecode != "unavailable" {
+		t.Fatalf("create during the outage: %d %q, want 503 unavailable", code, ecode)
+	}
+	if err := c.StartServer(); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, node, http.StatusOK)
+	code, id, _ = postJFK(t, node, node.key)
+	if code != http.StatusAccepted {
+		t.Fatalf("create after the outage: %d", code)
+	}
+	waitStatus(t, node, node.key, id, "completed")
+}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -125,9 +128,30 @@ type pgtx struct {
 func (p *Postgres) update(fn func(*pgtx) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
 	defer cancel()
-	return pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
 		return fn(&pgtx{ctx: ctx, tx: tx, p: p})
 	})
+	if unreachable(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, redact(err))
+	}
+	return err
+}
+
+// unreachable reports an error that says the database is out of reach
+// rather than that the statement was wrong: connection failures and losses,
+// timeouts, and the server's shutdown and start-up codes (classes 08, 57P).
+func unreachable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P")
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // notify wakes the listeners of channel when the transaction commits, once

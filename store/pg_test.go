@@ -192,3 +192,34 @@ func TestPostgresListen(t *testing.T) {
 	wait(jobs, "the reconnection")
 	wait(outbox, "the reconnection")
 }
+
+// TestPostgresOutage checks that calls during a database outage fail with
+// ErrUnavailable, and that the same store works again once it is back.
+func TestPostgresOutage(t *testing.T) {
+	st := openPostgres(t, pgtest.Database(t), time.Now)
+	j, _, err := st.CreateJob(store.Job{KeyID: "k"}, store.CreateLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := pgtest.Shared(t)
+	c.StopServer()
+	_, _, err = st.CreateJob(store.Job{KeyID: "k"}, store.CreateLimits{})
+	wantUnavailable(t, "create during the outage", err)
+	_, err = st.ClaimNext()
+	wantUnavailable(t, "claim during the outage", err)
+	wantUnavailable(t, "ping during the outage", st.Ping())
+	if err := c.StartServer(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.ClaimNext()
+	if err != nil || got.ID != j.ID {
+		t.Fatalf("claim after the outage = %s, %v; want %s", got.ID, err, j.ID)
+	}
+}
+
+func wantUnavailable(t *testing.T, what string, err error) {
+	t.Helper()
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("%s: %v, want ErrUnavailable", what, err)
+	}
+}

@@ -182,6 +182,14 @@ func (c *Cluster) URL(name string) string {
 	return fmt.Sprintf("postgres://postgres@/%s?host=%s&port=%d&sslmode=disable", name, c.dir, port)
 }
 
+// StopServer stops the server and keeps its data, as an outage does;
+// StartServer starts it again.
+func (c *Cluster) StopServer() { c.stopServer() }
+
+// StartServer starts the server StopServer stopped and waits until it
+// accepts connections.
+func (c *Cluster) StartServer() error { return c.start() }
+
 // stopServer asks the server for a fast shutdown and waits, killing it
 // after a while.
 func (c *Cluster) stopServer() {
