@@ -96,6 +96,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	m := metrics.New(logger)
 	m.SetEngine(info.Backend, info.Device, info.Type)
 	m.WatchStore(st, nil)
+	if pg, ok := st.(*store.Postgres); ok {
+		m.WatchDatabase(pg)
+	}
 
 	// One signer for the download URLs: the API hands them out, checks them
 	// and rotates the secret; the dispatcher signs a completed job's links

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,17 +154,25 @@ func waitReady(t *testing.T, p *serverProc, code int) {
 func TestPostgresOutageServe(t *testing.T) {
 	bin := testBinary(t)
 	url := pgtest.Database(t)
-	_, addr, env := serveEnv(t, "INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL="+url)
+	metricsAddr := freeAddr(t)
+	_, addr, env := serveEnv(t, "INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL="+url,
+		"INSTANTTRANSCRIBER_METRICS_ADDR="+metricsAddr)
 	node := startServer(t, bin, env, addr)
 	code, id, _ := postJFK(t, node, node.key)
 	if code != http.StatusAccepted {
 		t.Fatalf("create: %d", code)
 	}
 	waitStatus(t, node, node.key, id, "completed")
+	if m := scrape(t, metricsAddr); !strings.Contains(m, "instanttranscriber_db_up 1\n") || !strings.Contains(m, `instanttranscriber_db_pool_connections{state="idle"}`) {
+		t.Fatalf("metrics before the outage lack db_up 1 or the pool:\n%s", m)
+	}
 
 	c := pgtest.Shared(t)
 	c.StopServer()
 	waitReady(t, node, http.StatusServiceUnavailable)
+	if m := scrape(t, metricsAddr); !strings.Contains(m, "instanttranscriber_db_up 0\n") {
+		t.Fatalf("metrics during the outage lack db_up 0")
+	}
 	if code, _, ecode := postJFK(t, node, node.key); code != http.StatusServiceUnavailable || ecode != "unavailable" {
 		t.Fatalf("create during the outage: %d %q, want 503 unavailable", code, ecode)
 	}
@@ -175,4 +185,17 @@ func TestPostgresOutageServe(t *testing.T) {
 		t.Fatalf("create after the outage: %d", code)
 	}
 	waitStatus(t, node, node.key, id, "completed")
+}
+
+// scrape reads /metrics from the metrics listener at addr, which needs no
+// key (and so no database).
+func scrape(t *testing.T, addr string) string {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }

@@ -193,3 +193,20 @@ func (p *Postgres) Ping() error {
 	}
 	return nil
 }
+
+// PoolStats are the connection pool's figures, for /metrics.
+type PoolStats struct {
+	// Total, Idle and InUse count the open connections; Max is the cap.
+	Total, Idle, InUse, Max int32
+	// Acquires counts the connections handed out, AcquireWait the time
+	// callers waited for them in all.
+	Acquires    int64
+	AcquireWait time.Duration
+}
+
+// PoolStats reads the pool's figures.
+func (p *Postgres) PoolStats() PoolStats {
+	s := p.pool.Stat()
+	return PoolStats{Total: s.TotalConns(), Idle: s.IdleConns(), InUse: s.AcquiredConns(), Max: s.MaxConns(),
+		Acquires: s.AcquireCount(), AcquireWait: s.AcquireDuration()}
+}
