@@ -96,7 +96,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	m := metrics.New(logger)
 	m.SetEngine(info.Backend, info.Device, info.Type)
 	m.WatchStore(st, nil)
-	if pg, ok := st.(*store.Postgres); ok {
+	if pg, ok := st.(sharedAudio); ok {
 		m.WatchDatabase(pg)
 	}
 
@@ -152,8 +152,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		component{dispatcher.Start, dispatcher.Stop},
 		component{janitor.Start, janitor.Stop},
 	)
-	if pg, ok := st.(*store.Postgres); ok {
-		r := newRescuer(pg, pool, dispatcher, logger)
+	if pg, ok := st.(sharedAudio); ok {
+		r := newRescuer(pg.Postgres, pool, dispatcher, logger)
 		components = append(components, component{r.Start, r.Stop})
 	}
 	if cfg.Node.Workers {

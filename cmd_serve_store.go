@@ -14,7 +14,11 @@ import (
 // directory, or the PostgreSQL database (migrated at open).
 func openStore(ctx context.Context, cfg Config) (store.Backend, error) {
 	if cfg.Store.Driver == StorePostgres {
-		return store.OpenPostgres(ctx, cfg.Store.PostgresURL.Reveal(), store.PostgresOptions{})
+		pg, err := store.OpenPostgres(ctx, cfg.Store.PostgresURL.Reveal(), store.PostgresOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return sharedAudio{Postgres: pg, dir: cfg.AudioDir()}, nil
 	}
 	return store.Open(cfg.StorePath(), store.Options{})
 }

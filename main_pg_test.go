@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,9 +21,9 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // TestPostgresTwoNodes runs two serve processes on one PostgreSQL
 // database: node 1 serves the API without workers, node 2 runs the
-// workers. A job uploaded to node 1 is transcribed by node 2, and both
-// answer for it with the same key. The nodes share the data directory,
-// which holds the audio until uploads are kept in the database.
+// workers, each with its own data directory. A job uploaded to node 1 is
+// transcribed by node 2, which gets the audio from the database, and both
+// answer for it with the same key.
 func TestPostgresTwoNodes(t *testing.T) {
 	bin := testBinary(t)
 	url := pgtest.Database(t)
@@ -34,36 +36,22 @@ func TestPostgresTwoNodes(t *testing.T) {
 	if bytes.Contains([]byte(api.log.String()), []byte(url)) {
 		t.Fatal("node 1 logged the database URL")
 	}
-	_, addr2, env2 := serveEnv(t, "INSTANTTRANSCRIBER_DATA_DIR="+dir, "INSTANTTRANSCRIBER_STORE_DRIVER=postgres",
-		"INSTANTTRANSCRIBER_STORE_POSTGRES_URL="+url)
+	code, id, _ := postJFK(t, api, api.key)
+	if code != http.StatusAccepted || id == "" {
+		t.Fatalf("create on node 1: %d", code)
+	}
+	// Node 1 runs no workers: the job waits. Its audio leaves node 1's
+	// disk, so node 2 can only have it from the database.
+	local := filepath.Join(dir, "audio", id+".audio")
+	if err := os.Remove(local); err != nil {
+		t.Fatalf("node 1's copy of the upload: %v", err)
+	}
+	dir2, addr2, env2 := serveEnv(t, "INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL="+url)
 	worker := startServer(t, bin, env2, addr2)
 	if worker.key != "" {
 		t.Fatal("node 2 made a second first admin key")
 	}
-
-	wav, err := os.ReadFile(jfkPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("language", "en")
-	fw, _ := mw.CreateFormFile("file", "jfk.wav")
-	fw.Write(wav)
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, api.base+"/v1/transcriptions", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+api.key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var created struct{ ID string }
-	json.NewDecoder(resp.Body).Decode(&created)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted || created.ID == "" {
-		t.Fatalf("create on node 1: %d %+v", resp.StatusCode, created)
-	}
+	created := struct{ ID string }{id}
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		j := api.getJob(t, api.key, created.ID)
@@ -80,6 +68,9 @@ func TestPostgresTwoNodes(t *testing.T) {
 	}
 	if j := worker.getJob(t, api.key, created.ID); j["status"] != "completed" {
 		t.Fatalf("node 2 sees the job as %v", j["status"])
+	}
+	if _, err := os.Stat(filepath.Join(dir2, "audio", id+".audio")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("node 2 kept the audio it fetched: %v", err)
 	}
 }
 

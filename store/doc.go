@@ -101,7 +101,12 @@
 //   - LeaseDelivery takes a delivery for one attempt; DueEntries leaves out
 //     the deliveries another node holds until their lease lapses.
 //   - CreateJob and requeues NOTIFY instanttranscriber_jobs, new and
-//     rescheduled deliveries instanttranscriber_outbox.
+//     rescheduled deliveries instanttranscriber_outbox; Listen wakes a node.
+//   - Audio can live in the database (audio_chunks, AudioChunk rows):
+//     CreateJobWithAudio keeps it in the creating transaction, PutAudio
+//     after a download, ReadAudio streams it back; it goes when the job
+//     finishes with ClearAudio, or is deleted or expires.
+//   - Connection failures are ErrUnavailable.
 //
 // # Schema
 //

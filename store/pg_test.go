@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"sync"
 	"testing"
 	"time"
@@ -221,5 +223,55 @@ func wantUnavailable(t *testing.T, what string, err error) {
 	t.Helper()
 	if !errors.Is(err, store.ErrUnavailable) {
 		t.Fatalf("%s: %v, want ErrUnavailable", what, err)
+	}
+}
+
+// TestPostgresAudio keeps a job's audio across chunk boundaries, reads it
+// back on another node, and drops it when the job finishes without
+// keeping its audio.
+func TestPostgresAudio(t *testing.T) {
+	url := pgtest.Database(t)
+	a := openPostgres(t, url, time.Now)
+	b := openPostgres(t, url, time.Now)
+	audio := make([]byte, 2*store.AudioChunk+12345)
+	for i := range audio {
+		audio[i] = byte(i * 7)
+	}
+	j, _, err := a.CreateJobWithAudio(store.Job{KeyID: "k", Source: store.Source{AudioPath: "x.audio"}}, store.CreateLimits{}, bytes.NewReader(audio))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if n, err := b.ReadAudio(j.ID, &got); err != nil || n != int64(len(audio)) || !bytes.Equal(got.Bytes(), audio) {
+		t.Fatalf("ReadAudio = %d bytes, %v; want the %d bytes written", n, err, len(audio))
+	}
+	// A create that fails keeps no audio.
+	_, _, err = a.CreateJobWithAudio(store.Job{ID: j.ID, KeyID: "k"}, store.CreateLimits{}, bytes.NewReader(audio[:10]))
+	wantErrIs(t, "create with a taken id", err, store.ErrExists)
+	got.Reset()
+	if _, err := b.ReadAudio(j.ID, &got); err != nil || !bytes.Equal(got.Bytes(), audio) {
+		t.Fatalf("audio after a failed create = %d bytes, %v", got.Len(), err)
+	}
+	if _, err := b.ClaimNext(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.PutAudio(j.ID, bytes.NewReader([]byte("short"))); err != nil {
+		t.Fatal(err)
+	}
+	got.Reset()
+	if _, err := a.ReadAudio(j.ID, &got); err != nil || got.String() != "short" {
+		t.Fatalf("audio after PutAudio = %q, %v", got.String(), err)
+	}
+	if _, err := b.FinishJob(j.ID, store.Outcome{Status: store.Completed, ClearAudio: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.ReadAudio(j.ID, io.Discard)
+	wantErrIs(t, "audio of a finished job", err, store.ErrNotFound)
+}
+
+func wantErrIs(t *testing.T, what string, err, want error) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Fatalf("%s: %v, want %v", what, err, want)
 	}
 }

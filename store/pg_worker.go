@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,6 +13,11 @@ import (
 // checks and the writes hold the API key's advisory lock, so creates on
 // different nodes cannot together overbook a quota or a queue cap.
 func (p *Postgres) CreateJob(job Job, lim CreateLimits) (Job, bool, error) {
+	return p.createJob(job, lim, nil)
+}
+
+// createJob is CreateJob, keeping audio with the job when not nil.
+func (p *Postgres) createJob(job Job, lim CreateLimits, audio io.Reader) (Job, bool, error) {
 	job, lim, err := prepareCreate(job, lim)
 	if err != nil {
 		return Job{}, false, fmt.Errorf("store: create job: %w", err)
@@ -52,6 +58,11 @@ func (p *Postgres) CreateJob(job Job, lim CreateLimits) (Job, bool, error) {
 		}
 		if err := t.notify(jobsChannel); err != nil {
 			return err
+		}
+		if audio != nil {
+			if err := t.putAudio(job.ID, audio); err != nil {
+				return err
+			}
 		}
 		if job.IdempotencyKey == "" {
 			return nil
@@ -213,6 +224,11 @@ func (p *Postgres) FinishJob(id string, out Outcome) (Job, error) {
 			if _, err := t.tx.Exec(t.ctx, `INSERT INTO transcripts (job_id, body) VALUES ($1, $2)
 				ON CONFLICT (job_id) DO UPDATE SET body = EXCLUDED.body`, job.ID, out.Transcript); err != nil {
 				return fmt.Errorf("put transcript: %w", err)
+			}
+		}
+		if out.ClearAudio {
+			if _, err := t.tx.Exec(t.ctx, "DELETE FROM audio_chunks WHERE job_id = $1", job.ID); err != nil {
+				return fmt.Errorf("delete audio: %w", err)
 			}
 		}
 		if out.Status == Completed && out.ChargeSeconds > 0 {
