@@ -153,7 +153,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		component{janitor.Start, janitor.Stop},
 	)
 	if pg, ok := st.(sharedAudio); ok {
-		r := newRescuer(pg.Postgres, pool, dispatcher, logger)
+		r := newRescuer(pg.Postgres, cfg.Store.Lease, pool, dispatcher, logger)
 		components = append(components, component{r.Start, r.Stop})
 	}
 	if cfg.Node.Workers {

@@ -14,7 +14,7 @@ import (
 // directory, or the PostgreSQL database (migrated at open).
 func openStore(ctx context.Context, cfg Config) (store.Backend, error) {
 	if cfg.Store.Driver == StorePostgres {
-		pg, err := store.OpenPostgres(ctx, cfg.Store.PostgresURL.Reveal(), store.PostgresOptions{})
+		pg, err := store.OpenPostgres(ctx, cfg.Store.PostgresURL.Reveal(), store.PostgresOptions{Lease: cfg.Store.Lease})
 		if err != nil {
 			return nil, err
 		}
@@ -22,10 +22,6 @@ func openStore(ctx context.Context, cfg Config) (store.Backend, error) {
 	}
 	return store.Open(cfg.StorePath(), store.Options{})
 }
-
-// rescueEvery is how often a node on PostgreSQL looks for jobs whose
-// worker's lease lapsed (a dead node's), a quarter of the lease.
-const rescueEvery = store.DefaultLease / 4
 
 // rescuer is the PostgreSQL counterpart of the recovery at start, with the
 // LISTEN that wakes this node's pool and dispatcher: every node runs it, and RecoverOrphans takes only lapsed leases with SKIP
@@ -35,12 +31,13 @@ type rescuer struct {
 	pool       interface{ Notify() }
 	dispatcher interface{ Notify() }
 	logger     *slog.Logger
+	every      time.Duration
 	cancel     context.CancelFunc
 	wg         sync.WaitGroup
 }
 
-func newRescuer(st *store.Postgres, pool, dispatcher interface{ Notify() }, logger *slog.Logger) *rescuer {
-	return &rescuer{st: st, pool: pool, dispatcher: dispatcher, logger: logger.With("component", "rescuer")}
+func newRescuer(st *store.Postgres, lease time.Duration, pool, dispatcher interface{ Notify() }, logger *slog.Logger) *rescuer {
+	return &rescuer{st: st, pool: pool, dispatcher: dispatcher, every: max(lease/4, time.Millisecond), logger: logger.With("component", "rescuer")}
 }
 
 // Start runs the loop, and the listener that wakes the pool and the
@@ -49,7 +46,8 @@ func (r *rescuer) Start(ctx context.Context) error {
 	ctx, r.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	r.wg.Go(func() { r.st.Listen(ctx, r.pool.Notify, r.dispatcher.Notify) })
 	r.wg.Go(func() {
-		t := time.NewTicker(rescueEvery)
+		// A quarter lease: a dead node's job waits at most 1.25 leases.
+		t := time.NewTicker(r.every)
 		defer t.Stop()
 		for {
 			select {

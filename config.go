@@ -172,7 +172,7 @@ func DefaultConfig() Config {
 			ProbeWait:        10 * time.Second,
 		},
 		Jobs:  JobsSection{MaxAttempts: 3},
-		Store: StoreSection{Driver: StoreBolt},
+		Store: StoreSection{Driver: StoreBolt, Lease: time.Minute},
 		Node:  NodeSection{API: true, Workers: true},
 		Engine: EngineSection{
 			ModelPath:    "models/ggml-tiny-q8_0.bin",

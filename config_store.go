@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
 )
@@ -21,6 +22,10 @@ type StoreSection struct {
 	// postgres. It can hold a password: it is never logged nor repeated
 	// in errors.
 	PostgresURL summarize.Secret `yaml:"postgres_url"`
+	// Lease is how long a claimed job stays with a node without a
+	// progress report (postgres); after it, another node takes the job
+	// back. Every node looks for lapsed leases every quarter lease.
+	Lease time.Duration `yaml:"lease"`
 }
 
 // validate checks the driver and that postgres has its URL.
@@ -29,6 +34,9 @@ func (s StoreSection) validate() error {
 	case StoreBolt:
 		return nil
 	case StorePostgres:
+		if s.Lease <= 0 {
+			return fmt.Errorf("config: store.lease: must be positive")
+		}
 		if s.PostgresURL == "" {
 			return fmt.Errorf("config: store.postgres_url: must be set with store.driver postgres (or INSTANTTRANSCRIBER_STORE_POSTGRES_URL)")
 		}

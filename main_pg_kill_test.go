@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+	"github.com/instanttranscriber/instanttranscriber/internal/pgtest"
+)
+
+// TestPostgresNodeKilled kills node A with SIGKILL while whisper runs a
+// job, then starts node B (its own data directory) on the same database:
+// B rescues the job once A's lease lapses, fetches its audio from the
+// database, and completes it on attempt 2, with one callback.
+func TestPostgresNodeKilled(t *testing.T) {
+	bin := testBinary(t)
+	url := pgtest.Database(t)
+	rcv := newHookReceiver(map[string]string{"/cb": "ok"})
+	hooks := httptest.NewServer(rcv)
+	defer hooks.Close()
+	common := []string{
+		"INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL=" + url,
+		"INSTANTTRANSCRIBER_STORE_LEASE=3s", "INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=100ms",
+		"INSTANTTRANSCRIBER_URL_IMPORT_ALLOW_PRIVATE_NETWORKS=true", "INSTANTTRANSCRIBER_WEBHOOK_JITTER=0",
+		// The test polls the job every few milliseconds.
+		"INSTANTTRANSCRIBER_SERVER_RATE_LIMIT=1000", "INSTANTTRANSCRIBER_SERVER_RATE_BURST=1000",
+	}
+	_, addrA, envA := serveEnv(t, common...)
+	a := startServer(t, bin, envA, addrA)
+	key := a.key
+
+	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var samples []float32
+	for range 8 {
+		samples = append(samples, pcm.Samples...)
+	}
+	ct, body := multipartJob(t, wav16(samples), hooks.URL+"/cb")
+	id := post(t, a.base, key, ct, body)
+	waitFor(t, 60*time.Second, "the job to transcribe on node A", func() bool {
+		j := a.getJob(t, key, id)
+		if j["status"] == "completed" {
+			t.Fatal("the job completed before node A could be killed")
+		}
+		return j["stage"] == "transcribing"
+	})
+	if err := a.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	_ = a.cmd.Wait()
+
+	_, addrB, envB := serveEnv(t, common...)
+	b := startServer(t, bin, envB, addrB)
+	var rescued time.Duration
+	waitFor(t, 60*time.Second, "node B to rescue the job", func() bool {
+		j := b.getJob(t, key, id)
+		if n, _ := j["attempt"].(float64); n >= 2 {
+			rescued = time.Since(killed)
+			return true
+		}
+		return false
+	})
+	t.Logf("rescued %s after the kill (lease 3s)", rescued.Round(100*time.Millisecond))
+	waitFor(t, 2*time.Minute, "the job to complete on node B", func() bool { return b.getJob(t, key, id)["status"] == "completed" })
+	j := b.getJob(t, key, id)
+	if j["status"] != "completed" || j["attempt"] != float64(2) {
+		t.Fatalf("job = %v, want completed on attempt 2\nnode B: %s", j, b.log.String())
+	}
+	waitFor(t, 30*time.Second, "the callback", func() bool { return rcv.count("/cb") >= 1 })
+	if n := rcv.count("/cb"); n != 1 {
+		t.Fatalf("%d callbacks, want 1", n)
+	}
+}
