@@ -120,7 +120,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		testCrashHook(logger)...)
 	pool := jobs.New(cfg.WorkerConfig(), model, notifyingStore{st, dispatcher}, client, delivery.Build, logger, poolOpts...)
 	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
-	srv, err := server.New(serverCfg, server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Signer: signer, Metrics: m}, logger)
+	deps := server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Signer: signer, Metrics: m}
+	if sa, ok := st.(sharedAudio); ok {
+		deps.FetchAudio = sa.localAudio
+	}
+	srv, err := server.New(serverCfg, deps, logger)
 	if err != nil {
 		return err
 	}

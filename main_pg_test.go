@@ -36,17 +36,16 @@ func TestPostgresTwoNodes(t *testing.T) {
 	if bytes.Contains([]byte(api.log.String()), []byte(url)) {
 		t.Fatal("node 1 logged the database URL")
 	}
-	code, id, _ := postJFK(t, api, api.key)
+	code, id, _ := postJFK(t, api, api.key, "retain_audio", "true")
 	if code != http.StatusAccepted || id == "" {
 		t.Fatalf("create on node 1: %d", code)
 	}
-	// Node 1 runs no workers: the job waits. Its audio leaves node 1's
-	// disk, so node 2 can only have it from the database.
-	local := filepath.Join(dir, "audio", id+".audio")
-	if err := os.Remove(local); err != nil {
-		t.Fatalf("node 1's copy of the upload: %v", err)
+	// Node 1 runs no workers: the job waits, and its audio is in the
+	// database only, so node 2 can only have it from there.
+	if _, err := os.Stat(filepath.Join(dir, "audio", id+".audio")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("node 1 kept its copy of the upload: %v", err)
 	}
-	dir2, addr2, env2 := serveEnv(t, "INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL="+url)
+	_, addr2, env2 := serveEnv(t, "INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL="+url)
 	worker := startServer(t, bin, env2, addr2)
 	if worker.key != "" {
 		t.Fatal("node 2 made a second first admin key")
@@ -69,14 +68,24 @@ func TestPostgresTwoNodes(t *testing.T) {
 	if j := worker.getJob(t, api.key, created.ID); j["status"] != "completed" {
 		t.Fatalf("node 2 sees the job as %v", j["status"])
 	}
-	if _, err := os.Stat(filepath.Join(dir2, "audio", id+".audio")); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("node 2 kept the audio it fetched: %v", err)
+	// The retained audio is served by node 1, which does not hold it.
+	req, _ := http.NewRequest(http.MethodGet, api.base+"/v1/transcriptions/"+id+"/audio", nil)
+	req.Header.Set("Authorization", "Bearer "+api.key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	wav, _ := os.ReadFile(jfkPath)
+	if resp.StatusCode != http.StatusOK || !bytes.Equal(got, wav) {
+		t.Fatalf("retained audio from node 1: %d, %d bytes; want 200 and the %d bytes uploaded", resp.StatusCode, len(got), len(wav))
 	}
 }
 
 // postJFK uploads testdata/jfk.wav to node p and returns the status code,
 // the job ID and the error code of the answer.
-func postJFK(t *testing.T, p *serverProc, key string) (int, string, string) {
+func postJFK(t *testing.T, p *serverProc, key string, fields ...string) (int, string, string) {
 	t.Helper()
 	wav, err := os.ReadFile(jfkPath)
 	if err != nil {
@@ -85,6 +94,9 @@ func postJFK(t *testing.T, p *serverProc, key string) (int, string, string) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("language", "en")
+	for i := 0; i+1 < len(fields); i += 2 {
+		mw.WriteField(fields[i], fields[i+1])
+	}
 	fw, _ := mw.CreateFormFile("file", "jfk.wav")
 	fw.Write(wav)
 	mw.Close()
