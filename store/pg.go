@@ -128,6 +128,11 @@ type pgtx struct {
 func (p *Postgres) update(fn func(*pgtx) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
 	defer cancel()
+	return p.updateCtx(ctx, fn)
+}
+
+// updateCtx is update bounded by ctx instead of the query timeout.
+func (p *Postgres) updateCtx(ctx context.Context, fn func(*pgtx) error) error {
 	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
 		return fn(&pgtx{ctx: ctx, tx: tx, p: p})
 	})
