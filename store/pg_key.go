@@ -33,19 +33,12 @@ func (t *pgtx) scanKey(row pgx.Row) (Key, error) {
 
 // CreateKey stores a new API key; see (*Store).CreateKey.
 func (p *Postgres) CreateKey(k Key) (Key, error) {
-	if k.ID == "" {
-		id, err := newID()
-		if err != nil {
-			return Key{}, fmt.Errorf("store: create key: %w", err)
-		}
-		k.ID = id
+	kid, err := assignID(k.ID)
+	if err != nil {
+		return Key{}, fmt.Errorf("store: create key: %w", err)
 	}
-	id, ok := idBytes(k.ID)
-	if !ok {
-		return Key{}, fmt.Errorf("store: create key: id %q is not a UUIDv7: %w", k.ID, ErrInvalid)
-	}
-	k.ID = idString(id)
-	err := p.update(func(t *pgtx) error {
+	k.ID = kid
+	err = p.update(func(t *pgtx) error {
 		k.CreatedAt = p.now()
 		k.RevokedAt = time.Time{}
 		rec, err := encodeKey(k)

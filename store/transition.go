@@ -13,22 +13,28 @@ import (
 // the values, so that every backend applies the same rules inside its own
 // transaction: the backend reads, calls one of these, and writes the result.
 
+// assignID returns id in canonical form, or a fresh UUIDv7 when it is
+// empty; an ID that is not a UUIDv7 is ErrInvalid.
+func assignID(id string) (string, error) {
+	if id == "" {
+		return newID()
+	}
+	b, ok := idBytes(id)
+	if !ok {
+		return "", fmt.Errorf("id %q is not a UUIDv7: %w", id, ErrInvalid)
+	}
+	return idString(b), nil
+}
+
 // prepareCreate validates a job and its limits before CreateJob's
 // transaction and fills the defaults: an ID, the idempotency key and TTL,
 // MaxAttempts.
 func prepareCreate(job Job, lim CreateLimits) (Job, CreateLimits, error) {
-	if job.ID == "" {
-		id, err := newID()
-		if err != nil {
-			return Job{}, lim, err
-		}
-		job.ID = id
+	id, err := assignID(job.ID)
+	if err != nil {
+		return Job{}, lim, err
 	}
-	idKey, ok := idBytes(job.ID)
-	if !ok {
-		return Job{}, lim, fmt.Errorf("id %q is not a UUIDv7: %w", job.ID, ErrInvalid)
-	}
-	job.ID = idString(idKey)
+	job.ID = id
 	if len(job.KeyID) > math.MaxUint16 {
 		return Job{}, lim, fmt.Errorf("key id too long: %w", ErrInvalid)
 	}
@@ -238,21 +244,14 @@ func renameSpeakers(job Job, names map[string]string) (next Job, changed bool, e
 
 // newDelivery fills a delivery built for job, queued pending at now.
 func newDelivery(job Job, d Delivery, now time.Time) (Delivery, error) {
-	if d.ID == "" {
-		id, err := newID()
-		if err != nil {
-			return Delivery{}, err
-		}
-		d.ID = id
-	}
-	id, ok := idBytes(d.ID)
-	if !ok {
-		return Delivery{}, fmt.Errorf("delivery id %q is not a UUIDv7: %w", d.ID, ErrInvalid)
+	id, err := assignID(d.ID)
+	if err != nil {
+		return Delivery{}, fmt.Errorf("delivery: %w", err)
 	}
 	if _, ok := idBytes(job.ID); !ok {
 		return Delivery{}, fmt.Errorf("job id %q: %w", job.ID, ErrInvalid)
 	}
-	d.ID = idString(id)
+	d.ID = id
 	d.JobID = job.ID
 	d.KeyID = job.KeyID
 	if d.URL == "" {
