@@ -89,8 +89,9 @@
 // (transition.go). What differs:
 //
 //   - Claim takes the oldest queued job with FOR UPDATE SKIP LOCKED, so
-//     nodes claim concurrently; it does not alternate between the queues nor
-//     between API keys, and there is no quarantine.
+//     nodes claim concurrently; each node alternates between the
+//     synchronous jobs and the others, but not between API keys, and there
+//     is no quarantine.
 //   - A processing job holds a lease (locked_until), renewed by every write
 //     of its worker (UpdateProgress among them). RecoverOrphans settles only
 //     the jobs whose lease lapsed, so any node may run it at any time: it is

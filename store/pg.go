@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,9 @@ type Postgres struct {
 	clock   func() time.Time
 	lease   time.Duration
 	timeout time.Duration
+	// syncTurn says that this node's next claim tries the synchronous
+	// jobs first; each claim hands the turn to the other queue.
+	syncTurn atomic.Bool
 }
 
 var _ Backend = (*Postgres)(nil)

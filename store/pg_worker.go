@@ -115,8 +115,9 @@ func (p *Postgres) ClaimNext() (Job, error) {
 // Claim takes the oldest queued job f allows, skipping rows other nodes are
 // claiming (FOR UPDATE SKIP LOCKED), marks it processing, raises its
 // Attempt and starts its lease. It returns ErrNoJob when there is none.
-// Unlike the bbolt store it does not alternate between the synchronous
-// and the other jobs, nor between API keys: claims are oldest first.
+// Like the bbolt store, it takes from the synchronous jobs and the others
+// in turn when both wait (the turn is this node's); unlike it, it does not
+// go round-robin over API keys: within a queue, claims are oldest first.
 func (p *Postgres) Claim(f ClaimFilter) (Job, error) {
 	var needs []bool
 	for _, n := range f.needs() {
@@ -124,8 +125,16 @@ func (p *Postgres) Claim(f ClaimFilter) (Job, error) {
 	}
 	var job Job
 	err := p.update(func(t *pgtx) error {
-		prev, err := t.scanJob(t.tx.QueryRow(t.ctx, `SELECT record FROM jobs WHERE status = 'queued' AND need_fetch = ANY($1)
-			ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, needs))
+		first := p.syncTurn.Load()
+		var prev Job
+		var err error
+		for _, sync := range []bool{first, !first} {
+			prev, err = t.scanJob(t.tx.QueryRow(t.ctx, `SELECT record FROM jobs WHERE status = 'queued' AND sync = $1
+				AND need_fetch = ANY($2) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, sync, needs))
+			if !errors.Is(err, ErrNotFound) {
+				break
+			}
+		}
 		if errors.Is(err, ErrNotFound) {
 			return ErrNoJob
 		}
@@ -139,6 +148,7 @@ func (p *Postgres) Claim(f ClaimFilter) (Job, error) {
 	if err != nil {
 		return Job{}, fmt.Errorf("store: claim job: %w", err)
 	}
+	p.syncTurn.Store(!job.Sync)
 	return job, nil
 }
 

@@ -15,7 +15,7 @@ CREATE TABLE jobs (
 	reserved_month text NOT NULL,
 	record         json NOT NULL
 );
-CREATE INDEX jobs_queued ON jobs (id) WHERE status = 'queued';
+CREATE INDEX jobs_queued ON jobs (sync, need_fetch, id) WHERE status = 'queued';
 CREATE INDEX jobs_lease ON jobs (locked_until) WHERE status = 'processing';
 CREATE INDEX jobs_by_key ON jobs (key_id, id);
 CREATE INDEX jobs_by_key_status ON jobs (key_id, status, id);

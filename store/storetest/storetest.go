@@ -59,6 +59,7 @@ func Run(t *testing.T, open Open) {
 		{"Secrets", testSecrets},
 		{"ListJobs", testListJobs},
 		{"ConcurrentClaims", testConcurrentClaims},
+		{"SyncAlternates", testSyncAlternates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -582,6 +583,24 @@ func testConcurrentClaims(t *testing.T, st store.Backend, _ *Clock) {
 	for id, n := range seen {
 		if n != 1 {
 			t.Fatalf("job %s claimed %d times", id, n)
+		}
+	}
+}
+
+// testSyncAlternates checks that claims take from the synchronous jobs and
+// the others in turn while both wait, oldest first within each.
+func testSyncAlternates(t *testing.T, st store.Backend, _ *Clock) {
+	var async, sync []string
+	for range 2 {
+		async = append(async, mustCreate(t, st, store.Job{KeyID: "k"}, store.CreateLimits{}).ID)
+	}
+	for range 2 {
+		sync = append(sync, mustCreate(t, st, store.Job{KeyID: "k", Sync: true}, store.CreateLimits{}).ID)
+	}
+	want := []string{async[0], sync[0], async[1], sync[1]}
+	for i, id := range want {
+		if j := mustClaim(t, st); j.ID != id {
+			t.Fatalf("claim %d = %s (sync %v), want %s", i, j.ID, j.Sync, id)
 		}
 	}
 }
