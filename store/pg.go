@@ -185,6 +185,20 @@ func (t *pgtx) lockKey(keyID string) error {
 	return err
 }
 
+// Sweep locks: the housekeeping that every node runs, one node at a time.
+const (
+	SweepRescue = "instanttranscriber.rescue"
+	SweepExpire = "instanttranscriber.expire"
+)
+
+// trySweep takes the transaction advisory lock of a sweep; false when
+// another node holds it, which is then doing the same work.
+func (t *pgtx) trySweep(name string) (bool, error) {
+	var ok bool
+	err := t.tx.QueryRow(t.ctx, "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))", name).Scan(&ok)
+	return ok, err
+}
+
 // isUniqueViolation reports a unique constraint's error.
 func isUniqueViolation(err error) bool {
 	var pe *pgconn.PgError

@@ -147,8 +147,9 @@ func (p *Postgres) DeleteJob(id, keyID string) (Job, error) {
 }
 
 // ExpireJobs removes up to limit terminal jobs that completed before
-// before, oldest first; see (*Store).ExpireJobs. Rows another node is
-// expiring are skipped.
+// before, oldest first; see (*Store).ExpireJobs. One node at a time
+// expires (the SweepExpire advisory lock): the others find nothing
+// meanwhile.
 func (p *Postgres) ExpireJobs(before time.Time, limit int) ([]Job, error) {
 	var jobs []Job
 	var lim *int
@@ -156,6 +157,10 @@ func (p *Postgres) ExpireJobs(before time.Time, limit int) ([]Job, error) {
 		lim = &limit
 	}
 	err := p.update(func(t *pgtx) error {
+		jobs = nil
+		if ok, err := t.trySweep(SweepExpire); err != nil || !ok {
+			return err
+		}
 		rows, err := t.tx.Query(t.ctx, `SELECT record FROM jobs WHERE completed_at < $1
 			ORDER BY completed_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`, before, lim)
 		if err != nil {

@@ -275,3 +275,56 @@ func wantErrIs(t *testing.T, what string, err, want error) {
 		t.Fatalf("%s: %v, want %v", what, err, want)
 	}
 }
+
+// TestPostgresSweepsRunOnce checks that while one node holds a sweep's
+// lock, another node's rescue and expiry find nothing, and do their work
+// once it is released.
+func TestPostgresSweepsRunOnce(t *testing.T) {
+	url := pgtest.Database(t)
+	clock := storetest.NewClock()
+	st := openPostgres(t, url, clock.Now)
+	for range 2 {
+		if _, _, err := st.CreateJob(store.Job{KeyID: "k"}, store.CreateLimits{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done, _ := st.ClaimNext()
+	if _, err := st.FinishJob(done.ID, store.Outcome{Status: store.Completed}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ClaimNext(); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Minute)
+
+	ctx := context.Background()
+	other, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	tx, err := other.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{store.SweepRescue, store.SweepExpire} {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rq, fin, err := st.RecoverOrphans(nil); err != nil || len(rq)+len(fin) != 0 {
+		t.Fatalf("rescue while another node sweeps = %d, %d, %v; want nothing", len(rq), len(fin), err)
+	}
+	if gone, err := st.ExpireJobs(clock.Now(), 0); err != nil || len(gone) != 0 {
+		t.Fatalf("expiry while another node sweeps = %d, %v; want nothing", len(gone), err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rq, _, err := st.RecoverOrphans(nil); err != nil || len(rq) != 1 {
+		t.Fatalf("rescue after the lock = %d, %v; want 1", len(rq), err)
+	}
+	if gone, err := st.ExpireJobs(clock.Now(), 0); err != nil || len(gone) != 1 || gone[0].ID != done.ID {
+		t.Fatalf("expiry after the lock = %+v, %v", gone, err)
+	}
+}

@@ -276,10 +276,14 @@ func (p *Postgres) RequeueJob(id string, reason string, refundAttempt bool) erro
 // recorded, or failed once out of attempts (or synchronous), or canceled
 // when that was asked, with the delivery announcing a terminal state in the
 // same transaction. Jobs of live nodes, whose lease runs, are left alone,
-// so every node may run it at any time.
+// so every node may run it at any time; one node at a time does (the
+// SweepRescue advisory lock), and the others find nothing meanwhile.
 func (p *Postgres) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, err error) {
 	err = p.update(func(t *pgtx) error {
 		requeued, finished = nil, nil
+		if ok, err := t.trySweep(SweepRescue); err != nil || !ok {
+			return err
+		}
 		now := p.now()
 		rows, err := t.tx.Query(t.ctx, `SELECT record FROM jobs WHERE status = 'processing' AND locked_until < $1
 			ORDER BY id FOR UPDATE SKIP LOCKED`, now)
