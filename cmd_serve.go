@@ -241,6 +241,10 @@ func ensureAdminKey(st store.Backend, stdout io.Writer, logger *slog.Logger) err
 			return fmt.Errorf("%s: %w", from, err)
 		}
 		k, err := st.CreateKey(store.Key{Name: "admin", Hash: hash, Admin: true})
+		if errors.Is(err, store.ErrExists) {
+			// Another node sharing the database created it first.
+			return nil
+		}
 		if err != nil {
 			return err
 		}
