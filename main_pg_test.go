@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,8 +23,10 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // TestPostgresTwoNodes runs two serve processes on one PostgreSQL
 // database: node 1 serves the API without workers, node 2 runs the
 // workers, each with its own data directory. A job uploaded to node 1 is
-// transcribed by node 2, which gets the audio from the database, and both
-// answer for it with the same key.
+// transcribed by node 2, which gets the audio from the database; both
+// answer for it with the same key, its idempotency key holds on node 2, a
+// download URL signed by node 1 works on node 2, and node 1 serves its
+// retained audio.
 func TestPostgresTwoNodes(t *testing.T) {
 	bin := testBinary(t)
 	url := pgtest.Database(t)
@@ -36,7 +39,7 @@ func TestPostgresTwoNodes(t *testing.T) {
 	if bytes.Contains([]byte(api.log.String()), []byte(url)) {
 		t.Fatal("node 1 logged the database URL")
 	}
-	code, id, _ := postJFK(t, api, api.key, "retain_audio", "true")
+	code, id, _ := postJFKOnce(t, api, api.key, "once", "retain_audio", "true")
 	if code != http.StatusAccepted || id == "" {
 		t.Fatalf("create on node 1: %d", code)
 	}
@@ -51,6 +54,10 @@ func TestPostgresTwoNodes(t *testing.T) {
 		t.Fatal("node 2 made a second first admin key")
 	}
 	created := struct{ ID string }{id}
+	// The idempotency key holds across nodes.
+	if code, again, _ := postJFKOnce(t, worker, api.key, "once", "retain_audio", "true"); code != http.StatusOK && code != http.StatusAccepted || again != id {
+		t.Fatalf("repeat on node 2 = %d %s, want the job %s", code, again, id)
+	}
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		j := api.getJob(t, api.key, created.ID)
@@ -68,10 +75,26 @@ func TestPostgresTwoNodes(t *testing.T) {
 	if j := worker.getJob(t, api.key, created.ID); j["status"] != "completed" {
 		t.Fatalf("node 2 sees the job as %v", j["status"])
 	}
+	// A download URL signed by node 1 works on node 2.
+	urls, _ := api.getJob(t, api.key, id)["download_urls"].(map[string]any)
+	signed, _ := urls["txt"].(string)
+	u, err := neturl.Parse(signed)
+	if err != nil || signed == "" {
+		t.Fatalf("download_urls = %v", urls)
+	}
+	resp, err := http.Get(worker.base + u.RequestURI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(bytes.ToLower(txt), []byte("country")) {
+		t.Fatalf("node 1's signed URL on node 2: %d %q", resp.StatusCode, txt)
+	}
 	// The retained audio is served by node 1, which does not hold it.
 	req, _ := http.NewRequest(http.MethodGet, api.base+"/v1/transcriptions/"+id+"/audio", nil)
 	req.Header.Set("Authorization", "Bearer "+api.key)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +109,11 @@ func TestPostgresTwoNodes(t *testing.T) {
 // postJFK uploads testdata/jfk.wav to node p and returns the status code,
 // the job ID and the error code of the answer.
 func postJFK(t *testing.T, p *serverProc, key string, fields ...string) (int, string, string) {
+	return postJFKOnce(t, p, key, "", fields...)
+}
+
+// postJFKOnce is postJFK with an Idempotency-Key header ("" for none).
+func postJFKOnce(t *testing.T, p *serverProc, key, idemKey string, fields ...string) (int, string, string) {
 	t.Helper()
 	wav, err := os.ReadFile(jfkPath)
 	if err != nil {
@@ -103,6 +131,7 @@ func postJFK(t *testing.T, p *serverProc, key string, fields ...string) (int, st
 	req, _ := http.NewRequest(http.MethodPost, p.base+"/v1/transcriptions", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Idempotency-Key", idemKey)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
