@@ -328,3 +328,53 @@ func TestPostgresSweepsRunOnce(t *testing.T) {
 		t.Fatalf("expiry after the lock = %+v, %v", gone, err)
 	}
 }
+
+// TestPostgresQuotaAcrossNodes has two nodes admit jobs of one key at once,
+// in rounds of fresh keys: together they never reserve more than the
+// quota.
+func TestPostgresQuotaAcrossNodes(t *testing.T) {
+	url := pgtest.Database(t)
+	var nodes []*store.Postgres
+	for range 2 {
+		st, err := store.OpenPostgres(context.Background(), url, store.PostgresOptions{MaxConns: 16})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		nodes = append(nodes, st)
+	}
+	for round := range 5 {
+		key, err := nodes[0].CreateKey(store.Key{Name: "q", Hash: [32]byte{byte(round + 1)}, QuotaSeconds: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const tries = 32
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		admitted := 0
+		start := make(chan struct{})
+		for i := range tries {
+			wg.Go(func() {
+				<-start
+				_, _, err := nodes[i%2].CreateJob(store.Job{KeyID: key.ID}, store.CreateLimits{QuotaSeconds: 100, ProbedSeconds: 10})
+				switch {
+				case err == nil:
+					mu.Lock()
+					admitted++
+					mu.Unlock()
+				case !errors.Is(err, store.ErrQuotaExceeded):
+					t.Error(err)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		u, err := nodes[1].QuotaUsage(key.ID, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if admitted != 10 || u.ReservedSeconds != 100 {
+			t.Fatalf("round %d: admitted %d jobs reserving %v s, want 10 and 100 s", round, admitted, u.ReservedSeconds)
+		}
+	}
+}
