@@ -76,3 +76,39 @@ func TestPostgresNodeKilled(t *testing.T) {
 		t.Fatalf("%d callbacks, want 1", n)
 	}
 }
+
+// TestPostgresRestartMidJob restarts the database while a node transcribes
+// a job and queues others: every job completes, once.
+func TestPostgresRestartMidJob(t *testing.T) {
+	bin := testBinary(t)
+	url := pgtest.Database(t)
+	_, addr, env := serveEnv(t, "INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL="+url,
+		"INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=100ms", "INSTANTTRANSCRIBER_SERVER_RATE_LIMIT=1000", "INSTANTTRANSCRIBER_SERVER_RATE_BURST=1000")
+	node := startServer(t, bin, env, addr)
+	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var samples []float32
+	for range 4 {
+		samples = append(samples, pcm.Samples...)
+	}
+	var ids []string
+	for range 3 {
+		ct, body := multipartJob(t, wav16(samples), "")
+		ids = append(ids, post(t, node.base, node.key, ct, body))
+	}
+	waitFor(t, 60*time.Second, "the first job to transcribe", func() bool { return node.getJob(t, node.key, ids[0])["stage"] == "transcribing" })
+	if err := pgtest.Shared(t).Restart(); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		waitFor(t, 3*time.Minute, "job "+id+" to complete", func() bool {
+			j := node.getJob(t, node.key, id)
+			if j["status"] == "failed" || j["status"] == "canceled" {
+				t.Fatalf("job %s = %v\n%s", id, j, node.log.String())
+			}
+			return j["status"] == "completed"
+		})
+	}
+}
