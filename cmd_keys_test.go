@@ -3,10 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/internal/pgtest"
+	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
 // TestKeysRotateSigningAndLastAdmin: "keys rotate-signing" rotates the
@@ -70,4 +76,29 @@ func TestKeysRotateSigningAndLastAdmin(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// TestKeysPostgres manages keys in the PostgreSQL database the config
+// names, not in a bbolt file of data_dir.
+func TestKeysPostgres(t *testing.T) {
+	dir := t.TempDir()
+	url := pgtest.Database(t)
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", dir)
+	t.Setenv("INSTANTTRANSCRIBER_STORE_DRIVER", "postgres")
+	t.Setenv("INSTANTTRANSCRIBER_STORE_POSTGRES_URL", url)
+	code, out, errOut := runCLI(t, "keys", "create", "--name", "ops", "--admin")
+	if code != 0 || !strings.Contains(out, "itk_") {
+		t.Fatalf("create: exit %d, %q %q", code, out, errOut)
+	}
+	pg, err := store.OpenPostgres(context.Background(), url, store.PostgresOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	if keys, err := pg.ListKeys(); err != nil || len(keys) != 1 || keys[0].Name != "ops" {
+		t.Fatalf("keys in the database = %+v, %v", keys, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "instanttranscriber.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("keys create wrote a bbolt file: %v", err)
+	}
 }
