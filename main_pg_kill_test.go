@@ -31,15 +31,7 @@ func TestPostgresNodeKilled(t *testing.T) {
 	a := startServer(t, bin, envA, addrA)
 	key := a.key
 
-	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var samples []float32
-	for range 8 {
-		samples = append(samples, pcm.Samples...)
-	}
-	ct, body := multipartJob(t, wav16(samples), hooks.URL+"/cb")
+	ct, body := multipartJob(t, jfkTimes(t, 8), hooks.URL+"/cb")
 	id := post(t, a.base, key, ct, body)
 	waitFor(t, 60*time.Second, "the job to transcribe on node A", func() bool {
 		j := a.getJob(t, key, id)
@@ -85,17 +77,10 @@ func TestPostgresRestartMidJob(t *testing.T) {
 	_, addr, env := serveEnv(t, "INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL="+url,
 		"INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=100ms", "INSTANTTRANSCRIBER_SERVER_RATE_LIMIT=1000", "INSTANTTRANSCRIBER_SERVER_RATE_BURST=1000")
 	node := startServer(t, bin, env, addr)
-	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var samples []float32
-	for range 4 {
-		samples = append(samples, pcm.Samples...)
-	}
+	wav := jfkTimes(t, 4)
 	var ids []string
 	for range 3 {
-		ct, body := multipartJob(t, wav16(samples), "")
+		ct, body := multipartJob(t, wav, "")
 		ids = append(ids, post(t, node.base, node.key, ct, body))
 	}
 	waitFor(t, 60*time.Second, "the first job to transcribe", func() bool { return node.getJob(t, node.key, ids[0])["stage"] == "transcribing" })
@@ -111,4 +96,19 @@ func TestPostgresRestartMidJob(t *testing.T) {
 			return j["status"] == "completed"
 		})
 	}
+}
+
+// jfkTimes is testdata/jfk.wav played n times over, as a 16 kHz WAV: a job
+// long enough to be caught while whisper runs.
+func jfkTimes(t *testing.T, n int) []byte {
+	t.Helper()
+	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var samples []float32
+	for range n {
+		samples = append(samples, pcm.Samples...)
+	}
+	return wav16(samples)
 }
