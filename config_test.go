@@ -604,6 +604,8 @@ func TestConfigStoreDriver(t *testing.T) {
 		{[]string{"INSTANTTRANSCRIBER_STORE_DRIVER=postgres"}, "store.postgres_url"},
 		{[]string{"INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL=postgres://u:hunter2@db/x"}, ""},
 		{[]string{"INSTANTTRANSCRIBER_STORE_DRIVER=mysql"}, "store.driver"},
+		{[]string{"INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL=postgres://db/x",
+			"INSTANTTRANSCRIBER_STORE_LEASE=3s", "INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=2s"}, "store.lease"},
 		{[]string{"INSTANTTRANSCRIBER_NODE_API=false", "INSTANTTRANSCRIBER_NODE_WORKERS=false"}, "node"},
 	} {
 		c := DefaultConfig()

@@ -136,6 +136,10 @@ func (c Config) Validate() error {
 
 	if err := c.Store.validate(); err != nil {
 		errs = append(errs, err)
+	} else if c.Store.Driver == StorePostgres && c.Store.Lease < 2*c.Worker.ProgressInterval {
+		// Progress reports renew the lease: with fewer than two per lease,
+		// one late report hands a running job to another node.
+		bad("store.lease", "%s is under twice worker.progress_interval (%s)", c.Store.Lease, c.Worker.ProgressInterval)
 	}
 	if !c.Node.API && !c.Node.Workers {
 		bad("node", "api and workers are both false: the node would do nothing")
