@@ -95,7 +95,10 @@
 //   - A processing job holds a lease (locked_until), renewed by every write
 //     of its worker (UpdateProgress among them). RecoverOrphans settles only
 //     the jobs whose lease lapsed, so any node may run it at any time: it is
-//     the rescuer of a node that died.
+//     the rescuer of a node that died. A node remembers the attempt of each
+//     job it claimed, and its writes for a job another node has claimed
+//     since are ErrNotProcessing, so a node that comes back late cannot end
+//     the other node's attempt.
 //   - Reserved totals are a sum over the active jobs, and admissions
 //     (CreateJob, ReserveAudio) hold a per-key advisory lock, so that nodes
 //     cannot together overbook a quota.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -55,6 +56,10 @@ type Postgres struct {
 	// syncTurn says that this node's next claim tries the synchronous
 	// jobs first; each claim hands the turn to the other queue.
 	syncTurn atomic.Bool
+	// claims fences this node's workers: the attempt each job it claimed
+	// had then. A write for a job that another node has claimed since
+	// (its Attempt moved on) is ErrNotProcessing.
+	claims sync.Map // job ID -> attempt
 }
 
 var _ Backend = (*Postgres)(nil)

@@ -105,6 +105,9 @@ func (t *pgtx) processing(id string, fn func(j *Job) error) (Job, error) {
 	if prev.Status != Processing {
 		return prev, fmt.Errorf("%w (status %s)", ErrNotProcessing, prev.Status)
 	}
+	if a, ok := t.p.claims.Load(id); ok && a.(int) != prev.Attempt {
+		return prev, fmt.Errorf("%w (attempt %d of another node; this node's attempt %d was taken back)", ErrNotProcessing, prev.Attempt, a)
+	}
 	next := prev
 	if err := fn(&next); err != nil {
 		return Job{}, err

@@ -63,7 +63,7 @@ func TestPostgresMigrateTogether(t *testing.T) {
 
 // TestPostgresRescueAcrossNodes has node A claim a job and go silent: node
 // B rescues it once A's lease lapses, not before (a progress report renews
-// it), and claims it for a second attempt.
+// it), and claims it for a second attempt; A's late writes are refused.
 func TestPostgresRescueAcrossNodes(t *testing.T) {
 	url := pgtest.Database(t)
 	clock := storetest.NewClock()
@@ -92,6 +92,15 @@ func TestPostgresRescueAcrossNodes(t *testing.T) {
 	got, err := b.ClaimNext()
 	if err != nil || got.ID != j.ID || got.Attempt != 2 {
 		t.Fatalf("B's claim = %s attempt %d, %v", got.ID, got.Attempt, err)
+	}
+	// A comes back: its attempt was taken back, so its writes are refused
+	// and only B's attempt ends the job.
+	_, err = a.UpdateProgress(j.ID, "transcribing", 90)
+	wantErrIs(t, "A's progress after the rescue", err, store.ErrNotProcessing)
+	_, err = a.FinishJob(j.ID, store.Outcome{Status: store.Completed})
+	wantErrIs(t, "A's finish after the rescue", err, store.ErrNotProcessing)
+	if fin, err := b.FinishJob(j.ID, store.Outcome{Status: store.Completed}); err != nil || fin.Attempt != 2 {
+		t.Fatalf("B's finish = attempt %d, %v", fin.Attempt, err)
 	}
 }
 

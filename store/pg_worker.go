@@ -149,7 +149,16 @@ func (p *Postgres) Claim(f ClaimFilter) (Job, error) {
 		return Job{}, fmt.Errorf("store: claim job: %w", err)
 	}
 	p.syncTurn.Store(!job.Sync)
+	p.claims.Store(job.ID, job.Attempt)
 	return job, nil
+}
+
+// forget drops this node's claim of job id once a finishing write ended
+// it (err nil) or found it no longer this node's (ErrNotProcessing).
+func (p *Postgres) forget(id string, err error) {
+	if err == nil || errors.Is(err, ErrNotProcessing) {
+		p.claims.Delete(id)
+	}
 }
 
 // UpdateProgress records a processing job's stage and percentage, renews
@@ -248,6 +257,7 @@ func (p *Postgres) FinishJob(id string, out Outcome) (Job, error) {
 		}
 		return t.announce(job, out.Deliver, now)
 	})
+	p.forget(id, err)
 	if err != nil {
 		return Job{}, fmt.Errorf("store: finish job %s: %w", id, err)
 	}
@@ -264,6 +274,7 @@ func (p *Postgres) RequeueJob(id string, reason string, refundAttempt bool) erro
 		})
 		return err
 	})
+	p.forget(id, err)
 	if err != nil {
 		return fmt.Errorf("store: requeue job %s: %w", id, err)
 	}
