@@ -231,3 +231,50 @@ func scrape(t *testing.T, addr string) string {
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
 }
+
+// TestPostgresThreeNodes runs three serve processes on one database, each
+// with its own data directory: node 1 serves the API only, nodes 2 and 3
+// run workers. Every job created on node 1 is finished once, by node 2 or
+// 3, as their logs show.
+func TestPostgresThreeNodes(t *testing.T) {
+	bin := testBinary(t)
+	url := pgtest.Database(t)
+	common := []string{"INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL=" + url}
+	_, addr1, env1 := serveEnv(t, append(common, "INSTANTTRANSCRIBER_NODE_WORKERS=false")...)
+	api := startServer(t, bin, env1, addr1)
+	var workers []*serverProc
+	for range 2 {
+		_, addr, env := serveEnv(t, common...)
+		workers = append(workers, startServer(t, bin, env, addr))
+	}
+	var ids []string
+	for range 4 {
+		code, id, _ := postJFK(t, api, api.key)
+		if code != http.StatusAccepted {
+			t.Fatalf("create on node 1: %d", code)
+		}
+		ids = append(ids, id)
+	}
+	for _, id := range ids {
+		waitStatus(t, api, api.key, id, "completed")
+	}
+	finishedBy := map[string][]int{}
+	for n, p := range append([]*serverProc{api}, workers...) {
+		for _, line := range strings.Split(p.log.String(), "\n") {
+			if !strings.Contains(line, `msg="job finished"`) {
+				continue
+			}
+			for _, id := range ids {
+				if strings.Contains(line, id) {
+					finishedBy[id] = append(finishedBy[id], n+1)
+				}
+			}
+		}
+	}
+	for _, id := range ids {
+		if nodes := finishedBy[id]; len(nodes) != 1 || nodes[0] == 1 {
+			t.Fatalf("job %s finished by nodes %v, want once by node 2 or 3", id, nodes)
+		}
+	}
+	t.Logf("finished by node: %v", finishedBy)
+}
