@@ -69,7 +69,7 @@ func Start() (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "pgtest")
+	dir, err := os.MkdirTemp(tempBase(), "pgtest")
 	if err != nil {
 		return nil, fmt.Errorf("pgtest: %w", err)
 	}
@@ -93,6 +93,18 @@ func Start() (*Cluster, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// tempBase is where the cluster's directory goes: the usual temporary
+// directory, unless the postgres user may not be able to enter it (running
+// as root, TMPDIR can be under /root) or the socket path in it would be
+// too long for a Unix socket (107 bytes); then /tmp.
+func tempBase() string {
+	base := os.TempDir()
+	if os.Geteuid() == 0 || len(base) > 60 {
+		return "/tmp"
+	}
+	return base
 }
 
 // postgresUser is the unprivileged account that runs the cluster when the
