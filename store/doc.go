@@ -88,10 +88,11 @@
 // versioned in schema_migrations) and applies the same state changes
 // (transition.go). What differs:
 //
-//   - Claim takes the oldest queued job with FOR UPDATE SKIP LOCKED, so
-//     nodes claim concurrently; each node alternates between the
-//     synchronous jobs and the others, but not between API keys, and there
-//     is no quarantine.
+//   - Claim locks its job with FOR UPDATE SKIP LOCKED, so nodes claim
+//     concurrently; each node alternates between the synchronous jobs and
+//     the others and, within a queue, goes round-robin over API keys (in
+//     byte order), oldest first within each key; the turns are the node's
+//     own, kept in memory. There is no quarantine.
 //   - A processing job holds a lease (locked_until), renewed by every write
 //     of its worker (UpdateProgress among them). RecoverOrphans settles only
 //     the jobs whose lease lapsed, so any node may run it at any time: it is

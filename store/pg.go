@@ -56,6 +56,10 @@ type Postgres struct {
 	// syncTurn says that this node's next claim tries the synchronous
 	// jobs first; each claim hands the turn to the other queue.
 	syncTurn atomic.Bool
+	// keyTurn is, per queue (synchronous or not), the API key this node's
+	// last claim served, so that claims go round-robin over keys.
+	turnMu  sync.Mutex
+	keyTurn [2]string
 	// claims fences this node's workers: the attempt each job it claimed
 	// had then. A write for a job that another node has claimed since
 	// (its Attempt moved on) is ErrNotProcessing.

@@ -116,8 +116,8 @@ func (p *Postgres) ClaimNext() (Job, error) {
 // claiming (FOR UPDATE SKIP LOCKED), marks it processing, raises its
 // Attempt and starts its lease. It returns ErrNoJob when there is none.
 // Like the bbolt store, it takes from the synchronous jobs and the others
-// in turn when both wait (the turn is this node's); unlike it, it does not
-// go round-robin over API keys: within a queue, claims are oldest first.
+// in turn when both wait, and within a queue goes round-robin over API
+// keys, oldest first within each key; the turns are this node's.
 func (p *Postgres) Claim(f ClaimFilter) (Job, error) {
 	var needs []bool
 	for _, n := range f.needs() {
@@ -129,9 +129,7 @@ func (p *Postgres) Claim(f ClaimFilter) (Job, error) {
 		var prev Job
 		var err error
 		for _, sync := range []bool{first, !first} {
-			prev, err = t.scanJob(t.tx.QueryRow(t.ctx, `SELECT record FROM jobs WHERE status = 'queued' AND sync = $1
-				AND need_fetch = ANY($2) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, sync, needs))
-			if !errors.Is(err, ErrNotFound) {
+			if prev, err = t.nextInQueue(sync, needs, p.lastKey(sync)); !errors.Is(err, ErrNotFound) {
 				break
 			}
 		}
@@ -149,8 +147,38 @@ func (p *Postgres) Claim(f ClaimFilter) (Job, error) {
 		return Job{}, fmt.Errorf("store: claim job: %w", err)
 	}
 	p.syncTurn.Store(!job.Sync)
+	p.turnMu.Lock()
+	p.keyTurn[queueIndex(job.Sync)] = job.KeyID
+	p.turnMu.Unlock()
 	p.claims.Store(job.ID, job.Attempt)
 	return job, nil
+}
+
+func queueIndex(sync bool) int {
+	if sync {
+		return 1
+	}
+	return 0
+}
+
+// lastKey is the key this node's last claim from the queue served.
+func (p *Postgres) lastKey(sync bool) string {
+	p.turnMu.Lock()
+	defer p.turnMu.Unlock()
+	return p.keyTurn[queueIndex(sync)]
+}
+
+// nextInQueue locks the oldest queued job of the first key after last (in
+// byte order, wrapping around) that has one the needs allow, skipping jobs
+// other nodes are claiming.
+func (t *pgtx) nextInQueue(sync bool, needs []bool, last string) (Job, error) {
+	const q = `SELECT record FROM jobs WHERE status = 'queued' AND sync = $1 AND need_fetch = ANY($2)
+		AND ($3::text IS NULL OR key_id > $3) ORDER BY key_id, id LIMIT 1 FOR UPDATE SKIP LOCKED`
+	j, err := t.scanJob(t.tx.QueryRow(t.ctx, q, sync, needs, last))
+	if errors.Is(err, ErrNotFound) {
+		j, err = t.scanJob(t.tx.QueryRow(t.ctx, q, sync, needs, nil))
+	}
+	return j, err
 }
 
 // forget drops this node's claim of job id once a finishing write ended

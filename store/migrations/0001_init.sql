@@ -5,7 +5,7 @@
 
 CREATE TABLE jobs (
 	id             uuid PRIMARY KEY,
-	key_id         text NOT NULL,
+	key_id         text COLLATE "C" NOT NULL,  -- byte order, for the claims' key turn
 	status         text NOT NULL,
 	sync           boolean NOT NULL,
 	need_fetch     boolean NOT NULL,
@@ -15,7 +15,7 @@ CREATE TABLE jobs (
 	reserved_month text NOT NULL,
 	record         json NOT NULL
 );
-CREATE INDEX jobs_queued ON jobs (sync, need_fetch, id) WHERE status = 'queued';
+CREATE INDEX jobs_queued ON jobs (sync, key_id, id) WHERE status = 'queued';
 CREATE INDEX jobs_lease ON jobs (locked_until) WHERE status = 'processing';
 CREATE INDEX jobs_by_key ON jobs (key_id, id);
 CREATE INDEX jobs_by_key_status ON jobs (key_id, status, id);

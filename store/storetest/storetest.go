@@ -60,6 +60,7 @@ func Run(t *testing.T, open Open) {
 		{"ListJobs", testListJobs},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"SyncAlternates", testSyncAlternates},
+		{"KeysTakeTurns", testKeysTakeTurns},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -601,6 +602,23 @@ func testSyncAlternates(t *testing.T, st store.Backend, _ *Clock) {
 	for i, id := range want {
 		if j := mustClaim(t, st); j.ID != id {
 			t.Fatalf("claim %d = %s (sync %v), want %s", i, j.ID, j.Sync, id)
+		}
+	}
+}
+
+// testKeysTakeTurns checks that within a queue claims go round-robin over
+// API keys, oldest first within each, so one key's backlog does not hold
+// back another key's job.
+func testKeysTakeTurns(t *testing.T, st store.Backend, _ *Clock) {
+	var a []string
+	for range 3 {
+		a = append(a, mustCreate(t, st, store.Job{KeyID: "key-a"}, store.CreateLimits{}).ID)
+	}
+	b := mustCreate(t, st, store.Job{KeyID: "key-b"}, store.CreateLimits{}).ID
+	want := []string{a[0], b, a[1], a[2]}
+	for i, id := range want {
+		if j := mustClaim(t, st); j.ID != id {
+			t.Fatalf("claim %d = %s of %s, want %s", i, j.ID, j.KeyID, id)
 		}
 	}
 }
