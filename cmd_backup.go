@@ -47,6 +47,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if cfg.Store.Driver == config.StorePostgres {
+		return errors.New("backup copies the bbolt file; with store.driver postgres, back up the database with pg_dump (docs/scaling.md)")
+	}
 	var n int64
 	from := "the store file"
 	if *serverURL != "" {

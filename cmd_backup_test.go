@@ -152,3 +152,20 @@ func TestBackupCommand(t *testing.T) {
 		t.Errorf("backup mode = %v (%v), want 0600: it holds secrets", fi.Mode().Perm(), err)
 	}
 }
+
+// TestBackupPostgres refuses to copy a bbolt file on PostgreSQL, pointing
+// to pg_dump instead of writing an empty database.
+func TestBackupPostgres(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", dir)
+	t.Setenv("INSTANTTRANSCRIBER_STORE_DRIVER", "postgres")
+	t.Setenv("INSTANTTRANSCRIBER_STORE_POSTGRES_URL", "postgres://u@db/x")
+	out := filepath.Join(t.TempDir(), "copy.db")
+	code, _, errOut := runCLI(t, "backup", out)
+	if code != 1 || !strings.Contains(errOut, "pg_dump") {
+		t.Fatalf("backup on postgres: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("backup wrote %s: %v", out, err)
+	}
+}

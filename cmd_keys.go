@@ -143,8 +143,16 @@ func quotaText(sec int64) string {
 }
 
 // openKeysBackend opens the store directly; when the running server holds
-// its lock, it falls back to the admin API.
+// its lock, it falls back to the admin API. A PostgreSQL store has no such
+// lock: the command works on the database beside the running nodes.
 func openKeysBackend(ctx context.Context, cfg config.Config, serverURL, adminKey string) (keysBackend, error) {
+	if cfg.Store.Driver == config.StorePostgres {
+		pg, err := store.OpenPostgres(ctx, cfg.Store.PostgresURL.Reveal(), store.PostgresOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return storeKeys{st: pg, urlTTL: cfg.Server.DownloadURLTTL}, nil
+	}
 	st, err := store.Open(cfg.StorePath(), store.Options{Timeout: 300 * time.Millisecond})
 	if err == nil {
 		return storeKeys{st: st, urlTTL: cfg.Server.DownloadURLTTL}, nil
@@ -169,7 +177,7 @@ func openKeysBackend(ctx context.Context, cfg config.Config, serverURL, adminKey
 // server.download_url_ttl, which bounds how long a retired signing secret
 // version is kept.
 type storeKeys struct {
-	st     *store.Store
+	st     store.Backend
 	urlTTL time.Duration
 }
 

@@ -1,8 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/instanttranscriber/instanttranscriber/internal/pgtest"
+	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
 // TestKeysRotateSigningAndLastAdmin: "keys rotate-signing" rotates the
@@ -43,4 +50,29 @@ func TestKeysRotateSigningAndLastAdmin(t *testing.T) {
 		t.Errorf("revoke the last admin key (running): exit %d, %q; want 1 and 409 conflict", code, errOut)
 	}
 	srv.stop()
+}
+
+// TestKeysPostgres manages keys in the PostgreSQL database the config
+// names, not in a bbolt file of data_dir.
+func TestKeysPostgres(t *testing.T) {
+	dir := t.TempDir()
+	url := pgtest.Database(t)
+	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", dir)
+	t.Setenv("INSTANTTRANSCRIBER_STORE_DRIVER", "postgres")
+	t.Setenv("INSTANTTRANSCRIBER_STORE_POSTGRES_URL", url)
+	code, out, errOut := runCLI(t, "keys", "create", "--name", "ops", "--admin")
+	if code != 0 || !strings.Contains(out, "itk_") {
+		t.Fatalf("create: exit %d, %q %q", code, out, errOut)
+	}
+	pg, err := store.OpenPostgres(context.Background(), url, store.PostgresOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	if keys, err := pg.ListKeys(); err != nil || len(keys) != 1 || keys[0].Name != "ops" {
+		t.Fatalf("keys in the database = %+v, %v", keys, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "instanttranscriber.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("keys create wrote a bbolt file: %v", err)
+	}
 }

@@ -60,7 +60,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := os.MkdirAll(cfg.AudioDir(), 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
-	st, err := store.Open(cfg.StorePath(), store.Options{})
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -97,6 +97,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	m := metrics.New(logger)
 	m.SetEngine(info.Backend, info.Device, info.Type)
 	m.WatchStore(st, nil)
+	if pg, ok := st.(sharedAudio); ok {
+		m.WatchDatabase(pg)
+	}
 
 	// One signer for the download URLs: the API hands them out, checks them
 	// and rotates the secret; the dispatcher signs a completed job's links
@@ -118,7 +121,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		testCrashHook(logger)...)
 	pool := jobs.New(cfg.WorkerConfig(), jobs.EngineModel(model), notifyingStore{st, dispatcher}, client, delivery.Build, logger, poolOpts...)
 	apiStore := metrics.CountingStore{Store: st, Jobs: m.Jobs()}
-	srv, err := server.New(serverCfg, server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Signer: signer, Metrics: m}, logger)
+	deps := server.Deps{Store: apiStore, Jobs: pool, Webhooks: dispatcher, Signer: signer, Metrics: m}
+	if sa, ok := st.(sharedAudio); ok {
+		deps.FetchAudio = sa.localAudio
+	}
+	srv, err := server.New(serverCfg, deps, logger)
 	if err != nil {
 		return err
 	}
@@ -149,9 +156,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	components = append(components,
 		component{dispatcher.Start, dispatcher.Stop},
 		component{janitor.Start, janitor.Stop},
-		component{pool.Start, pool.Stop},
-		component{srv.Start, srv.Stop},
 	)
+	if pg, ok := st.(sharedAudio); ok {
+		r := newRescuer(pg.Postgres, cfg.Store.Lease, pool, dispatcher, logger)
+		components = append(components, component{r.Start, r.Stop})
+	}
+	if cfg.Node.Workers {
+		components = append(components, component{pool.Start, pool.Stop})
+	}
+	if cfg.Node.API {
+		components = append(components, component{srv.Start, srv.Stop})
+	}
 	for _, c := range components {
 		if err := c.start(ctx); err != nil {
 			return errors.Join(err, stopAll())
@@ -189,12 +204,12 @@ func postProcessors(cfg config.Config, logger *slog.Logger) []jobs.PostProcessor
 // terminal transition (which may have queued a callback) wakes the webhook
 // dispatcher at once instead of at its next poll.
 type notifyingStore struct {
-	*store.Store
+	store.Backend
 	dispatcher *webhook.Dispatcher
 }
 
 func (s notifyingStore) FinishJob(id string, out store.Outcome) (store.Job, error) {
-	j, err := s.Store.FinishJob(id, out)
+	j, err := s.Backend.FinishJob(id, out)
 	if err == nil && out.Deliver != nil && j.CallbackURL != "" {
 		s.dispatcher.Notify()
 	}
@@ -214,7 +229,7 @@ const (
 // (or _FILE) when set, stored as its hash and never echoed; otherwise a new
 // random key, printed once to stdout (never to the log). Once any key
 // exists the variables are ignored.
-func ensureAdminKey(st *store.Store, stdout io.Writer, logger *slog.Logger) error {
+func ensureAdminKey(st store.Backend, stdout io.Writer, logger *slog.Logger) error {
 	n, err := st.CountKeys()
 	if err != nil || n > 0 {
 		return err
@@ -229,6 +244,10 @@ func ensureAdminKey(st *store.Store, stdout io.Writer, logger *slog.Logger) erro
 			return fmt.Errorf("%s: %w", from, err)
 		}
 		k, err := st.CreateKey(store.Key{Name: "admin", Hash: hash, Admin: true})
+		if errors.Is(err, store.ErrExists) {
+			// Another node sharing the database created it first.
+			return nil
+		}
 		if err != nil {
 			return err
 		}

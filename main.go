@@ -38,6 +38,7 @@ commands:
   transcribe   transcribe one audio file to stdout
   backup       copy the database to a file, also while the server runs
   compact      shrink the database file (server stopped)
+  migrate      copy a bbolt data directory into PostgreSQL, and check it
   version      print the program and whisper.cpp versions and the GPU devices
 
 Run "instanttranscriber <command> -h" for a command's flags.
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runBackup(ctx, args[1:], stdout, stderr)
 	case "compact":
 		err = runCompact(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		err = runMigrate(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		err = runVersion(stdout)
 	case "help", "-h", "--help":

@@ -22,6 +22,8 @@ type Config struct {
 	Webhook   WebhookSection   `yaml:"webhook"`
 	Summary   SummarySection   `yaml:"summary"`
 	Metrics   MetricsSection   `yaml:"metrics"`
+	Store     StoreSection     `yaml:"store"`
+	Node      NodeSection      `yaml:"node"`
 }
 
 // Default returns the configuration used when there is no file; it is
@@ -41,6 +43,8 @@ func Default() Config {
 		Webhook:   defaultWebhook(),
 		Summary:   defaultSummary(),
 		Metrics:   defaultMetrics(),
+		Store:     defaultStore(),
+		Node:      defaultNode(),
 	}
 }
 
@@ -63,6 +67,8 @@ func (c Config) Validate() error {
 	c.Webhook.check(&p)
 	c.Summary.check(&p)
 	c.Metrics.check(&p, c.Server.Addr)
+	c.Store.check(&p, c.Worker.ProgressInterval)
+	c.Node.check(&p)
 	return errors.Join(p...)
 }
 

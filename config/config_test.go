@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"github.com/instanttranscriber/instanttranscriber/engine/summarize"
 
 	"log/slog"
@@ -309,7 +310,7 @@ func TestConfigEnvCoversEveryKey(t *testing.T) {
 		reflect.TypeFor[summarize.Secret](): "sk-test",
 	}
 	// Keys whose default is the type's sample.
-	pathSamples := map[string]string{"metrics.require_admin_key": "false"}
+	pathSamples := map[string]string{"metrics.require_admin_key": "false", "node.api": "false", "node.workers": "false"}
 	seen := map[string]string{}
 	for _, l := range configLeaves() {
 		name := l.envName()
@@ -645,5 +646,37 @@ func TestModelPaths(t *testing.T) {
 	}
 	if got := c.EngineConfig().ModelPath; got != "t.bin" {
 		t.Errorf("EngineConfig().ModelPath = %q, want the default's t.bin", got)
+	}
+}
+
+func TestConfigStoreDriver(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		want string // "" for valid, else a substring of the error
+	}{
+		{nil, ""},
+		{[]string{"INSTANTTRANSCRIBER_STORE_DRIVER=postgres"}, "store.postgres_url"},
+		{[]string{"INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL=postgres://u:hunter2@db/x"}, ""},
+		{[]string{"INSTANTTRANSCRIBER_STORE_DRIVER=mysql"}, "store.driver"},
+		{[]string{"INSTANTTRANSCRIBER_STORE_DRIVER=postgres", "INSTANTTRANSCRIBER_STORE_POSTGRES_URL=postgres://db/x",
+			"INSTANTTRANSCRIBER_STORE_LEASE=3s", "INSTANTTRANSCRIBER_WORKER_PROGRESS_INTERVAL=2s"}, "store.lease"},
+		{[]string{"INSTANTTRANSCRIBER_NODE_API=false", "INSTANTTRANSCRIBER_NODE_WORKERS=false"}, "node"},
+	} {
+		c := Default()
+		if err := c.applyEnv(tc.env); err != nil {
+			t.Fatal(err)
+		}
+		err := c.Validate()
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%v: %v", tc.env, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%v: err = %v, want one naming %s", tc.env, err, tc.want)
+		}
+	}
+	c := Default()
+	c.Store.PostgresURL = "postgres://u:hunter2@db/x"
+	if s := fmt.Sprint(c.Store); strings.Contains(s, "hunter2") {
+		t.Fatalf("store section prints its URL: %s", s)
 	}
 }

@@ -1,15 +1,35 @@
 package metrics
 
-import "github.com/instanttranscriber/instanttranscriber/store"
+import (
+	"errors"
+	"io"
 
-// CountingStore is a *store.Store that counts, in Jobs, the jobs created
+	"github.com/instanttranscriber/instanttranscriber/store"
+)
+
+// Store is the store behind CountingStore: either backend. It is an alias,
+// so that the embedded field keeps the name Store.
+type Store = store.Backend
+
+// CountingStore is a store that counts, in Jobs, the jobs created
 // through it (jobs_created_total) and the queued jobs canceled through it
 // (jobs_finished_total{status="canceled"}; a running job is counted by the
 // worker pool when it stops). Give it to the API in place of the store:
 // every other method is the store's own.
 type CountingStore struct {
-	*store.Store
+	Store
 	Jobs *Jobs
+}
+
+// Backup is the store's hot backup, where it has one (bbolt).
+func (s CountingStore) Backup(w io.Writer) (int64, error) {
+	b, ok := s.Store.(interface {
+		Backup(w io.Writer) (int64, error)
+	})
+	if !ok {
+		return 0, errors.New("metrics: this store makes no backups; back up the database with its own tools (pg_dump)")
+	}
+	return b.Backup(w)
 }
 
 // CreateJob is store.Store.CreateJob, counting a job that was created

@@ -38,7 +38,13 @@ func (s *Server) serveAudio(c echo.Context) error {
 		return notKept
 	}
 	f, err := os.Open(job.Source.AudioPath)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) && s.fetch != nil {
+		var path string
+		if path, err = s.fetch(job); err == nil {
+			f, err = os.Open(path)
+		}
+	}
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, store.ErrNotFound) {
 		return notKept
 	}
 	if err != nil {

@@ -171,6 +171,9 @@ func (s *Server) toAPIError(err error, c echo.Context) *apiError {
 		return apiErr(CodeIdempotencyConflict, "Idempotency-Key was already used with a different request")
 	case errors.Is(err, store.ErrAlreadyFinished), errors.Is(err, store.ErrNotFinished):
 		return apiErr(CodeConflict, "%s", "not allowed in the job's current state")
+	case errors.Is(err, store.ErrUnavailable):
+		s.logger(c).Warn("database unavailable", "method", c.Request().Method, "route", c.Path(), "err", err)
+		return &apiError{Code: CodeUnavailable, Message: "the database is unavailable; retry later", RetryAfter: 5}
 	}
 	s.logger(c).Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
 	return apiErr(CodeInternal, "internal error")

@@ -145,6 +145,11 @@ type Deps struct {
 	// FreeDisk returns the bytes available to this process on the file
 	// system holding path, for /readyz and uploads; nil means statfs(2).
 	FreeDisk func(path string) (uint64, error)
+	// FetchAudio, when set, writes a retained job's audio into this
+	// node's audio directory and returns its path, for a job whose audio
+	// file is not here (nodes sharing a database, where another node ran
+	// the job); nil means the file is served only where it is.
+	FetchAudio func(job store.Job) (string, error)
 }
 
 // Server is the HTTP API.
@@ -157,6 +162,7 @@ type Server struct {
 	now      func() time.Time
 	metrics  *metrics.Metrics
 	freeDisk func(path string) (uint64, error)
+	fetch    func(job store.Job) (string, error)
 	routeSet map[string]bool
 	ping     pingCache
 	limits   *keyLimiters
@@ -202,6 +208,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		now:      deps.Now,
 		metrics:  deps.Metrics,
 		freeDisk: deps.FreeDisk,
+		fetch:    deps.FetchAudio,
 		limits:   newKeyLimiters(cfg.RateLimit, cfg.RateBurst, deps.Now),
 		signer:   deps.Signer,
 		public:   strings.TrimRight(cfg.PublicURL, "/"),

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 )
 
@@ -48,36 +47,14 @@ type CreateLimits struct {
 // *QuotaError). The job's reservation is written in the same transaction as
 // the check, so concurrent creates cannot together exceed the quota.
 func (s *Store) CreateJob(job Job, lim CreateLimits) (Job, bool, error) {
-	if job.ID == "" {
-		id, err := newID()
-		if err != nil {
-			return Job{}, false, fmt.Errorf("store: create job: %w", err)
-		}
-		job.ID = id
+	job, lim, err := prepareCreate(job, lim)
+	if err != nil {
+		return Job{}, false, fmt.Errorf("store: create job: %w", err)
 	}
-	idKey, ok := idBytes(job.ID)
-	if !ok {
-		return Job{}, false, fmt.Errorf("store: create job: id %q is not a UUIDv7: %w", job.ID, ErrInvalid)
-	}
-	job.ID = idString(idKey)
-	if len(job.KeyID) > math.MaxUint16 {
-		return Job{}, false, fmt.Errorf("store: create job: key id too long: %w", ErrInvalid)
-	}
-	if len(job.Metadata) > 0 && !json.Valid(job.Metadata) {
-		return Job{}, false, fmt.Errorf("store: create job: metadata is not JSON: %w", ErrInvalid)
-	}
-	if lim.IdempotencyKey != "" {
-		job.IdempotencyKey = lim.IdempotencyKey
-	}
-	if lim.IdempotencyTTL <= 0 {
-		lim.IdempotencyTTL = DefaultIdempotencyTTL
-	}
-	if job.MaxAttempts <= 0 {
-		job.MaxAttempts = DefaultMaxAttempts
-	}
+	idKey, _ := idBytes(job.ID)
 
 	var existing bool
-	err := s.update(func(tx *txn) error {
+	err = s.update(func(tx *txn) error {
 		now := s.now()
 		var ik []byte
 		if job.IdempotencyKey != "" {
@@ -96,8 +73,8 @@ func (s *Store) CreateJob(job Job, lim CreateLimits) (Job, bool, error) {
 			if err != nil {
 				return err
 			}
-			if n >= lim.MaxQueued {
-				return fmt.Errorf("%w: %d active jobs, limit %d", ErrQueueFull, n, lim.MaxQueued)
+			if err := queueFull(n, lim); err != nil {
+				return err
 			}
 		}
 		month := monthKey(now)
@@ -108,19 +85,7 @@ func (s *Store) CreateJob(job Job, lim CreateLimits) (Job, bool, error) {
 			return fmt.Errorf("job %s: %w", job.ID, ErrExists)
 		}
 
-		job.Status = Queued
-		job.Stage = StageQueued
-		job.Progress = 0
-		job.CreatedAt = now
-		job.StartedAt, job.CompletedAt = time.Time{}, time.Time{}
-		job.Attempt = 0
-		job.Errors, job.Error = nil, nil
-		job.CancelRequested = false
-		job.Reserved, job.ReservedMonth = 0, ""
-		if lim.ProbedSeconds > 0 {
-			job.Reserved = time.Duration(math.Round(lim.ProbedSeconds * float64(time.Second)))
-			job.ReservedMonth = month
-		}
+		admit(&job, lim, now, month)
 		if err := tx.putJob(nil, job); err != nil {
 			return err
 		}
@@ -143,9 +108,6 @@ func (t *txn) idempotentJob(ik []byte, now time.Time, lim CreateLimits) (Job, bo
 	if err != nil || !ok {
 		return Job{}, false, err
 	}
-	if !now.Before(rec.CreatedAt.Add(lim.IdempotencyTTL)) {
-		return Job{}, false, nil
-	}
 	job, err := t.getJob(rec.JobID)
 	if errors.Is(err, ErrNotFound) {
 		return Job{}, false, nil
@@ -153,8 +115,9 @@ func (t *txn) idempotentJob(ik []byte, now time.Time, lim CreateLimits) (Job, bo
 	if err != nil {
 		return Job{}, false, err
 	}
-	if rec.RequestHash != lim.RequestHash {
-		return Job{}, false, fmt.Errorf("%w: key %q was used for job %s", ErrIdempotencyConflict, job.IdempotencyKey, job.ID)
+	usable, err := idempotencyHit(job, rec.CreatedAt, rec.RequestHash, now, lim)
+	if !usable || err != nil {
+		return Job{}, false, err
 	}
 	return job, true, nil
 }

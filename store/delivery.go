@@ -110,41 +110,12 @@ func (t *txn) announce(job Job, build DeliveryFunc, now time.Time) error {
 
 // addDelivery stores d for job as a pending delivery due now.
 func (t *txn) addDelivery(job Job, d Delivery, now time.Time) (Delivery, error) {
-	if d.ID == "" {
-		id, err := newID()
-		if err != nil {
-			return Delivery{}, err
-		}
-		d.ID = id
+	d, err := newDelivery(job, d, now)
+	if err != nil {
+		return Delivery{}, err
 	}
-	id, ok := idBytes(d.ID)
-	if !ok {
-		return Delivery{}, fmt.Errorf("delivery id %q is not a UUIDv7: %w", d.ID, ErrInvalid)
-	}
-	jobKey, ok := idBytes(job.ID)
-	if !ok {
-		return Delivery{}, fmt.Errorf("job id %q: %w", job.ID, ErrInvalid)
-	}
-	d.ID = idString(id)
-	d.JobID = job.ID
-	d.KeyID = job.KeyID
-	if d.URL == "" {
-		d.URL = job.CallbackURL
-	}
-	if d.Secret == "" {
-		d.Secret = job.CallbackSecret
-	}
-	if d.URL == "" {
-		return Delivery{}, fmt.Errorf("delivery for job %s has no url: %w", job.ID, ErrInvalid)
-	}
-	if d.EventID == "" {
-		d.EventID = DefaultEventID(job.ID, d.Event)
-	}
-	d.Status = DeliveryPending
-	d.Attempt, d.Round, d.RoundAttempts, d.Attempts = 0, 0, 0, nil
-	d.CreatedAt, d.NextAt = now, now
-	d.LastError = ""
-
+	id, _ := idBytes(d.ID)
+	jobKey, _ := idBytes(job.ID)
 	if t.bucket(bucketDeliveries).Get(id) != nil {
 		return Delivery{}, fmt.Errorf("delivery %s: %w", d.ID, ErrExists)
 	}

@@ -79,6 +79,40 @@
 // delivered and failed deliveries but keep pending ones, so the webhook is
 // still sent.
 //
+// # PostgreSQL
+//
+// Postgres (pg*.go) implements the same Backend on a database that several
+// nodes share; the contract tests in store/storetest run on both. It keeps
+// the same JSON records (as json columns, beside the columns its queries
+// use; migrations/*.sql, applied at open under an advisory lock and
+// versioned in schema_migrations) and applies the same state changes
+// (transition.go). What differs:
+//
+//   - Claim locks its job with FOR UPDATE SKIP LOCKED, so nodes claim
+//     concurrently; each node alternates between the synchronous jobs and
+//     the others and, within a queue, goes round-robin over API keys (in
+//     byte order), oldest first within each key; the turns are the node's
+//     own, kept in memory. There is no quarantine.
+//   - A processing job holds a lease (locked_until), renewed by every write
+//     of its worker (UpdateProgress among them). RecoverOrphans settles only
+//     the jobs whose lease lapsed, so any node may run it at any time: it is
+//     the rescuer of a node that died. A node remembers the attempt of each
+//     job it claimed, and its writes for a job another node has claimed
+//     since are ErrNotProcessing, so a node that comes back late cannot end
+//     the other node's attempt.
+//   - Reserved totals are a sum over the active jobs, and admissions
+//     (CreateJob, ReserveAudio) hold a per-key advisory lock, so that nodes
+//     cannot together overbook a quota.
+//   - LeaseDelivery takes a delivery for one attempt; DueEntries leaves out
+//     the deliveries another node holds until their lease lapses.
+//   - CreateJob and requeues NOTIFY instanttranscriber_jobs, new and
+//     rescheduled deliveries instanttranscriber_outbox; Listen wakes a node.
+//   - Audio can live in the database (audio_chunks, AudioChunk rows):
+//     CreateJobWithAudio keeps it in the creating transaction, PutAudio
+//     after a download, ReadAudio streams it back; it goes when the job
+//     finishes with ClearAudio, or is deleted or expires.
+//   - Connection failures are ErrUnavailable.
+//
 // # Schema
 //
 // The schema version is 1. It is stored in meta/schema_version; Open refuses

@@ -49,6 +49,11 @@ var (
 	// ErrLocked means another process holds the database file lock.
 	ErrLocked = errors.New("database is locked by another process")
 
+	// ErrUnavailable means the database could not be reached (PostgreSQL:
+	// refused or lost connections, a server shutting down, a timeout). The
+	// write did not happen or its outcome is unknown; retry later.
+	ErrUnavailable = errors.New("database unavailable")
+
 	// ErrSchema means the database file has a schema this build cannot use.
 	ErrSchema = errors.New("unsupported database schema")
 )

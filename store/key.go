@@ -30,19 +30,13 @@ func (k Key) Revoked() bool { return !k.RevokedAt.IsZero() }
 // CreateKey stores a new API key with its ID and CreatedAt filled in. A key
 // with the same ID or Hash is ErrExists.
 func (s *Store) CreateKey(k Key) (Key, error) {
-	if k.ID == "" {
-		id, err := newID()
-		if err != nil {
-			return Key{}, fmt.Errorf("store: create key: %w", err)
-		}
-		k.ID = id
+	kid, err := assignID(k.ID)
+	if err != nil {
+		return Key{}, fmt.Errorf("store: create key: %w", err)
 	}
-	id, ok := idBytes(k.ID)
-	if !ok {
-		return Key{}, fmt.Errorf("store: create key: id %q is not a UUIDv7: %w", k.ID, ErrInvalid)
-	}
-	k.ID = idString(id)
-	err := s.update(func(tx *txn) error {
+	k.ID = kid
+	id, _ := idBytes(k.ID)
+	err = s.update(func(tx *txn) error {
 		keys, hashes := tx.bucket(bucketKeys), tx.bucket(bucketKeyHashes)
 		if keys.Get(id) != nil {
 			return fmt.Errorf("key %s: %w", k.ID, ErrExists)

@@ -23,24 +23,19 @@ func (s *Store) CancelJob(id, keyID string, build DeliveryFunc) (Job, error) {
 		if err != nil {
 			return err
 		}
-		job = prev
-		switch prev.Status {
-		case Queued:
-			now := s.now()
-			finish(&job, Canceled, nil, now)
-			if err := tx.putJob(&prev, job); err != nil {
-				return err
-			}
-			return tx.announce(job, build, now)
-		case Processing:
-			if prev.CancelRequested {
-				return nil
-			}
-			job.CancelRequested = true
-			return tx.putJob(&prev, job)
-		default:
-			return fmt.Errorf("%w (status %s)", ErrAlreadyFinished, prev.Status)
+		now := s.now()
+		next, write, announce, err := cancel(prev, now)
+		job = next
+		if err != nil || !write {
+			return err
 		}
+		if err := tx.putJob(&prev, job); err != nil {
+			return err
+		}
+		if !announce {
+			return nil
+		}
+		return tx.announce(job, build, now)
 	})
 	if err != nil {
 		return Job{}, fmt.Errorf("store: cancel job %s: %w", id, err)

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -72,23 +71,8 @@ func (s *Store) RotateSecret(name string, size int, dropRetiredBefore time.Time)
 		if err != nil {
 			return err
 		}
-		last, err := strconv.Atoi(old[0].ID)
-		if err != nil {
-			return fmt.Errorf("stored secret version %q: %w", old[0].ID, ErrInvalid)
-		}
-		next, err := newSecretVersion(strconv.Itoa(last+1), size, now)
-		if err != nil {
+		if out, err = rotateSecrets(old, size, now, dropRetiredBefore); err != nil {
 			return err
-		}
-		out = []SecretVersion{next}
-		for i, v := range old {
-			if i == 0 {
-				v.RetiredAt = now
-			}
-			if v.RetiredAt.Before(dropRetiredBefore) {
-				continue
-			}
-			out = append(out, v)
 		}
 		return tx.putSecrets(name, out)
 	})
@@ -109,14 +93,10 @@ func (t *txn) secrets(name string, size int, now time.Time) ([]SecretVersion, er
 	}
 	if len(vs) == 0 {
 		legacy := []byte(metaSecretPrefix + name)
-		v1 := SecretVersion{ID: "1", Secret: append([]byte(nil), meta.Get(legacy)...), Since: now}
-		if len(v1.Secret) == 0 {
-			var err error
-			if v1, err = newSecretVersion("1", size, now); err != nil {
-				return nil, err
-			}
+		var err error
+		if vs, err = firstSecrets(meta.Get(legacy), size, now); err != nil {
+			return nil, err
 		}
-		vs = []SecretVersion{v1}
 		if err := t.putSecrets(name, vs); err != nil {
 			return nil, err
 		}
@@ -124,10 +104,8 @@ func (t *txn) secrets(name string, size int, now time.Time) ([]SecretVersion, er
 			return nil, err
 		}
 	}
-	for _, v := range vs {
-		if len(v.Secret) != size {
-			return nil, fmt.Errorf("stored secret version %s has %d bytes, want %d", v.ID, len(v.Secret), size)
-		}
+	if err := checkSecrets(vs, size); err != nil {
+		return nil, err
 	}
 	return vs, nil
 }

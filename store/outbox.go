@@ -123,11 +123,8 @@ func (s *Store) NextDeliveryAt() (time.Time, bool, error) {
 // its new state; ErrNotFound for an unknown delivery, ErrNotPending when it
 // is already delivered or failed.
 func (s *Store) RecordDeliveryAttempt(id string, a DeliveryAttempt, result DeliveryResult) (Delivery, error) {
-	switch {
-	case result.Status == DeliveryPending && result.NextAt.IsZero():
-		return Delivery{}, fmt.Errorf("store: record attempt of delivery %s: pending without next_at: %w", id, ErrInvalid)
-	case result.Status != DeliveryPending && result.Status != DeliveryDelivered && result.Status != DeliveryFailed:
-		return Delivery{}, fmt.Errorf("store: record attempt of delivery %s: status %q: %w", id, result.Status, ErrInvalid)
+	if err := checkResult(result); err != nil {
+		return Delivery{}, fmt.Errorf("store: record attempt of delivery %s: %w", id, err)
 	}
 	var d Delivery
 	err := s.update(func(tx *txn) error {
@@ -135,29 +132,8 @@ func (s *Store) RecordDeliveryAttempt(id string, a DeliveryAttempt, result Deliv
 		if err != nil {
 			return err
 		}
-		if prev.Status != DeliveryPending {
-			return fmt.Errorf("%w (status %s)", ErrNotPending, prev.Status)
-		}
-		d = prev
-		if a.At.IsZero() {
-			a.At = s.now()
-		}
-		a.At = a.At.UTC().Round(0)
-		if len(a.ResponseBody) > MaxAttemptResponseBody {
-			a.ResponseBody = a.ResponseBody[:MaxAttemptResponseBody]
-		}
-		attempts := append(prev.Attempts[:len(prev.Attempts):len(prev.Attempts)], a)
-		d.Attempts = attempts[max(0, len(attempts)-MaxDeliveryAttempts):]
-		d.Attempt++
-		d.LastError = a.Error
-		if result.Round < prev.Round {
-			return tx.putDelivery(&prev, d)
-		}
-		d.RoundAttempts++
-		d.Status = result.Status
-		d.NextAt = time.Time{}
-		if result.Status == DeliveryPending {
-			d.NextAt = result.NextAt.UTC().Round(0)
+		if d, err = recordAttempt(prev, a, result, s.now()); err != nil {
+			return err
 		}
 		return tx.putDelivery(&prev, d)
 	})
@@ -204,20 +180,15 @@ func (s *Store) RedeliverWith(jobID string, payload func(Job) []byte) (Delivery,
 		if err != nil {
 			return fmt.Errorf("delivery index entry %s: %w", idString(k[len(jobKey):]), err)
 		}
-		d = prev
+		var body []byte
 		if payload != nil {
 			job, err := tx.getJob(jobID)
 			if err != nil {
 				return err
 			}
-			if b := payload(job); b != nil {
-				d.Payload = b
-			}
+			body = payload(job)
 		}
-		d.Status = DeliveryPending
-		d.NextAt = s.now()
-		d.Round++
-		d.RoundAttempts = 0
+		d = redeliver(prev, body, s.now())
 		return tx.putDelivery(&prev, d)
 	})
 	if err != nil {

@@ -54,10 +54,7 @@ func (s *Store) ReserveAudio(id string, d time.Duration) error {
 	err := s.update(func(tx *txn) error {
 		month := monthKey(s.now())
 		_, err := tx.processing(id, func(j *Job) error {
-			own := time.Duration(0)
-			if j.ReservedMonth == month {
-				own = j.Reserved
-			}
+			own := ownReservation(j, month)
 			quota, err := tx.keyQuota(j.KeyID)
 			if err != nil {
 				return err
@@ -99,23 +96,31 @@ func (t *txn) keyQuota(keyID string) (int64, error) {
 // job of unknown length (want 0) needs the quota not to be used up. A
 // quota of 0 is unlimited.
 func (t *txn) checkQuota(keyID, month string, quota int64, want float64, own time.Duration) error {
+	return checkQuotaOf(t, keyID, month, quota, want, own)
+}
+
+// monthTotals reads a key's usage and reservations in a month, inside a
+// backend's transaction.
+type monthTotals interface {
+	usage(keyID, month string) (float64, error)
+	reserved(keyID, month string) (time.Duration, error)
+}
+
+// checkQuotaOf is quotaCheck on the totals tx reads; a quota of 0 reads
+// nothing.
+func checkQuotaOf(tx monthTotals, keyID, month string, quota int64, want float64, own time.Duration) error {
 	if quota <= 0 {
 		return nil
 	}
-	used, err := t.usage(keyID, month)
+	used, err := tx.usage(keyID, month)
 	if err != nil {
 		return err
 	}
-	res, err := t.reserved(keyID, month)
+	res, err := tx.reserved(keyID, month)
 	if err != nil {
 		return err
 	}
-	reserved := (res - own).Seconds()
-	have, limit := used+reserved, float64(quota)
-	if have+want > limit || (want == 0 && have >= limit) {
-		return &QuotaError{QuotaSeconds: quota, UsedSeconds: used, ReservedSeconds: reserved, WantSeconds: want}
-	}
-	return nil
+	return quotaCheck(quota, used, res, own, want)
 }
 
 // monthlyKey is the key of keyID's entry for month (YYYY-MM) in the usage

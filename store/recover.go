@@ -61,24 +61,11 @@ func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, er
 				return fmt.Errorf("orphan entry %s: job is %s", prev.ID, prev.Status)
 			}
 			job := prev
-			switch {
-			case job.Sync && job.Status == Queued:
-				errs := job.Errors // no attempt was cut short
-				finish(&job, Failed, &JobError{Code: CodeInterrupted, Message: syncInterruptedMessage}, now)
-				job.Errors = errs
-			case job.CancelRequested:
-				interrupt(&job, interruptedMessage, now)
-				finish(&job, Canceled, nil, now)
-			case job.Sync:
-				finish(&job, Failed, &JobError{Code: CodeInterrupted, Message: syncInterruptedMessage}, now)
-			case processing > 1 && !job.Isolated:
+			if processing > 1 && !job.Isolated && !job.Sync && !job.CancelRequested {
 				shareBlame(&job, processing, now)
 				requeue(&job)
-			case job.Attempt >= job.MaxAttempts:
-				finish(&job, Failed, &JobError{Code: CodeInterrupted, Message: interruptedMessage}, now)
-			default:
-				interrupt(&job, interruptedMessage, now)
-				requeue(&job)
+			} else {
+				rescue(&job, now)
 			}
 			if err := tx.putJob(&prev, job); err != nil {
 				return err

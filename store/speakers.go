@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"maps"
 )
 
 // SetSpeakerNames names the speakers of the completed job id, which keyID
@@ -19,27 +18,10 @@ func (s *Store) SetSpeakerNames(id, keyID string, names map[string]string) (Job,
 		if err != nil {
 			return err
 		}
-		if job.Status != Completed {
-			return ErrNotFinished
-		}
-		next := job
-		next.SpeakerNames = maps.Clone(job.SpeakerNames)
-		if next.SpeakerNames == nil {
-			next.SpeakerNames = make(map[string]string, len(names))
-		}
-		for label, name := range names {
-			if name == "" {
-				delete(next.SpeakerNames, label)
-			} else {
-				next.SpeakerNames[label] = name
-			}
-		}
-		if len(next.SpeakerNames) == 0 {
-			next.SpeakerNames = nil
-		}
-		if maps.Equal(next.SpeakerNames, job.SpeakerNames) {
+		next, changed, err := renameSpeakers(job, names)
+		if err != nil || !changed {
 			out = job
-			return nil
+			return err
 		}
 		out = next
 		return tx.putJob(&job, next)

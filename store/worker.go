@@ -38,11 +38,7 @@ func (s *Store) Claim(f ClaimFilter) (Job, error) {
 			return fmt.Errorf("queue entry %s: job is %s", prev.ID, prev.Status)
 		}
 		job = prev
-		job.Status = Processing
-		job.Stage = StageStarting
-		job.Progress = 0
-		job.Attempt++
-		job.StartedAt = s.now()
+		startAttempt(&job, s.now())
 		return tx.putJob(&prev, job)
 	})
 	if err != nil {
@@ -75,10 +71,7 @@ func (t *txn) processing(id string, fn func(j *Job) error) (Job, error) {
 func (s *Store) UpdateProgress(id string, stage string, progress int) (cancelRequested bool, err error) {
 	err = s.update(func(tx *txn) error {
 		job, err := tx.processing(id, func(j *Job) error {
-			if stage != "" {
-				j.Stage = stage
-			}
-			j.Progress = min(max(progress, 0), 100)
+			setProgress(j, stage, progress)
 			return nil
 		})
 		cancelRequested = job.CancelRequested
@@ -96,11 +89,7 @@ func (s *Store) UpdateProgress(id string, stage string, progress int) (cancelReq
 func (s *Store) SetAudio(id string, src Source, duration time.Duration) error {
 	err := s.update(func(tx *txn) error {
 		_, err := tx.processing(id, func(j *Job) error {
-			if src.URL == "" {
-				src.URL = j.Source.URL
-			}
-			j.Source = src
-			j.AudioDuration = duration
+			setAudio(j, src, duration)
 			return nil
 		})
 		return err
@@ -150,22 +139,10 @@ func (s *Store) FinishJob(id string, out Outcome) (Job, error) {
 	var job Job
 	err := s.update(func(tx *txn) error {
 		now := s.now()
-		month := monthKey(now)
+		var month string
 		var err error
 		job, err = tx.processing(id, func(j *Job) error {
-			if j.ReservedMonth != "" {
-				month = j.ReservedMonth
-			}
-			finish(j, out.Status, out.Error, now)
-			if out.Language != "" {
-				j.Language = out.Language
-			}
-			if out.AudioDuration != 0 {
-				j.AudioDuration = out.AudioDuration
-			}
-			if out.ClearAudio {
-				j.Source.AudioPath = ""
-			}
+			month = finishWith(j, out, now)
 			return nil
 		})
 		if err != nil {
@@ -219,12 +196,7 @@ func (s *Store) RequeueJob(id string, reason string, refundAttempt bool) error {
 	err := s.update(func(tx *txn) error {
 		now := s.now()
 		_, err := tx.processing(id, func(j *Job) error {
-			if refundAttempt {
-				j.Attempt = max(j.Attempt-1, 0)
-			} else {
-				interrupt(j, reason, now)
-			}
-			requeue(j)
+			handBack(j, reason, refundAttempt, now)
 			return nil
 		})
 		return err

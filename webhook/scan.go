@@ -172,10 +172,14 @@ func (d *Dispatcher) refill(now time.Time) bool {
 // hand loads a claimed delivery and gives it to a worker, or gives the claim
 // back if the delivery is no longer pending and due.
 func (d *Dispatcher) hand(t task, now time.Time) error {
-	del, err := d.st.GetDelivery(t.d.ID)
+	load := d.st.GetDelivery
+	if l, ok := d.st.(Leaser); ok {
+		load = l.LeaseDelivery
+	}
+	del, err := load(t.d.ID)
 	if err != nil || del.Status != store.DeliveryPending || del.NextAt.After(now) {
 		d.unclaim(t)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrNotPending) {
 			err = nil
 		}
 		return err

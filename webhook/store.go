@@ -21,3 +21,14 @@ type Store interface {
 }
 
 var _ Store = (*store.Store)(nil)
+
+// Leaser is a store that several dispatchers share (PostgreSQL): the
+// Dispatcher loads a delivery for an attempt with LeaseDelivery instead of
+// GetDelivery, so that one node at a time attempts it, and one that
+// another node holds (store.ErrNotFound) or that ended
+// (store.ErrNotPending) is left alone.
+type Leaser interface {
+	LeaseDelivery(id string) (store.Delivery, error)
+}
+
+var _ Leaser = (*store.Postgres)(nil)

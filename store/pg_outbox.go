@@ -1,0 +1,258 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// announce queues the delivery build makes for job; see txn.announce.
+func (t *pgtx) announce(job Job, build DeliveryFunc, now time.Time) error {
+	if build == nil || job.CallbackURL == "" {
+		return nil
+	}
+	d := build(job)
+	if d == nil {
+		return nil
+	}
+	next, err := newDelivery(job, *d, now)
+	if err != nil {
+		return err
+	}
+	rec, err := encodeDelivery(next)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.Exec(t.ctx, `INSERT INTO deliveries (id, job_id, status, next_at, url, record) VALUES ($1, $2, $3, $4, $5, $6)`,
+		next.ID, next.JobID, next.Status, next.NextAt, next.URL, rec)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("delivery %s: %w", next.ID, ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("insert delivery %s: %w", next.ID, err)
+	}
+	return t.notify(outboxChannel)
+}
+
+// putDelivery rewrites a delivery; its lease ends with the attempt.
+func (t *pgtx) putDelivery(d Delivery) error {
+	rec, err := encodeDelivery(d)
+	if err != nil {
+		return err
+	}
+	var next *time.Time
+	if d.Status == DeliveryPending {
+		next = &d.NextAt
+	}
+	if _, err := t.tx.Exec(t.ctx, "UPDATE deliveries SET status = $2, next_at = $3, locked_until = NULL, record = $4 WHERE id = $1",
+		d.ID, d.Status, next, rec); err != nil {
+		return fmt.Errorf("put delivery %s: %w", d.ID, err)
+	}
+	if d.Status == DeliveryPending {
+		return t.notify(outboxChannel)
+	}
+	return nil
+}
+
+func (t *pgtx) scanDelivery(row pgx.Row) (Delivery, error) {
+	var b []byte
+	if err := row.Scan(&b); errors.Is(err, pgx.ErrNoRows) {
+		return Delivery{}, ErrNotFound
+	} else if err != nil {
+		return Delivery{}, err
+	}
+	return decodeDelivery(b)
+}
+
+// GetDelivery loads one delivery.
+func (p *Postgres) GetDelivery(id string) (Delivery, error) {
+	var d Delivery
+	err := p.update(func(t *pgtx) error {
+		if _, ok := idBytes(id); !ok {
+			return ErrNotFound
+		}
+		var err error
+		d, err = t.scanDelivery(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1", id))
+		return err
+	})
+	if err != nil {
+		return Delivery{}, fmt.Errorf("store: get delivery %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// DeliveriesForJob returns a job's deliveries, oldest first.
+func (p *Postgres) DeliveriesForJob(jobID string) ([]Delivery, error) {
+	if _, ok := idBytes(jobID); !ok {
+		return nil, nil
+	}
+	var out []Delivery
+	err := p.update(func(t *pgtx) error {
+		rows, err := t.tx.Query(t.ctx, "SELECT record FROM deliveries WHERE job_id = $1 ORDER BY id", jobID)
+		if err != nil {
+			return err
+		}
+		recs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+		if err != nil {
+			return err
+		}
+		for _, b := range recs {
+			d, err := decodeDelivery(b)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: deliveries for job %s: %w", jobID, err)
+	}
+	return out, nil
+}
+
+// DueEntries returns pending deliveries due at now, earliest first, after
+// the entry after (zero for the first page), at most limit (0: all).
+// Deliveries another node is attempting (leased by LeaseDelivery) are left
+// out until their lease lapses.
+func (p *Postgres) DueEntries(now time.Time, after DueEntry, limit int) ([]DueEntry, error) {
+	var afterID *string
+	if after.ID != "" {
+		if _, ok := idBytes(after.ID); !ok {
+			return nil, fmt.Errorf("store: due entries after %q: %w", after.ID, ErrInvalid)
+		}
+		afterID = &after.ID
+	}
+	var lim *int
+	if limit > 0 {
+		lim = &limit
+	}
+	var out []DueEntry
+	err := p.update(func(t *pgtx) error {
+		rows, err := t.tx.Query(t.ctx, `SELECT id::text, url, next_at FROM deliveries
+			WHERE status = 'pending' AND next_at <= $1 AND (locked_until IS NULL OR locked_until < $5)
+			AND ($3::uuid IS NULL OR (next_at, id) > ($2, $3::uuid))
+			ORDER BY next_at, id LIMIT $4`, now, after.NextAt, afterID, lim, p.now())
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (DueEntry, error) {
+			var e DueEntry
+			err := r.Scan(&e.ID, &e.URL, &e.NextAt)
+			e.NextAt = e.NextAt.UTC()
+			return e, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: due entries: %w", err)
+	}
+	return out, nil
+}
+
+// NextDeliveryAt returns the earliest NextAt of the pending deliveries.
+func (p *Postgres) NextDeliveryAt() (time.Time, bool, error) {
+	var at *time.Time
+	err := p.update(func(t *pgtx) error {
+		return t.tx.QueryRow(t.ctx, "SELECT min(next_at) FROM deliveries WHERE status = 'pending'").Scan(&at)
+	})
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("store: next delivery time: %w", err)
+	}
+	if at == nil {
+		return time.Time{}, false, nil
+	}
+	return at.UTC(), true, nil
+}
+
+// RecordDeliveryAttempt records an attempt and what follows from it; see
+// (*Store).RecordDeliveryAttempt. It ends the attempt's lease.
+func (p *Postgres) RecordDeliveryAttempt(id string, a DeliveryAttempt, result DeliveryResult) (Delivery, error) {
+	if err := checkResult(result); err != nil {
+		return Delivery{}, fmt.Errorf("store: record attempt of delivery %s: %w", id, err)
+	}
+	var d Delivery
+	err := p.update(func(t *pgtx) error {
+		if _, ok := idBytes(id); !ok {
+			return ErrNotFound
+		}
+		prev, err := t.scanDelivery(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1 FOR UPDATE", id))
+		if err != nil {
+			return err
+		}
+		if d, err = recordAttempt(prev, a, result, p.now()); err != nil {
+			return err
+		}
+		return t.putDelivery(d)
+	})
+	if err != nil {
+		return Delivery{}, fmt.Errorf("store: record attempt of delivery %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// Redeliver is RedeliverWith(jobID, nil).
+func (p *Postgres) Redeliver(jobID string) (Delivery, error) {
+	return p.RedeliverWith(jobID, nil)
+}
+
+// RedeliverWith makes the job's latest delivery pending again in a new
+// round; see (*Store).RedeliverWith.
+func (p *Postgres) RedeliverWith(jobID string, payload func(Job) []byte) (Delivery, error) {
+	var d Delivery
+	err := p.update(func(t *pgtx) error {
+		if _, ok := idBytes(jobID); !ok {
+			return ErrNotFound
+		}
+		prev, err := t.scanDelivery(t.tx.QueryRow(t.ctx,
+			"SELECT record FROM deliveries WHERE job_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE", jobID))
+		if err != nil {
+			return err
+		}
+		var body []byte
+		if payload != nil {
+			job, err := t.getJob(jobID, false)
+			if err != nil {
+				return err
+			}
+			body = payload(job)
+		}
+		d = redeliver(prev, body, p.now())
+		return t.putDelivery(d)
+	})
+	if err != nil {
+		return Delivery{}, fmt.Errorf("store: redeliver webhook of job %s: %w", jobID, err)
+	}
+	return d, nil
+}
+
+// LeaseDelivery takes delivery id for one attempt by this node: until the
+// lease (the store's Lease) lapses or the attempt is recorded, DueEntries
+// on other nodes leaves it out. It returns the delivery, or ErrNotPending
+// when it is no longer pending, or ErrNotFound when another node holds it.
+func (p *Postgres) LeaseDelivery(id string) (Delivery, error) {
+	var d Delivery
+	err := p.update(func(t *pgtx) error {
+		if _, ok := idBytes(id); !ok {
+			return ErrNotFound
+		}
+		now := p.now()
+		var err error
+		d, err = t.scanDelivery(t.tx.QueryRow(t.ctx, `SELECT record FROM deliveries WHERE id = $1
+			AND (locked_until IS NULL OR locked_until < $2) FOR UPDATE SKIP LOCKED`, id, now))
+		if err != nil {
+			return err
+		}
+		if d.Status != DeliveryPending {
+			return fmt.Errorf("%w (status %s)", ErrNotPending, d.Status)
+		}
+		_, err = t.tx.Exec(t.ctx, "UPDATE deliveries SET locked_until = $2 WHERE id = $1", id, now.Add(p.lease))
+		return err
+	})
+	if err != nil {
+		return Delivery{}, fmt.Errorf("store: lease delivery %s: %w", id, err)
+	}
+	return d, nil
+}
