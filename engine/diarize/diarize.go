@@ -40,6 +40,19 @@ func Diarize(ctx context.Context, samples []float32, speech []Region, opts Optio
 	if len(wins) == 0 {
 		return nil, nil
 	}
+	full := fullWindows(wins)
+	if useUBM() {
+		fs.front = newUBMFront()
+		fs.svIndex = make([]int, len(wins))
+		for i := range fs.svIndex {
+			fs.svIndex[i] = -1
+		}
+		pick := spread(full, maxSpectral)
+		for i, w := range pick {
+			fs.svIndex[w] = i
+		}
+		fs.sv = make([][]float64, len(pick))
+	}
 	// Two passes over the samples of the speech regions: the gate needs
 	// the energy of every frame before any frame is pooled.
 	gate, err := fs.gate(ctx, samples, newSweep(opts.Release, len(samples)))
@@ -52,11 +65,15 @@ func Diarize(ctx context.Context, samples []float32, speech []Region, opts Optio
 	if err != nil {
 		return nil, err
 	}
-	full := fullWindows(wins)
 	normalize(emb, full)
-	seg, err := segmentSpeakers(ctx, emb, full, wins, blocks, opts)
-	if err != nil {
-		return nil, err
+	var seg segmentation
+	if fs.sv != nil {
+		seg = spectralSegment(fs, emb, full, wins, blocks, opts)
+	} else {
+		seg, err = segmentSpeakers(ctx, emb, full, wins, blocks, opts)
+		if err != nil {
+			return nil, err
+		}
 	}
 	return blockTurns(blocks, seg.labels, opts.MinTurn), nil
 }

@@ -23,6 +23,14 @@ const chunkFrames = 6000
 type features struct {
 	regions []regionFrames
 	total   int // frames in all regions
+
+	// With the UBM: its front end, the recording's mean cepstra (set by
+	// gate), the index in sv of each window that gets a supervector (-1
+	// for none), and the supervectors (set by analyse).
+	front   *ubmFront
+	cmn     []float64
+	svIndex []int
+	sv      [][]float64
 }
 
 // regionFrames locates one speech region's frames.
@@ -62,8 +70,24 @@ func (fs *features) gate(ctx context.Context, samples []float32, sw *sweep) (flo
 		return math.Inf(-1), nil
 	}
 	e := make([]float64, 0, fs.total)
+	var fz *featurizer
+	var cep [ubmDim]float32
+	var ceps [numCeps]float32
+	var cmnN float64
+	if fs.front != nil {
+		fz = newFeaturizer()
+		fs.cmn = make([]float64, ubmDim)
+	}
 	for _, rf := range fs.regions {
 		for i := range rf.n {
+			if fz != nil && len(e)%cmnStride == 0 {
+				fz.frame(samples[(rf.first+i)*frameHop:], ceps[:])
+				fs.front.ceps(fz.pow, cep[:])
+				for d, v := range cep {
+					fs.cmn[d] += float64(v)
+				}
+				cmnN++
+			}
 			if len(e)%chunkFrames == chunkFrames-1 {
 				if err := ctx.Err(); err != nil {
 					return 0, err
@@ -74,6 +98,9 @@ func (fs *features) gate(ctx context.Context, samples []float32, sw *sweep) (flo
 		}
 	}
 	sw.finish()
+	for d := range fs.cmn {
+		fs.cmn[d] /= max(cmnN, 1)
+	}
 	slices.Sort(e)
 	return e[int(gatePct*float64(len(e)-1))], nil
 }
