@@ -36,7 +36,7 @@ func Diarize(ctx context.Context, samples []float32, speech []Region, opts Optio
 		return nil, nil
 	}
 	fs := layout(samples, speech)
-	wins := fs.windows(winFrames, winHop)
+	wins := fs.windows(expInt("DIAR_WIN", winFrames), expInt("DIAR_HOP", winHop))
 	if len(wins) == 0 {
 		return nil, nil
 	}

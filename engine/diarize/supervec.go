@@ -54,7 +54,7 @@ func (fb *frameBuf) supervector(u *ubm, a, b int, gate float64, cmn []float64, p
 		sw := math.Sqrt(u.weight[m])
 		for d := range row {
 			// (F - N μ) / (N + r), whitened.
-			row[d] = sw * (row[d] - n[m]*u.mean[m*ubmDim+d]) / (n[m] + relevance) * u.isd[m*ubmDim+d]
+			row[d] = sw * (row[d] - n[m]*u.mean[m*ubmDim+d]) / (n[m] + expFloat("DIAR_REL", relevance)) * u.isd[m*ubmDim+d]
 		}
 	}
 }
