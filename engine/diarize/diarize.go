@@ -36,23 +36,12 @@ func Diarize(ctx context.Context, samples []float32, speech []Region, opts Optio
 		return nil, nil
 	}
 	fs := layout(samples, speech)
-	wins := fs.windows(expInt("DIAR_WIN", winFrames), expInt("DIAR_HOP", winHop))
+	wins := fs.windows(winFrames, winHop)
 	if len(wins) == 0 {
 		return nil, nil
 	}
 	full := fullWindows(wins)
-	if useUBM() {
-		fs.front = newUBMFront()
-		fs.svIndex = make([]int, len(wins))
-		for i := range fs.svIndex {
-			fs.svIndex[i] = -1
-		}
-		pick := spread(full, maxSpectral)
-		for i, w := range pick {
-			fs.svIndex[w] = i
-		}
-		fs.sv = make([][]float64, len(pick))
-	}
+	fs.planSupervectors(len(wins), full)
 	// Two passes over the samples of the speech regions: the gate needs
 	// the energy of every frame before any frame is pooled.
 	gate, err := fs.gate(ctx, samples, newSweep(opts.Release, len(samples)))
@@ -68,7 +57,7 @@ func Diarize(ctx context.Context, samples []float32, speech []Region, opts Optio
 	normalize(emb, full)
 	var seg segmentation
 	if fs.sv != nil {
-		seg = spectralSegment(fs, emb, full, wins, blocks, opts)
+		seg = spectralSegment(fs, emb, wins, blocks, opts)
 	} else {
 		seg, err = segmentSpeakers(ctx, emb, full, wins, blocks, opts)
 		if err != nil {

@@ -1,9 +1,7 @@
 package diarize
 
 import (
-	"fmt"
 	"math"
-	"os"
 	"slices"
 )
 
@@ -64,9 +62,6 @@ func spectralClusters(vecs [][]float64, lo, hi, want int) ([]int, int) {
 	}
 	if bestVals == nil {
 		return make([]int, n), 1
-	}
-	if os.Getenv("DIAR_DEBUG") != "" {
-		fmt.Fprintf(os.Stderr, "n=%d k=%d ratio=%.3f vals=%.3f\n", n, bestK, bestRatio, bestVals[:min(n, 9)])
 	}
 	return embedKMeans(bestVecs, n, bestK), bestK
 }

@@ -13,6 +13,26 @@ const (
 	cmnStride = 4
 )
 
+// planSupervectors picks the windows that get a supervector: at most
+// maxSpectral of the full ones, evenly spread, when there are at least
+// minSpectral; with fewer, it leaves fs without the UBM front end and
+// Diarize falls back on segmentSpeakers.
+func (fs *features) planSupervectors(nwins int, full []int) {
+	if len(full) < minSpectral {
+		return
+	}
+	fs.front = newUBMFront()
+	fs.svIndex = make([]int, nwins)
+	for i := range fs.svIndex {
+		fs.svIndex[i] = -1
+	}
+	pick := spread(full, maxSpectral)
+	for i, w := range pick {
+		fs.svIndex[w] = i
+	}
+	fs.sv = make([][]float64, len(pick))
+}
+
 // supervector writes into out (u.k·ubmDim) the GMM supervector of frames
 // [a, b) (region-local) louder than gate: for each component c of the
 // UBM, its mean MAP-adapted to the frames, less the UBM's, in units of the
@@ -54,7 +74,7 @@ func (fb *frameBuf) supervector(u *ubm, a, b int, gate float64, cmn []float64, p
 		sw := math.Sqrt(u.weight[m])
 		for d := range row {
 			// (F - N μ) / (N + r), whitened.
-			row[d] = sw * (row[d] - n[m]*u.mean[m*ubmDim+d]) / (n[m] + expFloat("DIAR_REL", relevance)) * u.isd[m*ubmDim+d]
+			row[d] = sw * (row[d] - n[m]*u.mean[m*ubmDim+d]) / (n[m] + relevance) * u.isd[m*ubmDim+d]
 		}
 	}
 }

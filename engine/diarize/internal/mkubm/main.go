@@ -18,12 +18,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
+var components = 256
+
 const (
-	components = 256
-	dim        = 13
-	rounds     = 30
+	dim    = 13
+	rounds = 30
 )
 
 func main() {
@@ -38,6 +40,9 @@ func main() {
 }
 
 func run(dir, out string) error {
+	if v, err := strconv.Atoi(os.Getenv("MKUBM_K")); err == nil {
+		components = v
+	}
 	means, err := readS3(filepath.Join(dir, "means"))
 	if err != nil {
 		return err

@@ -1,0 +1,90 @@
+package diarize
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestEigSym(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const n = 12
+	a := make([]float64, n*n)
+	for i := range n {
+		for j := i; j < n; j++ {
+			v := rng.NormFloat64()
+			a[i*n+j], a[j*n+i] = v, v
+		}
+	}
+	orig := append([]float64(nil), a...)
+	vals, vecs := eigSym(a, n)
+	for j := range n {
+		if j > 0 && vals[j] < vals[j-1] {
+			t.Fatalf("eigenvalues not ascending: %v", vals)
+		}
+		for i := range n { // (A v)_i = λ v_i
+			var s float64
+			for k := range n {
+				s += orig[i*n+k] * vecs[k*n+j]
+			}
+			if math.Abs(s-vals[j]*vecs[i*n+j]) > 1e-9 {
+				t.Fatalf("eigenpair %d: (Av)_%d = %v, λv_%d = %v", j, i, s, i, vals[j]*vecs[i*n+j])
+			}
+		}
+	}
+}
+
+// blobs returns n unit vectors around each of k random directions in dim
+// dimensions, and their blob.
+func blobs(rng *rand.Rand, k, n, dim int, spread float64) ([][]float64, []int) {
+	var vecs [][]float64
+	var truth []int
+	for c := range k {
+		centre := make([]float64, dim)
+		for d := range centre {
+			centre[d] = rng.NormFloat64()
+		}
+		for range n {
+			v := make([]float64, dim)
+			var norm float64
+			for d := range v {
+				v[d] = centre[d] + spread*rng.NormFloat64()
+				norm += v[d] * v[d]
+			}
+			for d := range v {
+				v[d] /= math.Sqrt(norm)
+			}
+			vecs = append(vecs, v)
+			truth = append(truth, c)
+		}
+	}
+	return vecs, truth
+}
+
+func TestSpectralClusters(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, k := range []int{1, 2, 3, 4} {
+		vecs, truth := blobs(rng, k, 25, 40, 0.5)
+		labels, got := spectralClusters(vecs, 1, 8, 0)
+		if got != k {
+			t.Errorf("%d blobs: found %d clusters", k, got)
+			continue
+		}
+		// Each blob maps to one cluster.
+		seen := map[int]int{}
+		for i, l := range labels {
+			if c, ok := seen[truth[i]]; ok && c != l {
+				t.Errorf("%d blobs: blob %d split", k, truth[i])
+				break
+			}
+			seen[truth[i]] = l
+		}
+	}
+	vecs, _ := blobs(rng, 3, 20, 40, 0.5)
+	if _, got := spectralClusters(vecs, 1, 8, 5); got != 5 {
+		t.Errorf("want 5: got %d clusters", got)
+	}
+	if _, got := spectralClusters(vecs, 4, 8, 0); got < 4 {
+		t.Errorf("lo 4: got %d clusters", got)
+	}
+}
