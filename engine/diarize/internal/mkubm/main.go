@@ -3,8 +3,9 @@
 // speaker-independent acoustic model of Debian's pocketsphinx-en-us
 // (CMU Sphinx, BSD-2; see engine/diarize/UBM-LICENSE): the 42×128
 // Gaussians of its first stream (13 lifted cepstra c0..c12, batch CMN)
-// are pooled and reduced to ubmComponents by weighted k-means on their
-// means, each merged component taking the moments of its members.
+// are pooled and reduced to 256 (-k) by k-means on their
+// means, each merged component taking the moments of its members and a
+// weight in proportion to them (the model's mixture weights are not used).
 //
 //	apt-get download pocketsphinx-en-us && dpkg-deb -x pocketsphinx-en-us_*.deb x
 //	go run ./engine/diarize/internal/mkubm x/usr/share/pocketsphinx/model/en-us/en-us engine/diarize/ubm.bin
@@ -14,35 +15,35 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
+	"flag"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 )
-
-var components = 256
 
 const (
 	dim    = 13
 	rounds = 30
 )
 
+// components is the number of Gaussians written (-k).
+var components int
+
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: mkubm MODEL_DIR OUT")
+	flag.IntVar(&components, "k", 256, "Gaussians in the reduced model")
+	flag.Parse()
+	if flag.NArg() != 2 {
+		fmt.Fprintln(os.Stderr, "usage: mkubm [-k 256] MODEL_DIR OUT")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1], os.Args[2]); err != nil {
+	if err := run(flag.Arg(0), flag.Arg(1)); err != nil {
 		fmt.Fprintln(os.Stderr, "mkubm:", err)
 		os.Exit(1)
 	}
 }
 
 func run(dir, out string) error {
-	if v, err := strconv.Atoi(os.Getenv("MKUBM_K")); err == nil {
-		components = v
-	}
 	means, err := readS3(filepath.Join(dir, "means"))
 	if err != nil {
 		return err
