@@ -39,7 +39,9 @@
 //     p being chosen among 8 values for the largest gap relative to p (the
 //     normalized maximum eigengap of Park et al., 2019); k-means on the
 //     first eigenvectors labels the windows. The other windows join the
-//     cluster whose embedding centroid is nearest.
+//     cluster whose embedding centroid is nearest. When the eigengap says
+//     one speaker, the best split into two or more is kept if, after steps
+//     5 and 6, its speakers are all told apart by more than 5 (see 6).
 //  5. Resegmentation: the speech is cut into 0.25 s blocks. Each speaker is
 //     modelled by a full-covariance Gaussian over its MFCC frames and a
 //     Gaussian over the log F0 of its voiced frames; a Viterbi pass relabels
@@ -87,7 +89,7 @@
 // scripts/benchdiarize and BENCHMARKS.md). There, without the count, seed 1
 // gets the count right in 87% of conversations, a mean DER of 2.8% with
 // two speakers (2-5% for two people of the same gender) and 10.0% with
-// three or four; seed 2, a different draw, 72%, 4.2% and 14.5%. Four
+// three or four; seed 2, a different draw, 72%, 4.2% and 13.5%. Four
 // telephone voices, mostly women, are the worst case: one of them is
 // usually merged into another. Overlapping speech is given to one speaker.
 // Diarization takes about 0.5-1% of a short conversation's duration on
