@@ -57,12 +57,12 @@ func Diarize(ctx context.Context, samples []float32, speech []Region, opts Optio
 	normalize(emb, full)
 	var seg segmentation
 	if fs.sv != nil {
-		seg = spectralSegment(fs, emb, wins, blocks, opts)
+		seg, err = spectralSegment(ctx, fs, emb, wins, blocks, opts)
 	} else {
 		seg, err = segmentSpeakers(ctx, emb, full, wins, blocks, opts)
-		if err != nil {
-			return nil, err
-		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	return blockTurns(blocks, seg.labels, opts.MinTurn), nil
 }

@@ -1,6 +1,7 @@
 package diarize
 
 import (
+	"context"
 	"math"
 )
 
@@ -40,22 +41,28 @@ func spread(items []int, n int) []int {
 // is nearest; each block takes its nearest window's label; resegmentation
 // refines the labels; and, unless opts.Speakers fixes the count, speakers
 // that the Gaussian models do not tell apart are merged (see mergeClose).
-func spectralSegment(fs *features, emb [][]float64, wins []window, blocks []block, opts Options) segmentation {
+func spectralSegment(ctx context.Context, fs *features, emb [][]float64, wins []window, blocks []block, opts Options) (segmentation, error) {
 	centreScale(fs.sv)
 	hi := max(1, opts.MaxSpeakers)
 	lo := min(opts.MinSpeakers, hi)
-	labels, k := spectralClusters(fs.sv, lo, hi, opts.Speakers)
+	labels, k, err := spectralClusters(ctx, fs.sv, lo, hi, opts.Speakers)
+	if err != nil {
+		return segmentation{}, err
+	}
 	seg := fs.segmentFrom(emb, wins, blocks, labels, k, opts, lo)
 	if k == 1 && opts.Speakers == 0 && hi >= 2 {
 		// One speaker: unless a split into two or more is clearly told
 		// apart.
-		labels2, k2 := spectralClusters(fs.sv, 2, hi, 0)
+		labels2, k2, err := spectralClusters(ctx, fs.sv, 2, hi, 0)
+		if err != nil {
+			return segmentation{}, err
+		}
 		seg2 := fs.segmentFrom(emb, wins, blocks, labels2, k2, opts, 2)
 		if a, _, sep := closestPair(blocks, seg2.labels); a >= 0 && sep > oneLambda {
-			return seg2
+			return seg2, nil
 		}
 	}
-	return seg
+	return seg, nil
 }
 
 // segmentFrom turns the clusters of the windows with a supervector

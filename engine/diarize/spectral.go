@@ -1,6 +1,7 @@
 package diarize
 
 import (
+	"context"
 	"math"
 	"slices"
 )
@@ -18,7 +19,7 @@ const (
 	maxPrune = 0.4
 )
 
-// spectralClusters clusters the unit vectors by spectral clustering and
+// spectralClusters clusters the unit vectors, unless ctx is done, by spectral clustering and
 // returns each one's cluster and the number of clusters: want when it is
 // not 0, else the one from lo to hi with the largest eigengap. The
 // affinity graph keeps, for each vector, an edge to its p most similar
@@ -27,10 +28,10 @@ const (
 // normalized maximum eigengap of Park et al., 2019, "Auto-tuning spectral
 // clustering for speaker diarization using normalized maximum
 // eigengap").
-func spectralClusters(vecs [][]float64, lo, hi, want int) ([]int, int) {
+func spectralClusters(ctx context.Context, vecs [][]float64, lo, hi, want int) ([]int, int, error) {
 	n := len(vecs)
 	if n < 3 {
-		return make([]int, n), 1
+		return make([]int, n), 1, nil
 	}
 	hi = min(hi, n-1)
 	lo = min(max(lo, 1), hi)
@@ -50,6 +51,9 @@ func spectralClusters(vecs [][]float64, lo, hi, want int) ([]int, int) {
 		if p >= n {
 			break
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
 		vals, vecsU := laplacianEigen(sim, n, p)
 		k, gap := eigengap(vals, lo, hi)
 		if want > 0 {
@@ -61,9 +65,9 @@ func spectralClusters(vecs [][]float64, lo, hi, want int) ([]int, int) {
 		}
 	}
 	if bestVals == nil {
-		return make([]int, n), 1
+		return make([]int, n), 1, nil
 	}
-	return embedKMeans(bestVecs, n, bestK), bestK
+	return embedKMeans(bestVecs, n, bestK), bestK, nil
 }
 
 // laplacianEigen returns the eigenvalues (ascending) and eigenvectors

@@ -1,6 +1,7 @@
 package diarize
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -65,7 +66,7 @@ func TestSpectralClusters(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, k := range []int{1, 2, 3, 4} {
 		vecs, truth := blobs(rng, k, 25, 40, 0.5)
-		labels, got := spectralClusters(vecs, 1, 8, 0)
+		labels, got, _ := spectralClusters(context.Background(), vecs, 1, 8, 0)
 		if got != k {
 			t.Errorf("%d blobs: found %d clusters", k, got)
 			continue
@@ -81,10 +82,19 @@ func TestSpectralClusters(t *testing.T) {
 		}
 	}
 	vecs, _ := blobs(rng, 3, 20, 40, 0.5)
-	if _, got := spectralClusters(vecs, 1, 8, 5); got != 5 {
+	if _, got, _ := spectralClusters(context.Background(), vecs, 1, 8, 5); got != 5 {
 		t.Errorf("want 5: got %d clusters", got)
 	}
-	if _, got := spectralClusters(vecs, 4, 8, 0); got < 4 {
+	if _, got, _ := spectralClusters(context.Background(), vecs, 4, 8, 0); got < 4 {
 		t.Errorf("lo 4: got %d clusters", got)
+	}
+}
+
+func TestSpectralClustersCancelled(t *testing.T) {
+	vecs, _ := blobs(rand.New(rand.NewPCG(5, 6)), 2, 20, 10, 0.5)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := spectralClusters(ctx, vecs, 1, 8, 0); err != context.Canceled {
+		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }

@@ -139,7 +139,7 @@ func TestSupervectorsSeparateSpeakers(t *testing.T) {
 	if same < diff+0.1 {
 		t.Errorf("same-speaker cosine %.3f not well above different-speaker %.3f", same, diff)
 	}
-	labels, k := spectralClusters(fs.sv, 1, 8, 0)
+	labels, k, _ := spectralClusters(context.Background(), fs.sv, 1, 8, 0)
 	if k != 2 {
 		t.Errorf("spectral clustering found %d speakers, want 2", k)
 	}
