@@ -93,7 +93,7 @@
 // telephone voices, mostly women, are the worst case: one of them is
 // usually merged into another. Overlapping speech is given to one speaker.
 // Diarization takes about 0.5-1% of a short conversation's duration on
-// one core; on a 62-minute recording about 15 s of CPU, 6% of whisper
+// one core; on a 62-minute recording about 11 s of CPU, 5% of whisper
 // tiny's greedy transcription time.
 //
 // # Limits

@@ -200,69 +200,24 @@ func embedKMeans(vecs []float64, n, k int) []int {
 
 // eigSym returns the eigenvalues of the symmetric n×n matrix a (row major,
 // overwritten) in ascending order, and the matching eigenvectors as the
-// columns of a row-major n×n matrix, by the cyclic Jacobi method.
+// columns of a row-major n×n matrix: Householder reduction to a
+// tridiagonal matrix, then the QL algorithm with implicit shifts (the
+// EISPACK tred2 and tql2 routines, as in JAMA), O(n³).
 func eigSym(a []float64, n int) ([]float64, []float64) {
-	v := make([]float64, n*n)
-	for i := range n {
-		v[i*n+i] = 1
-	}
-	var scale float64
-	for _, x := range a {
-		scale += x * x
-	}
-	for range 50 {
-		var off float64
-		for p := range n {
-			for q := p + 1; q < n; q++ {
-				off += a[p*n+q] * a[p*n+q]
-			}
-		}
-		if off <= 1e-22*scale {
-			break
-		}
-		for p := range n {
-			for q := p + 1; q < n; q++ {
-				apq := a[p*n+q]
-				if math.Abs(apq) < 1e-300 {
-					continue
-				}
-				app, aqq := a[p*n+p], a[q*n+q]
-				theta := (aqq - app) / (2 * apq)
-				t := 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
-				if theta < 0 {
-					t = -t
-				}
-				c := 1 / math.Sqrt(t*t+1)
-				s := t * c
-				for k := range n {
-					if k == p || k == q {
-						continue
-					}
-					akp, akq := a[k*n+p], a[k*n+q]
-					x, y := c*akp-s*akq, s*akp+c*akq
-					a[k*n+p], a[p*n+k] = x, x
-					a[k*n+q], a[q*n+k] = y, y
-				}
-				a[p*n+p] = app - t*apq
-				a[q*n+q] = aqq + t*apq
-				a[p*n+q], a[q*n+p] = 0, 0
-				for k := range n {
-					vkp, vkq := v[k*n+p], v[k*n+q]
-					v[k*n+p] = c*vkp - s*vkq
-					v[k*n+q] = s*vkp + c*vkq
-				}
-			}
-		}
-	}
+	v := a // v[i*n+j]: row i, column j
+	d := make([]float64, n)
+	e := make([]float64, n)
+	tred2(v, d, e, n)
+	tql2(v, d, e, n)
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(x, y int) int {
+	slices.SortStableFunc(order, func(x, y int) int {
 		switch {
-		case a[x*n+x] < a[y*n+y]:
+		case d[x] < d[y]:
 			return -1
-		case a[x*n+x] > a[y*n+y]:
+		case d[x] > d[y]:
 			return 1
 		}
 		return 0
@@ -270,10 +225,173 @@ func eigSym(a []float64, n int) ([]float64, []float64) {
 	vals := make([]float64, n)
 	vecs := make([]float64, n*n)
 	for j, o := range order {
-		vals[j] = a[o*n+o]
+		vals[j] = d[o]
 		for k := range n {
 			vecs[k*n+j] = v[k*n+o]
 		}
 	}
 	return vals, vecs
+}
+
+// tred2 reduces the symmetric matrix v to tridiagonal form by Householder
+// similarity transformations, leaving the diagonal in d, the subdiagonal
+// in e[1:] and the accumulated transformation in v.
+func tred2(v, d, e []float64, n int) {
+	for j := range n {
+		d[j] = v[(n-1)*n+j]
+	}
+	for i := n - 1; i > 0; i-- {
+		var scale, h float64
+		for k := range i {
+			scale += math.Abs(d[k])
+		}
+		if scale == 0 {
+			e[i] = d[i-1]
+			for j := range i {
+				d[j] = v[(i-1)*n+j]
+				v[i*n+j] = 0
+				v[j*n+i] = 0
+			}
+		} else {
+			for k := range i {
+				d[k] /= scale
+				h += d[k] * d[k]
+			}
+			f := d[i-1]
+			g := math.Sqrt(h)
+			if f > 0 {
+				g = -g
+			}
+			e[i] = scale * g
+			h -= f * g
+			d[i-1] = f - g
+			for j := range i {
+				e[j] = 0
+			}
+			for j := range i {
+				f = d[j]
+				v[j*n+i] = f
+				g = e[j] + v[j*n+j]*f
+				for k := j + 1; k < i; k++ {
+					g += v[k*n+j] * d[k]
+					e[k] += v[k*n+j] * f
+				}
+				e[j] = g
+			}
+			f = 0
+			for j := range i {
+				e[j] /= h
+				f += e[j] * d[j]
+			}
+			hh := f / (h + h)
+			for j := range i {
+				e[j] -= hh * d[j]
+			}
+			for j := range i {
+				f = d[j]
+				g = e[j]
+				for k := j; k < i; k++ {
+					v[k*n+j] -= f*e[k] + g*d[k]
+				}
+				d[j] = v[(i-1)*n+j]
+				v[i*n+j] = 0
+			}
+		}
+		d[i] = h
+	}
+	for i := 0; i < n-1; i++ {
+		v[(n-1)*n+i] = v[i*n+i]
+		v[i*n+i] = 1
+		h := d[i+1]
+		if h != 0 {
+			for k := 0; k <= i; k++ {
+				d[k] = v[k*n+i+1] / h
+			}
+			for j := 0; j <= i; j++ {
+				var g float64
+				for k := 0; k <= i; k++ {
+					g += v[k*n+i+1] * v[k*n+j]
+				}
+				for k := 0; k <= i; k++ {
+					v[k*n+j] -= g * d[k]
+				}
+			}
+		}
+		for k := 0; k <= i; k++ {
+			v[k*n+i+1] = 0
+		}
+	}
+	for j := range n {
+		d[j] = v[(n-1)*n+j]
+		v[(n-1)*n+j] = 0
+	}
+	v[(n-1)*n+n-1] = 1
+	e[0] = 0
+}
+
+// tql2 finds the eigenvalues (into d) and eigenvectors (into the columns
+// of v) of the tridiagonal matrix that tred2 left, by the QL algorithm
+// with implicit shifts.
+func tql2(v, d, e []float64, n int) {
+	for i := 1; i < n; i++ {
+		e[i-1] = e[i]
+	}
+	e[n-1] = 0
+	var f, tst1 float64
+	const eps = 0x1p-52
+	for l := range n {
+		tst1 = max(tst1, math.Abs(d[l])+math.Abs(e[l]))
+		m := l
+		for m < n-1 && math.Abs(e[m]) > eps*tst1 {
+			m++
+		}
+		if m > l {
+			for iter := 0; iter < 60; iter++ {
+				g := d[l]
+				p := (d[l+1] - g) / (2 * e[l])
+				r := math.Hypot(p, 1)
+				if p < 0 {
+					r = -r
+				}
+				d[l] = e[l] / (p + r)
+				d[l+1] = e[l] * (p + r)
+				dl1 := d[l+1]
+				h := g - d[l]
+				for i := l + 2; i < n; i++ {
+					d[i] -= h
+				}
+				f += h
+				p = d[m]
+				c, c2, c3 := 1.0, 1.0, 1.0
+				el1 := e[l+1]
+				var s, s2 float64
+				for i := m - 1; i >= l; i-- {
+					c3 = c2
+					c2 = c
+					s2 = s
+					g = c * e[i]
+					h = c * p
+					r = math.Hypot(p, e[i])
+					e[i+1] = s * r
+					s = e[i] / r
+					c = p / r
+					p = c*d[i] - s*g
+					d[i+1] = h + s*(c*g+s*d[i])
+					for k := range n {
+						h = v[k*n+i+1]
+						v[k*n+i+1] = s*v[k*n+i] + c*h
+						v[k*n+i] = c*v[k*n+i] - s*h
+					}
+				}
+				p = -s * s2 * c3 * el1 * e[l] / dl1
+				e[l] = s * p
+				d[l] = c * p
+				if math.Abs(e[l]) <= eps*tst1 {
+					break
+				}
+			}
+		}
+		d[l] += f
+		e[l] = 0
+	}
 }

@@ -9,27 +9,68 @@ import (
 
 func TestEigSym(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	const n = 12
-	a := make([]float64, n*n)
-	for i := range n {
-		for j := i; j < n; j++ {
-			v := rng.NormFloat64()
-			a[i*n+j], a[j*n+i] = v, v
+	random := func(n int) []float64 {
+		a := make([]float64, n*n)
+		for i := range n {
+			for j := i; j < n; j++ {
+				v := rng.NormFloat64()
+				a[i*n+j], a[j*n+i] = v, v
+			}
+		}
+		return a
+	}
+	// The Laplacian of three disjoint cliques of 10: eigenvalue 0 three
+	// times, then 10 (27 times).
+	const m = 30
+	lap := make([]float64, m*m)
+	for i := range m {
+		for j := range m {
+			if i != j && i/10 == j/10 {
+				lap[i*m+j] = -1
+				lap[i*m+i]++
+			}
 		}
 	}
-	orig := append([]float64(nil), a...)
-	vals, vecs := eigSym(a, n)
-	for j := range n {
-		if j > 0 && vals[j] < vals[j-1] {
-			t.Fatalf("eigenvalues not ascending: %v", vals)
-		}
-		for i := range n { // (A v)_i = λ v_i
-			var s float64
-			for k := range n {
-				s += orig[i*n+k] * vecs[k*n+j]
+	for _, tc := range []struct {
+		name string
+		a    []float64
+		n    int
+	}{{"random 1", random(1), 1}, {"random 12", random(12), 12}, {"random 200", random(200), 200}, {"cliques", lap, m}} {
+		n := tc.n
+		orig := append([]float64(nil), tc.a...)
+		vals, vecs := eigSym(tc.a, n)
+		for j := range n {
+			if j > 0 && vals[j] < vals[j-1] {
+				t.Fatalf("%s: eigenvalues not ascending: %v", tc.name, vals)
 			}
-			if math.Abs(s-vals[j]*vecs[i*n+j]) > 1e-9 {
-				t.Fatalf("eigenpair %d: (Av)_%d = %v, λv_%d = %v", j, i, s, i, vals[j]*vecs[i*n+j])
+			for i := range n { // (A v)_i = λ v_i
+				var s float64
+				for k := range n {
+					s += orig[i*n+k] * vecs[k*n+j]
+				}
+				if math.Abs(s-vals[j]*vecs[i*n+j]) > 1e-8 {
+					t.Fatalf("%s: eigenpair %d: (Av)_%d = %v, λv_%d = %v", tc.name, j, i, s, i, vals[j]*vecs[i*n+j])
+				}
+			}
+			for j2 := 0; j2 <= j; j2++ { // orthonormal
+				var dot float64
+				for k := range n {
+					dot += vecs[k*n+j] * vecs[k*n+j2]
+				}
+				want := 0.0
+				if j2 == j {
+					want = 1
+				}
+				if math.Abs(dot-want) > 1e-8 {
+					t.Fatalf("%s: v%d·v%d = %v, want %v", tc.name, j, j2, dot, want)
+				}
+			}
+		}
+		if tc.name == "cliques" {
+			for j, want := range []float64{0, 0, 0, 10} {
+				if math.Abs(vals[j]-want) > 1e-9 {
+					t.Errorf("cliques: eigenvalue %d = %v, want %v", j, vals[j], want)
+				}
 			}
 		}
 	}
