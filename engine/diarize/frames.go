@@ -65,6 +65,8 @@ func readFrom(g int) int { return g*frameHop + frameLen/2 - pitchLen/2 }
 // gate returns the log energy below which frames are not pooled: the
 // gatePct percentile of the speech frames' log energy (see frameEnergy).
 // It reads the samples of the speech regions once, in order, telling sw.
+// With the UBM front end it also sets fs.cmn, the mean of its cepstra
+// over every cmnStride-th speech frame.
 func (fs *features) gate(ctx context.Context, samples []float32, sw *sweep) (float64, error) {
 	if fs.total == 0 {
 		return math.Inf(-1), nil
