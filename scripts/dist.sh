@@ -68,6 +68,7 @@ EOF
 # runtime, and each Go module `go version -m` lists as compiled in.
 install -D -m 0644 "$whisper_src/LICENSE" "$d/licenses/whisper.cpp/LICENSE"
 install -D -m 0644 "$(go env GOROOT)/LICENSE" "$d/licenses/go/LICENSE"
+install -D -m 0644 "$root/engine/diarize/UBM-LICENSE" "$d/licenses/pocketsphinx-en-us/LICENSE"
 modcache=$(go env GOMODCACHE)
 missing=0
 while read -r mod ver; do
@@ -91,6 +92,8 @@ Third-party software compiled into instanttranscriber $version, one folder
 per project with its licence text:
   whisper.cpp (and ggml)   licenses/whisper.cpp
   the Go standard library  licenses/go
+  the diarizer's background model (from CMU Sphinx's pocketsphinx-en-us)
+                           licenses/pocketsphinx-en-us
   Go modules               licenses/<module path>
 libstdc++, libgomp and libgcc are linked statically under the GCC Runtime
 Library Exception; glibc stays a shared library of the host.

@@ -14,6 +14,14 @@ type frameBuf struct {
 	energy []float64 // natural log of the mean square
 	logF0  []float64 // NaN when the frame is not voiced
 	lastF0 float64   // log F0 of the last frame computed
+	front  *ubmFront // nil: no UBM cepstra
+	ubm    []float32 // frames × ubmDim, when front is set
+}
+
+// ubmCep returns the UBM front end's cepstra of frame i (region-local).
+func (b *frameBuf) ubmCep(i int) []float32 {
+	j := i - b.first
+	return b.ubm[j*ubmDim : (j+1)*ubmDim]
 }
 
 // cep returns the MFCCs of frame i (region-local).
@@ -25,7 +33,7 @@ func (b *frameBuf) cep(i int) []float32 {
 // reset empties the buffer for a new region.
 func (b *frameBuf) reset() {
 	b.first = 0
-	b.ceps, b.energy, b.logF0 = b.ceps[:0], b.energy[:0], b.logF0[:0]
+	b.ceps, b.energy, b.logF0, b.ubm = b.ceps[:0], b.energy[:0], b.logF0[:0], b.ubm[:0]
 }
 
 // drop forgets the frames before frame i (region-local).
@@ -37,6 +45,9 @@ func (b *frameBuf) drop(i int) {
 	b.ceps = append(b.ceps[:0], b.ceps[k*numCeps:]...)
 	b.energy = append(b.energy[:0], b.energy[k:]...)
 	b.logF0 = append(b.logF0[:0], b.logF0[k:]...)
+	if b.front != nil {
+		b.ubm = append(b.ubm[:0], b.ubm[k*ubmDim:]...)
+	}
 	b.first += k
 }
 
@@ -48,6 +59,11 @@ func (b *frameBuf) compute(fz *featurizer, pt *pitcher, samples []float32, g0, i
 	var zero [numCeps]float32
 	b.ceps = append(b.ceps, zero[:]...)
 	b.energy = append(b.energy, fz.frame(samples[g*frameHop:], b.ceps[j*numCeps:(j+1)*numCeps]))
+	if b.front != nil {
+		var z [ubmDim]float32
+		b.ubm = append(b.ubm, z[:]...)
+		b.front.ceps(fz.pow, b.ubm[j*ubmDim:(j+1)*ubmDim])
+	}
 	// Pitch moves slowly: track it every other frame, 20 ms apart.
 	if i%2 == 0 {
 		b.lastF0 = math.NaN()
@@ -66,10 +82,16 @@ func (b *frameBuf) compute(fz *featurizer, pt *pitcher, samples []float32, g0, i
 // of the samples left behind.
 func (fs *features) analyse(ctx context.Context, samples []float32, speech []Region, wins []window, gate float64, cues []time.Duration, chunk int, sw *sweep) ([][]float64, []block, error) {
 	emb := make([][]float64, len(wins))
+	var u *ubm
+	var post []float64
+	if fs.front != nil {
+		u = loadUBM()
+		post = make([]float64, u.k)
+	}
 	flat := make([]float64, len(wins)*embeddingDim)
 	blocks := make([]block, 0, fs.blockCount())
 	fz, pt := newFeaturizer(), newPitcher()
-	var buf frameBuf
+	buf := frameBuf{front: fs.front}
 	wi := 0
 	for ri, rf := range fs.regions {
 		if rf.n == 0 {
@@ -91,6 +113,11 @@ func (fs *features) analyse(ctx context.Context, samples []float32, speech []Reg
 			for ; wi < len(wins) && wins[wi].region == ri && wins[wi].f1-rf.off <= done; wi++ {
 				emb[wi] = flat[wi*embeddingDim : (wi+1)*embeddingDim : (wi+1)*embeddingDim]
 				buf.embed(wins[wi].f0-rf.off, wins[wi].f1-rf.off, gate, emb[wi])
+				if u != nil && fs.svIndex[wi] >= 0 {
+					sv := make([]float64, u.k*ubmDim)
+					buf.supervector(u, wins[wi].f0-rf.off, wins[wi].f1-rf.off, gate, fs.cmn, post, sv)
+					fs.sv[fs.svIndex[wi]] = sv
+				}
 			}
 			for ; bi < nb && (bi+1)*rf.n/nb <= done; bi++ {
 				blocks = append(blocks, buf.block(speech, ri, rf, bi, nb, gate, cues))

@@ -40,6 +40,8 @@ func Diarize(ctx context.Context, samples []float32, speech []Region, opts Optio
 	if len(wins) == 0 {
 		return nil, nil
 	}
+	full := fullWindows(wins)
+	fs.planSupervectors(len(wins), full)
 	// Two passes over the samples of the speech regions: the gate needs
 	// the energy of every frame before any frame is pooled.
 	gate, err := fs.gate(ctx, samples, newSweep(opts.Release, len(samples)))
@@ -52,9 +54,13 @@ func Diarize(ctx context.Context, samples []float32, speech []Region, opts Optio
 	if err != nil {
 		return nil, err
 	}
-	full := fullWindows(wins)
 	normalize(emb, full)
-	seg, err := segmentSpeakers(ctx, emb, full, wins, blocks, opts)
+	var seg segmentation
+	if fs.sv != nil {
+		seg, err = spectralSegment(ctx, fs, emb, wins, blocks, opts)
+	} else {
+		seg, err = segmentSpeakers(ctx, emb, full, wins, blocks, opts)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,14 @@ const chunkFrames = 6000
 type features struct {
 	regions []regionFrames
 	total   int // frames in all regions
+
+	// With the UBM: its front end, the recording's mean cepstra (set by
+	// gate), the index in sv of each window that gets a supervector (-1
+	// for none), and the supervectors (set by analyse).
+	front   *ubmFront
+	cmn     []float64
+	svIndex []int
+	sv      [][]float64
 }
 
 // regionFrames locates one speech region's frames.
@@ -57,13 +65,31 @@ func readFrom(g int) int { return g*frameHop + frameLen/2 - pitchLen/2 }
 // gate returns the log energy below which frames are not pooled: the
 // gatePct percentile of the speech frames' log energy (see frameEnergy).
 // It reads the samples of the speech regions once, in order, telling sw.
+// With the UBM front end it also sets fs.cmn, the mean of its cepstra
+// over every cmnStride-th speech frame.
 func (fs *features) gate(ctx context.Context, samples []float32, sw *sweep) (float64, error) {
 	if fs.total == 0 {
 		return math.Inf(-1), nil
 	}
 	e := make([]float64, 0, fs.total)
+	var fz *featurizer
+	var cep [ubmDim]float32
+	var ceps [numCeps]float32
+	var cmnN float64
+	if fs.front != nil {
+		fz = newFeaturizer()
+		fs.cmn = make([]float64, ubmDim)
+	}
 	for _, rf := range fs.regions {
 		for i := range rf.n {
+			if fz != nil && len(e)%cmnStride == 0 {
+				fz.frame(samples[(rf.first+i)*frameHop:], ceps[:])
+				fs.front.ceps(fz.pow, cep[:])
+				for d, v := range cep {
+					fs.cmn[d] += float64(v)
+				}
+				cmnN++
+			}
 			if len(e)%chunkFrames == chunkFrames-1 {
 				if err := ctx.Err(); err != nil {
 					return 0, err
@@ -74,6 +100,9 @@ func (fs *features) gate(ctx context.Context, samples []float32, sw *sweep) (flo
 		}
 	}
 	sw.finish()
+	for d := range fs.cmn {
+		fs.cmn[d] /= max(cmnN, 1)
+	}
 	slices.Sort(e)
 	return e[int(gatePct*float64(len(e)-1))], nil
 }

@@ -51,7 +51,7 @@ func newFeaturizer() *featurizer {
 	for i := range f.window {
 		f.window[i] = 0.54 - 0.46*math.Cos(2*math.Pi*float64(i)/float64(frameLen-1))
 	}
-	f.mel = melFilters()
+	f.mel = melFilters(melBands, melLow, melHigh)
 	f.dct = make([][]float64, numCeps)
 	for c := range f.dct {
 		f.dct[c] = make([]float64, melBands)
@@ -65,16 +65,16 @@ func newFeaturizer() *featurizer {
 func hzToMel(hz float64) float64  { return 2595 * math.Log10(1+hz/700) }
 func melToHz(mel float64) float64 { return 700 * (math.Pow(10, mel/2595) - 1) }
 
-// melFilters returns melBands triangular filters evenly spaced on the mel
-// scale between melLow and melHigh, each with unit peak.
-func melFilters() []melFilter {
-	lo, hi := hzToMel(melLow), hzToMel(melHigh)
-	edges := make([]float64, melBands+2) // in fractional FFT bins
+// melFilters returns bands triangular filters evenly spaced on the mel
+// scale between low and high Hz, each with unit peak.
+func melFilters(bands int, low, high float64) []melFilter {
+	lo, hi := hzToMel(low), hzToMel(high)
+	edges := make([]float64, bands+2) // in fractional FFT bins
 	for i := range edges {
-		hz := melToHz(lo + (hi-lo)*float64(i)/float64(melBands+1))
+		hz := melToHz(lo + (hi-lo)*float64(i)/float64(bands+1))
 		edges[i] = hz * fftSize / sampleRate
 	}
-	filters := make([]melFilter, melBands)
+	filters := make([]melFilter, bands)
 	for b := range filters {
 		l, c, r := edges[b], edges[b+1], edges[b+2]
 		start := int(math.Ceil(l))

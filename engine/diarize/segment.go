@@ -2,7 +2,6 @@ package diarize
 
 import (
 	"context"
-	"math"
 )
 
 // pairLambda is the separation two speakers need to count as two:
@@ -80,48 +79,9 @@ func (s *search) run(ctx context.Context, want, lo, hi int) (segmentation, error
 }
 
 // separation returns how well the speakers of a segmentation are told
-// apart: over every pair of speakers, the least ratio of the log-likelihood
-// lost by modelling the two with one model to the BIC penalty unit
-// (P/2)·log(n_i+n_j), P being a model's free parameters (a local BIC). A
-// pair with more than sepFrames frames is measured as if it had sepFrames:
-// the loss grows with the frames while the penalty grows with their log,
-// so without the cap a long recording would split any speaker whose voice
-// drifts a little. It is +Inf with one speaker, and 0 when a model cannot
-// be fitted.
+// apart: the separation of the pair least told apart (see closestPair),
+// +Inf with one speaker and 0 when a model cannot be fitted.
 func separation(blocks []block, labels []int) float64 {
-	acc := map[int]*stats{}
-	var ids []int
-	for b, l := range labels {
-		if acc[l] == nil {
-			acc[l] = &stats{}
-			ids = append(ids, l)
-		}
-		acc[l].mergeBlock(&blocks[b].st)
-	}
-	self := make([]float64, len(ids))
-	for i, l := range ids {
-		g, ok := fit(acc[l])
-		if !ok {
-			return 0
-		}
-		self[i] = g.logLik(acc[l])
-	}
-	sep := math.Inf(1)
-	for i, a := range ids {
-		for j := i + 1; j < len(ids); j++ {
-			var m stats
-			m.merge(acc[a])
-			m.merge(acc[ids[j]])
-			g, ok := fit(&m)
-			if !ok {
-				return 0
-			}
-			// Scale to at most sepFrames so that the measure does not grow
-			// with the length of the recording.
-			scale := min(1, sepFrames/m.n)
-			lost := (self[i] + self[j] - g.logLik(&m)) * scale
-			sep = min(sep, lost/(modelParams/2*math.Log(m.n*scale)))
-		}
-	}
-	return sep
+	_, _, sep := closestPair(blocks, labels)
+	return max(sep, 0)
 }
