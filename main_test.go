@@ -108,7 +108,10 @@ func TestTranscribeErrors(t *testing.T) {
 		{"text file", []string{"transcribe", text}, 1, "not an audio file"},
 		{"missing file", []string{"transcribe", filepath.Join(dir, "nope.wav")}, 1, "nope.wav"},
 		{"bad model", []string{"transcribe", jfkPath, "--model", text}, 1, "model"},
-		{"no file", []string{"transcribe"}, 2, ""},
+		{"no file", []string{"transcribe"}, 2, "usage: instanttranscriber transcribe"},
+		{"serve argument", []string{"serve", "extra"}, 2, "usage: instanttranscriber serve"},
+		{"compact argument", []string{"compact", "extra"}, 2, "usage: instanttranscriber compact"},
+		{"backup without file", []string{"backup"}, 2, "usage: instanttranscriber backup"},
 		{"bad format", []string{"transcribe", jfkPath, "--format", "docx"}, 2, "docx"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
 	}
