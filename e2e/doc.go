@@ -8,6 +8,7 @@
 // kernel kills it if the test process dies. Binary, Model and Env find the
 // binary and model and build the environment; Call, Form, Create and
 // WaitFor speak to the API; WAV encodes test audio. Buffer, a log sink a
-// test can read while a process or a logger writes to it, serves the tests
-// of every package.
+// test can read while a process or a logger writes to it, and Clock, an
+// injectable clock that only moves when told to, serve the tests of every
+// package.
 package e2e

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -93,7 +94,7 @@ func TestDispatchSignsAndSends(t *testing.T) {
 // the attempt, checks that a scan just before that time sends nothing, and
 // moves the clock there. scans must be the store the dispatcher uses. It returns the delivery after the
 // last attempt.
-func stepRetries(t *testing.T, scans *scanStore, st *store.Store, d *Dispatcher, clock *testClock, id string, want []time.Duration) store.Delivery {
+func stepRetries(t *testing.T, scans *scanStore, st *store.Store, d *Dispatcher, clock *e2e.Clock, id string, want []time.Duration) store.Delivery {
 	t.Helper()
 	var del store.Delivery
 	for i, delay := range want {

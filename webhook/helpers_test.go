@@ -24,30 +24,12 @@ import (
 // t0 starts every test clock.
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// testClock is an injectable clock that only moves when told to.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *testClock { return &testClock{t: t0} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Set moves the clock to t.
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
+// newClock returns a test clock that stands at t0.
+func newClock() *e2e.Clock { return e2e.NewClock(t0) }
 
 // openStore opens a store file in dir with the clock (nil: real time) and
 // closes it when the test ends, unless the test closed it first.
-func openStore(t testing.TB, dir string, clock *testClock) *store.Store {
+func openStore(t testing.TB, dir string, clock *e2e.Clock) *store.Store {
 	t.Helper()
 	opts := store.Options{Timeout: time.Second}
 	if clock != nil {
@@ -182,7 +164,7 @@ func loopbackClient() *http.Client {
 
 // startDispatcher starts a dispatcher and stops it when the test ends.
 // client nil means loopbackClient; clock nil means real time.
-func startDispatcher(t testing.TB, cfg Config, st Store, client *http.Client, clock *testClock, logs io.Writer, opts ...Option) *Dispatcher {
+func startDispatcher(t testing.TB, cfg Config, st Store, client *http.Client, clock *e2e.Clock, logs io.Writer, opts ...Option) *Dispatcher {
 	t.Helper()
 	if client == nil {
 		client = loopbackClient()
@@ -228,7 +210,7 @@ func (s *scanStore) NextDeliveryAt() (time.Time, bool, error) {
 
 // startScanned starts a dispatcher with clock on a scanStore over st, and
 // returns both.
-func startScanned(t testing.TB, cfg Config, st Store, clock *testClock, opts ...Option) (*Dispatcher, *scanStore) {
+func startScanned(t testing.TB, cfg Config, st Store, clock *e2e.Clock, opts ...Option) (*Dispatcher, *scanStore) {
 	t.Helper()
 	scans := newScanStore(st)
 	return startDispatcher(t, cfg, scans, nil, clock, nil, opts...), scans
