@@ -24,8 +24,7 @@ func TestDispatchSignsAndSends(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := newClock()
-			st := openStore(t, t.TempDir(), clock)
+			clock, st := clockedStore(t)
 			rcv := newReceiver(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 				w.WriteHeader(http.StatusAccepted)
 				w.Write(bytes.Repeat([]byte("r"), 3000))
@@ -118,8 +117,7 @@ func stepRetries(t *testing.T, scans *scanStore, st *store.Store, d *Dispatcher,
 }
 
 func TestRetriesFollowSchedule(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	const failures = 4
 	rcv := newReceiver(t, func(n int, w http.ResponseWriter, _ *http.Request) {
 		if n <= failures {
@@ -173,8 +171,7 @@ func TestRetriesFollowSchedule(t *testing.T) {
 }
 
 func TestExhaustedFails(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, status(http.StatusInternalServerError))
 	del := finishJob(t, st, rcv.URL, "")
 	d, scans := startScanned(t, testConfig(), st, clock)
@@ -204,8 +201,7 @@ func TestExhaustedFails(t *testing.T) {
 }
 
 func TestGoneStopsRetries(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, status(http.StatusGone))
 	del := finishJob(t, st, rcv.URL, "s")
 	d, scans := startScanned(t, testConfig(), st, clock)
@@ -222,8 +218,7 @@ func TestGoneStopsRetries(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, func(n int, w http.ResponseWriter, _ *http.Request) {
 		switch n {
 		case 1:
@@ -252,8 +247,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestRetryAfterKeepsAttemptLimit(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -269,8 +263,7 @@ func TestRetryAfterKeepsAttemptLimit(t *testing.T) {
 }
 
 func TestRedirectIsNotFollowed(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/hook" {
 			http.Redirect(w, r, "/elsewhere", http.StatusFound)
@@ -290,8 +283,7 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 }
 
 func TestBlockedTargetFails(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, nil)
 	del := finishJob(t, st, rcv.URL+"/hook", "s")
 	// The default netguard client refuses loopback.
@@ -313,8 +305,7 @@ func TestBlockedTargetFails(t *testing.T) {
 }
 
 func TestConnectionErrorRetries(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, nil)
 	url := rcv.URL + "/hook?token=query-secret"
 	rcv.Close()
@@ -334,8 +325,7 @@ func TestConnectionErrorRetries(t *testing.T) {
 }
 
 func TestTimeoutRetries(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	release := make(chan struct{})
 	rcv := newReceiver(t, func(int, http.ResponseWriter, *http.Request) { <-release })
 	t.Cleanup(func() { close(release) })

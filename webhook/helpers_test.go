@@ -24,8 +24,13 @@ import (
 // t0 starts every test clock.
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// newClock returns a test clock that stands at t0.
-func newClock() *e2e.Clock { return e2e.NewClock(t0) }
+// clockedStore opens a store in a fresh directory on a test clock that
+// stands at t0 until the test moves it.
+func clockedStore(t testing.TB) (*e2e.Clock, *store.Store) {
+	t.Helper()
+	clock := e2e.NewClock(t0)
+	return clock, openStore(t, t.TempDir(), clock)
+}
 
 // openStore opens a store file in dir with the clock (nil: real time) and
 // closes it when the test ends, unless the test closed it first.

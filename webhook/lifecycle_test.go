@@ -161,8 +161,7 @@ func TestStopWaitsForInFlight(t *testing.T) {
 }
 
 func TestRedeliverSendsAgain(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, nil)
 	del := finishJob(t, st, rcv.URL, "s")
 	d := startDispatcher(t, testConfig(), st, nil, clock, nil)
@@ -195,8 +194,7 @@ func (failingStore) RecordDeliveryAttempt(string, store.DeliveryAttempt, store.D
 // recorded is held back for recordRetryDelay on the dispatcher's clock,
 // not sent again at every scan, and sent again once the hold is over.
 func TestRecordFailureDoesNotFlood(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, nil)
 	finishJob(t, st, rcv.URL, "")
 	d, scans := startScanned(t, testConfig(), failingStore{st}, clock)
