@@ -181,16 +181,7 @@ func startDispatcher(t testing.TB, cfg Config, st Store, client *http.Client, cl
 		logs = io.Discard
 	}
 	d := New(cfg, st, client, slog.New(slog.NewTextHandler(logs, nil)), opts...)
-	if err := d.Start(context.Background()); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := d.Stop(ctx); err != nil {
-			t.Errorf("Stop: %v", err)
-		}
-	})
+	e2e.StartService(t, context.Background(), d, 10*time.Second)
 	return d
 }
 
