@@ -38,10 +38,10 @@ func TestDispatchSignsAndSends(t *testing.T) {
 				got.Attempts[0].ResponseBody != strings.Repeat("r", store.MaxAttemptResponseBody) || got.LastError != "" {
 				t.Errorf("delivery = %s, attempts %+v; want delivered with a 202 and the first KiB of the body", got.Status, got.Attempts)
 			}
-			if n := rcv.count(); n != 1 {
+			if n := rcv.Count(); n != 1 {
 				t.Fatalf("receiver got %d requests; want 1", n)
 			}
-			req := rcv.req(0)
+			req := rcv.Req(0)
 			wantHeaders := map[string]string{
 				"Content-Type":               "application/json",
 				"User-Agent":                 "InstantTranscriber-Webhook/1.2.3",
@@ -50,19 +50,19 @@ func TestDispatchSignsAndSends(t *testing.T) {
 				"Webhook-Timestamp":          strconv.FormatInt(t0.Unix(), 10),
 			}
 			for k, want := range wantHeaders {
-				if got := req.header.Get(k); got != want {
+				if got := req.Header.Get(k); got != want {
 					t.Errorf("header %s = %q; want %q", k, got, want)
 				}
 			}
 			if !strings.HasPrefix(del.EventID, "msg_") || len(del.EventID) != 36 {
 				t.Errorf("webhook-id %q; want msg_ and 32 hex digits", del.EventID)
 			}
-			if !bytes.Equal(req.body, del.Payload) {
-				t.Errorf("body = %s; want the stored payload byte for byte: %s", req.body, del.Payload)
+			if !bytes.Equal(req.Body, del.Payload) {
+				t.Errorf("body = %s; want the stored payload byte for byte: %s", req.Body, del.Payload)
 			}
-			sig := req.header.Get("Webhook-Signature")
+			sig := req.Header.Get("Webhook-Signature")
 			if tt.secret == "" {
-				if _, ok := req.header["Webhook-Signature"]; ok {
+				if _, ok := req.Header["Webhook-Signature"]; ok {
 					t.Errorf("unsigned delivery carries webhook-signature %q", sig)
 				}
 				return
@@ -70,7 +70,7 @@ func TestDispatchSignsAndSends(t *testing.T) {
 			if want := specSignature(t, tt.secret, del.EventID, strconv.FormatInt(t0.Unix(), 10), del.Payload); sig != want {
 				t.Errorf("webhook-signature = %q; want %q", sig, want)
 			}
-			if err := Verify(tt.secret, req.header, req.body, time.Minute, t0); err != nil {
+			if err := Verify(tt.secret, req.Header, req.Body, time.Minute, t0); err != nil {
 				t.Errorf("Verify: %v", err)
 			}
 			// Nothing secret reaches the log; the host does.
@@ -143,14 +143,14 @@ func TestRetriesFollowSchedule(t *testing.T) {
 	// and its record matches what the receiver saw.
 	at := t0
 	for i := range failures + 1 {
-		req := rcv.req(i)
-		if id := req.header.Get(HeaderID); id != del.EventID {
+		req := rcv.Req(i)
+		if id := req.Header.Get(HeaderID); id != del.EventID {
 			t.Errorf("attempt %d webhook-id %q; want %q", i+1, id, del.EventID)
 		}
-		if ts := req.header.Get(HeaderTimestamp); ts != strconv.FormatInt(at.Unix(), 10) {
+		if ts := req.Header.Get(HeaderTimestamp); ts != strconv.FormatInt(at.Unix(), 10) {
 			t.Errorf("attempt %d webhook-timestamp %s; want %d (%s)", i+1, ts, at.Unix(), at)
 		}
-		if err := Verify("whsec_c2VjcmV0", req.header, req.body, time.Second, at); err != nil {
+		if err := Verify("whsec_c2VjcmV0", req.Header, req.Body, time.Second, at); err != nil {
 			t.Errorf("attempt %d: %v", i+1, err)
 		}
 		a := got.Attempts[i]
@@ -192,7 +192,7 @@ func TestExhaustedFails(t *testing.T) {
 	clock.Set(clock.Now().Add(48 * time.Hour))
 	d.Notify()
 	scans.waitScan(t)
-	if n := rcv.count(); n != len(schedule) {
+	if n := rcv.Count(); n != len(schedule) {
 		t.Errorf("receiver got %d requests; want %d", n, len(schedule))
 	}
 	if due, _ := st.DueEntries(clock.Now(), store.DueEntry{}, 0); len(due) != 0 {
@@ -212,7 +212,7 @@ func TestGoneStopsRetries(t *testing.T) {
 	clock.Set(t0.Add(24 * time.Hour))
 	d.Notify()
 	scans.waitScan(t)
-	if n := rcv.count(); n != 1 {
+	if n := rcv.Count(); n != 1 {
 		t.Errorf("receiver got %d requests; want 1", n)
 	}
 }
@@ -277,7 +277,7 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 		t.Errorf("after a 302: %s %+v; want a failed attempt with status 302, retried", got.Status, a)
 	}
 	scans.waitScan(t)
-	if n := rcv.count(); n != 1 || rcv.req(0).path != "/hook" {
+	if n := rcv.Count(); n != 1 || rcv.Req(0).Path != "/hook" {
 		t.Errorf("receiver got %d requests; want only the one to /hook", n)
 	}
 }
@@ -299,7 +299,7 @@ func TestBlockedTargetFails(t *testing.T) {
 			t.Errorf("recorded error %q contains %q", a.Error, leak)
 		}
 	}
-	if n := rcv.count(); n != 0 {
+	if n := rcv.Count(); n != 0 {
 		t.Errorf("receiver got %d requests; want 0", n)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -92,54 +91,14 @@ func getDelivery(t testing.TB, st *store.Store, id string) store.Delivery {
 	return d
 }
 
-// received is one request a receiver got.
-type received struct {
-	header http.Header
-	body   []byte
-	path   string
-}
-
-// receiver is an httptest webhook endpoint. respond answers the n-th
-// request (from 1); nil answers 200 "ok".
-type receiver struct {
-	*httptest.Server
-	respond func(n int, w http.ResponseWriter, r *http.Request)
-
-	mu   sync.Mutex
-	reqs []received
-}
-
-func newReceiver(t testing.TB, respond func(n int, w http.ResponseWriter, r *http.Request)) *receiver {
+// newReceiver starts a recording webhook endpoint; respond answers the
+// n-th request (from 1), and nil answers 200 "ok".
+func newReceiver(t testing.TB, respond func(n int, w http.ResponseWriter, r *http.Request)) *e2e.Receiver {
 	t.Helper()
-	rcv := &receiver{respond: respond}
-	rcv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		rcv.mu.Lock()
-		rcv.reqs = append(rcv.reqs, received{header: r.Header.Clone(), body: body, path: r.URL.Path})
-		n := len(rcv.reqs)
-		rcv.mu.Unlock()
-		if rcv.respond == nil {
-			io.WriteString(w, "ok")
-			return
-		}
-		rcv.respond(n, w, r)
-	}))
-	t.Cleanup(rcv.Close)
-	return rcv
-}
-
-// count returns the number of requests received so far.
-func (r *receiver) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.reqs)
-}
-
-// req returns the i-th request (from 0).
-func (r *receiver) req(i int) received {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.reqs[i]
+	if respond == nil {
+		respond = func(_ int, w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }
+	}
+	return e2e.NewReceiver(t, respond)
 }
 
 // status answers every request with code.
