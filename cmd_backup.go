@@ -34,13 +34,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	configPath := fs.String("config", os.Getenv("INSTANTTRANSCRIBER_CONFIG"), "YAML config file")
 	serverURL := fs.String("server", "", "base URL of a running server to download the backup from (default: the local store, or 127.0.0.1 at server.addr's port when the server runs)")
 	adminKey := fs.String("admin-key", os.Getenv("INSTANTTRANSCRIBER_ADMIN_KEY"), "admin API key, used when the server is running")
-	pos, err := parseInterleaved(fs, args)
+	pos, err := parseArgs(fs, args, 1, "backup takes one output file")
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return fmt.Errorf("%w: backup takes one output file", errUsage)
 	}
 	out := pos[0]
 	cfg, err := loadConfig(*configPath)

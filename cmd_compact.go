@@ -22,13 +22,8 @@ never a mix. Take a backup first if the data matters.`
 func runCompact(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compact", compactSynopsis, stderr)
 	configPath := fs.String("config", os.Getenv("INSTANTTRANSCRIBER_CONFIG"), "YAML config file")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
+	if _, err := parseArgs(fs, args, 0, "compact takes no arguments"); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		fs.Usage()
-		return fmt.Errorf("%w: compact takes no arguments", errUsage)
 	}
 	cfg, err := loadConfig(*configPath)
 	if err != nil {

@@ -32,11 +32,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	configPath := fs.String("config", os.Getenv("INSTANTTRANSCRIBER_CONFIG"), "YAML config file (see config.example.yaml); defaults apply without one")
 	addr := fs.String("addr", "", "listen address (overrides server.addr)")
 	modelPath := fs.String("model", os.Getenv("INSTANTTRANSCRIBER_MODEL"), "whisper ggml model file (overrides engine.model_path)")
-	if pos, err := parseInterleaved(fs, args); err != nil {
+	if _, err := parseArgs(fs, args, 0, "serve takes no arguments"); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		fs.Usage()
-		return fmt.Errorf("%w: serve takes no arguments", errUsage)
 	}
 	// The flags override the file and the environment, so the one
 	// validation comes after them: --addr or --model can fix a bad value.

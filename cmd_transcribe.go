@@ -42,13 +42,9 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 		noGPU       = fs.Bool("no-gpu", false, "keep whisper on the CPU in a GPU build (engine.disable_gpu)")
 		gpuDevice   = fs.Int("gpu-device", 0, "which GPU, when there are several (engine.gpu_device)")
 	)
-	pos, err := parseInterleaved(fs, args)
+	pos, err := parseArgs(fs, args, 1, "transcribe takes exactly one FILE")
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return fmt.Errorf("%w: transcribe takes exactly one FILE", errUsage)
 	}
 	f, err := export.ParseFormat(*format)
 	if err != nil {

@@ -27,6 +27,22 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseArgs is parseInterleaved for a command that takes exactly n
+// positional arguments: with another number it prints the usage and
+// returns errUsage with want, the command's rule ("backup takes one output
+// file").
+func parseArgs(fs *flag.FlagSet, args []string, n int, want string) ([]string, error) {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != n {
+		fs.Usage()
+		return nil, fmt.Errorf("%w: %s", errUsage, want)
+	}
+	return pos, nil
+}
+
 // newFlagSet returns a FlagSet that reports errors to stderr without exiting.
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)

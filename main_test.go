@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -108,7 +107,10 @@ func TestTranscribeErrors(t *testing.T) {
 		{"text file", []string{"transcribe", text}, 1, "not an audio file"},
 		{"missing file", []string{"transcribe", filepath.Join(dir, "nope.wav")}, 1, "nope.wav"},
 		{"bad model", []string{"transcribe", jfkPath, "--model", text}, 1, "model"},
-		{"no file", []string{"transcribe"}, 2, ""},
+		{"no file", []string{"transcribe"}, 2, "usage: instanttranscriber transcribe"},
+		{"serve argument", []string{"serve", "extra"}, 2, "usage: instanttranscriber serve"},
+		{"compact argument", []string{"compact", "extra"}, 2, "usage: instanttranscriber compact"},
+		{"backup without file", []string{"backup"}, 2, "usage: instanttranscriber backup"},
 		{"bad format", []string{"transcribe", jfkPath, "--format", "docx"}, 2, "docx"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
 	}
@@ -155,15 +157,10 @@ func TestVersionCommand(t *testing.T) {
 // and its device; wantBackend "" accepts any.
 func checkEngineInfo(t *testing.T, addr, adminKey, wantBackend string) (backend, device string) {
 	t.Helper()
-	resp, err := http.Get("http://" + addr + "/readyz")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ready map[string]string
-	err = json.NewDecoder(resp.Body).Decode(&ready)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusOK || ready["status"] != "ready" {
-		t.Fatalf("readyz = %d %v (%v)", resp.StatusCode, ready, err)
+	code, err := e2e.Call("http://"+addr, "", http.MethodGet, "/readyz", "", nil, nil, &ready)
+	if err != nil || code != http.StatusOK || ready["status"] != "ready" {
+		t.Fatalf("readyz = %d %v (%v)", code, ready, err)
 	}
 	backend, device = ready["backend"], ready["device"]
 	if backend == "" || device == "" || (wantBackend != "" && backend != wantBackend) {
@@ -171,7 +168,7 @@ func checkEngineInfo(t *testing.T, addr, adminKey, wantBackend string) (backend,
 	}
 	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/metrics", nil)
 	req.Header.Set("Authorization", "Bearer "+adminKey)
-	resp, err = http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,18 +234,13 @@ func startServe(t *testing.T, args ...string) servedCLI {
 func TestServeHealthz(t *testing.T) {
 	t.Setenv("INSTANTTRANSCRIBER_DATA_DIR", t.TempDir())
 	srv := startServe(t)
-	resp, err := http.Get("http://" + srv.addr + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var body map[string]string
-	err = json.NewDecoder(resp.Body).Decode(&body)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusOK || body["status"] != "ok" {
-		t.Errorf("healthz = %d %v (%v), want 200 {status: ok}", resp.StatusCode, body, err)
+	code, err := e2e.Call("http://"+srv.addr, "", http.MethodGet, "/healthz", "", nil, nil, &body)
+	if err != nil || code != http.StatusOK || body["status"] != "ok" {
+		t.Errorf("healthz = %d %v (%v), want 200 {status: ok}", code, body, err)
 	}
 	// The API reference names the program's version.
-	resp, err = http.Get("http://" + srv.addr + "/openapi.yaml")
+	resp, err := http.Get("http://" + srv.addr + "/openapi.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,15 +279,9 @@ func TestServeInitialAdminKey(t *testing.T) {
 	if strings.Contains(srv.stdout.String(), "itk_") {
 		t.Errorf("stdout = %q, want no key printed", srv.stdout.String())
 	}
-	req, _ := http.NewRequest(http.MethodGet, "http://"+srv.addr+"/v1/keys", nil)
-	req.Header.Set("Authorization", "Bearer "+chosen)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("GET /v1/keys with the chosen key = %d, want 200", resp.StatusCode)
+	code, err := e2e.Call("http://"+srv.addr, chosen, http.MethodGet, "/v1/keys", "", nil, nil, nil)
+	if err != nil || code != http.StatusOK {
+		t.Errorf("GET /v1/keys with the chosen key = %d (%v), want 200", code, err)
 	}
 	if code := srv.stop(); code != 0 {
 		t.Errorf("serve exit %d: %s", code, srv.stderr.String())
@@ -378,13 +364,9 @@ func TestServeFlagsFixConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := startServe(t, "--config", path)
-	resp, err := http.Get("http://" + srv.addr + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("healthz = %d; want 200", resp.StatusCode)
+	code, err := e2e.Call("http://"+srv.addr, "", http.MethodGet, "/healthz", "", nil, nil, nil)
+	if err != nil || code != http.StatusOK {
+		t.Errorf("healthz = %d (%v); want 200", code, err)
 	}
 	if code := srv.stop(); code != 0 {
 		t.Errorf("serve exited %d: %s", code, srv.stderr.String())

@@ -149,11 +149,18 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 }
 
-func TestLoadConfigFileAndEnv(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(path, []byte("server:\n  addr: :9000\n  rate_burst: 7\n"), 0o600); err != nil {
+// writeConfig writes yaml to config.yaml in dir and returns its path.
+func writeConfig(t *testing.T, dir, yaml string) string {
+	t.Helper()
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return path
+}
+
+func TestLoadConfigFileAndEnv(t *testing.T) {
+	path := writeConfig(t, t.TempDir(), "server:\n  addr: :9000\n  rate_burst: 7\n")
 	got, err := Load(path, []string{"INSTANTTRANSCRIBER_SERVER_ADDR=:9100", "HOME=/root"})
 	if err != nil {
 		t.Fatal(err)
@@ -172,10 +179,7 @@ func TestLoadConfigFileAndEnv(t *testing.T) {
 
 func TestLoadConfigErrors(t *testing.T) {
 	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte("server:\n  adr: x\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bad := writeConfig(t, dir, "server:\n  adr: x\n")
 	tests := []struct {
 		name, path string
 		environ    []string
@@ -199,10 +203,7 @@ func TestLoadConfigErrors(t *testing.T) {
 // unchecked, so that a command's flags can still fix it; Validate, run
 // once afterwards, reports what is left.
 func TestLoadLeavesValidationToTheCaller(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(path, []byte("server:\n  addr: \"not an address\"\nworker:\n  beam_size: 0\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeConfig(t, t.TempDir(), "server:\n  addr: \"not an address\"\nworker:\n  beam_size: 0\n")
 	cfg, err := Load(path, []string{"INSTANTTRANSCRIBER_JOBS_MAX_ATTEMPTS=0"})
 	if err != nil {
 		t.Fatalf("Load: %v; want the invalid values returned unchecked", err)

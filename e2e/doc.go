@@ -8,6 +8,9 @@
 // kernel kills it if the test process dies. Binary, Model and Env find the
 // binary and model and build the environment; Call, Form, Create and
 // WaitFor speak to the API; WAV encodes test audio. Buffer, a log sink a
-// test can read while a process or a logger writes to it, serves the tests
-// of every package.
+// test can read while a process or a logger writes to it, Clock, an
+// injectable clock that only moves when told to, StartService, which
+// runs a component (worker pool, dispatcher) for one test, and Receiver, a
+// webhook endpoint that records what it gets, serve the tests of every
+// package.
 package e2e

@@ -16,6 +16,7 @@ import (
 	"github.com/instanttranscriber/instanttranscriber/engine"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/engine/enginetest"
+	"github.com/instanttranscriber/instanttranscriber/engine/transcript"
 )
 
 // jfkPhrase is what the real model must hear in jfk.wav.
@@ -48,6 +49,19 @@ func testState(t *testing.T) *engine.State {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// transcribe transcribes samples with opts on tr (a Model or a State),
+// failing the test on an error.
+func transcribe(t *testing.T, tr interface {
+	Transcribe(context.Context, []float32, engine.Options) (*transcript.Transcript, error)
+}, samples []float32, opts engine.Options) *transcript.Transcript {
+	t.Helper()
+	out, err := tr.Transcribe(context.Background(), samples, opts)
+	if err != nil {
+		t.Fatalf("Transcribe: %v", err)
+	}
+	return out
 }
 
 // progressLog records the percentages a transcription reports through
@@ -101,13 +115,10 @@ func TestTranscribeJFK(t *testing.T) {
 	m := testModel(t)
 	samples := jfk(t)
 	var progress progressLog
-	tr, err := m.Transcribe(context.Background(), samples, engine.Options{
+	tr := transcribe(t, m, samples, engine.Options{
 		TokenTimestamps: true,
 		Progress:        progress.add,
 	})
-	if err != nil {
-		t.Fatalf("Transcribe: %v", err)
-	}
 	if got := normalize(tr.Text); !strings.Contains(got, jfkPhrase) {
 		t.Errorf("text = %q, want it to contain %q", tr.Text, jfkPhrase)
 	}
@@ -198,14 +209,8 @@ func TestConcurrentTranscriptions(t *testing.T) {
 func TestStateReuse(t *testing.T) {
 	st := testState(t)
 	samples := jfk(t)
-	first, err := st.Transcribe(context.Background(), samples, engine.Options{Language: "en"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := st.Transcribe(context.Background(), samples[:len(samples)/2], engine.Options{Language: "en"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := transcribe(t, st, samples, engine.Options{Language: "en"})
+	second := transcribe(t, st, samples[:len(samples)/2], engine.Options{Language: "en"})
 	if second.Duration >= first.Duration {
 		t.Errorf("second duration %v, want less than %v", second.Duration, first.Duration)
 	}
@@ -220,14 +225,8 @@ func TestStateReuse(t *testing.T) {
 func TestBeamSizeApplied(t *testing.T) {
 	m := testModel(t)
 	samples := jfk(t)
-	greedy, err := m.Transcribe(context.Background(), samples, engine.Options{Language: "en", BeamSize: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	beam, err := m.Transcribe(context.Background(), samples, engine.Options{Language: "en", BeamSize: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
+	greedy := transcribe(t, m, samples, engine.Options{Language: "en", BeamSize: 1})
+	beam := transcribe(t, m, samples, engine.Options{Language: "en", BeamSize: 5})
 	for _, tr := range []string{greedy.Text, beam.Text} {
 		if !strings.Contains(normalize(tr), jfkPhrase) {
 			t.Errorf("text = %q, want %q", tr, jfkPhrase)
@@ -282,10 +281,7 @@ func TestCancelStopsWhisper(t *testing.T) {
 func TestForcedLanguageAndInvalidOptions(t *testing.T) {
 	m := testModel(t)
 	samples := jfk(t)
-	tr, err := m.Transcribe(context.Background(), samples, engine.Options{Language: "EN", BeamSize: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := transcribe(t, m, samples, engine.Options{Language: "EN", BeamSize: 1})
 	if tr.Language != "en" {
 		t.Errorf("language = %q, want en", tr.Language)
 	}
@@ -322,12 +318,9 @@ func TestVAD(t *testing.T) {
 	m := testModel(t)
 	pad := make([]float32, 5*16000)
 	samples := append(append(append([]float32{}, pad...), jfk(t)...), pad...)
-	tr, err := m.Transcribe(context.Background(), samples, engine.Options{
+	tr := transcribe(t, m, samples, engine.Options{
 		Language: "en", VAD: true, VADModelPath: vadModel,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if !strings.Contains(normalize(tr.Text), jfkPhrase) {
 		t.Errorf("text = %q, want %q", tr.Text, jfkPhrase)
 	}
@@ -388,12 +381,9 @@ func TestCloseWaitsForStates(t *testing.T) {
 func TestVADSilence(t *testing.T) {
 	vadModel := testVADModel(t)
 	m := testModel(t)
-	tr, err := m.Transcribe(context.Background(), make([]float32, 3*16000), engine.Options{
+	tr := transcribe(t, m, make([]float32, 3*16000), engine.Options{
 		Language: "en", VAD: true, VADModelPath: vadModel,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if tr.Text != "" || len(tr.Segments) != 0 || tr.Duration != 3*time.Second {
 		t.Errorf("got %+v, want no segments and a 3 s duration", tr)
 	}
@@ -428,20 +418,12 @@ func TestDetectSpeech(t *testing.T) {
 func TestAutoLanguageMatchesFixed(t *testing.T) {
 	st := testState(t)
 	samples := jfk(t)
-	if _, err := st.Transcribe(context.Background(), samples[len(samples)/2:], engine.Options{Language: "en", BeamSize: 1}); err != nil {
-		t.Fatal(err)
-	}
+	transcribe(t, st, samples[len(samples)/2:], engine.Options{Language: "en", BeamSize: 1})
 	long := append(append(append([]float32{}, samples...), samples...), samples...)
 	for name, audio := range map[string][]float32{"11 s": samples, "33 s": long} {
 		t.Run(name, func(t *testing.T) {
-			auto, err := st.Transcribe(context.Background(), audio, engine.Options{Language: "auto", BeamSize: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			fixed, err := st.Transcribe(context.Background(), audio, engine.Options{Language: "en", BeamSize: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
+			auto := transcribe(t, st, audio, engine.Options{Language: "auto", BeamSize: 1})
+			fixed := transcribe(t, st, audio, engine.Options{Language: "en", BeamSize: 1})
 			if auto.Language != "en" {
 				t.Errorf("detected language %q, want en", auto.Language)
 			}

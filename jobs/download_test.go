@@ -13,6 +13,7 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/failure"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
+	"github.com/instanttranscriber/instanttranscriber/netguard/netguardtest"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
 
@@ -146,40 +147,11 @@ func holdReservation(t *testing.T, st *store.Store, keyID string, secs float64) 
 	t.Helper()
 	stall := make(chan struct{})
 	close(stall)
-	srv := newTrickleServer(t, time.Hour, stall)
+	srv := netguardtest.TrickleServer(t, time.Hour, stall)
 	job := store.Job{KeyID: keyID, Source: store.Source{URL: srv.URL + "/stalled.wav", Filename: "stalled.wav"}}
 	if _, _, err := st.CreateJob(job, store.CreateLimits{ProbedSeconds: secs}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// newTrickleServer answers with headers at once, then sends one byte every
-// interval until stall is closed, then nothing until the client goes away.
-func newTrickleServer(t *testing.T, interval time.Duration, stall <-chan struct{}) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "audio/wav")
-		w.WriteHeader(http.StatusOK)
-		w.(http.Flusher).Flush()
-		tick := time.NewTicker(interval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-r.Context().Done():
-				return
-			case <-stall:
-				<-r.Context().Done()
-				return
-			case <-tick.C:
-				if _, err := w.Write([]byte("a")); err != nil {
-					return
-				}
-				w.(http.Flusher).Flush()
-			}
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv
 }
 
 // TestSlowImportDoesNotHoldWorker: with one transcription worker, an upload
@@ -187,7 +159,7 @@ func newTrickleServer(t *testing.T, interval time.Duration, stall <-chan struct{
 // body; the import then fails on the idle deadline once the server stalls.
 func TestSlowImportDoesNotHoldWorker(t *testing.T) {
 	stall := make(chan struct{})
-	srv := newTrickleServer(t, 100*time.Millisecond, stall)
+	srv := netguardtest.TrickleServer(t, 100*time.Millisecond, stall)
 	dir := t.TempDir()
 	st := newStore(t, nil)
 	slow := createJob(t, st, store.Job{Source: store.Source{URL: srv.URL + "/slow.wav", Filename: "slow.wav"}})
@@ -218,7 +190,7 @@ func TestSlowImportDoesNotHoldWorker(t *testing.T) {
 // TestImportTotalTimeout: a server that never pauses long enough for the
 // idle deadline is still cut off by the total one.
 func TestImportTotalTimeout(t *testing.T) {
-	srv := newTrickleServer(t, 50*time.Millisecond, nil)
+	srv := netguardtest.TrickleServer(t, 50*time.Millisecond, nil)
 	dir := t.TempDir()
 	st := newStore(t, nil)
 	job := createJob(t, st, store.Job{Source: store.Source{URL: srv.URL + "/slow.wav", Filename: "slow.wav"}})

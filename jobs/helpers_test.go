@@ -169,16 +169,7 @@ func startPool(t *testing.T, cfg Config, st Store, fetch *http.Client, logger *s
 		logger, _ = newLogger(t)
 	}
 	p := New(cfg, testModel(t), st, fetch, testDeliveries, logger, opts...)
-	if err := p.Start(t.Context()); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := p.Stop(ctx); err != nil {
-			t.Errorf("Stop: %v", err)
-		}
-	})
+	e2e.StartService(t, t.Context(), p, 30*time.Second)
 	return p
 }
 

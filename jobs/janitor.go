@@ -170,33 +170,16 @@ func (j *Janitor) expire(ctx context.Context) {
 // removeStaleTemps deletes *.tmp files in AudioDir not modified for
 // staleTempAge: partial uploads and downloads of a process that crashed.
 func (j *Janitor) removeStaleTemps() {
-	if j.cfg.AudioDir == "" {
-		return
-	}
-	entries, err := os.ReadDir(j.cfg.AudioDir)
-	if err != nil {
-		j.logger.Warn("read audio directory failed", "dir", j.cfg.AudioDir, "err", err)
-		return
-	}
 	cutoff := j.now().Add(-staleTempAge)
-	removed := 0
-	for _, e := range entries {
-		if !e.Type().IsRegular() || !audiofile.IsTemp(e.Name()) {
-			continue
+	err := j.sweepAudioDir("remove stale temporary file failed", "removed stale temporary files", func(e os.DirEntry, _ string) bool {
+		if !audiofile.IsTemp(e.Name()) {
+			return false
 		}
 		info, err := e.Info()
-		if err != nil || !info.ModTime().Before(cutoff) {
-			continue
-		}
-		path := filepath.Join(j.cfg.AudioDir, e.Name())
-		if err := os.Remove(path); err != nil {
-			j.logger.Warn("remove stale temporary file failed", "path", path, "err", err)
-			continue
-		}
-		removed++
-	}
-	if removed > 0 {
-		j.logger.Info("removed stale temporary files", "files", removed)
+		return err == nil && info.ModTime().Before(cutoff)
+	})
+	if err != nil {
+		j.logger.Warn("read audio directory failed", "dir", j.cfg.AudioDir, "err", err)
 	}
 }
 
@@ -205,37 +188,49 @@ func (j *Janitor) removeStaleTemps() {
 // job) or it ended and its audio was not retained (it died between the
 // final commit and the deletion).
 func (j *Janitor) removeOrphanAudio() {
-	if j.cfg.AudioDir == "" {
-		return
-	}
-	entries, err := os.ReadDir(j.cfg.AudioDir)
-	if err != nil {
-		return
-	}
-	removed := 0
-	for _, e := range entries {
+	_ = j.sweepAudioDir("remove orphaned audio failed", "removed orphaned audio files", func(e os.DirEntry, path string) bool {
 		id, ok := audiofile.JobID(e.Name())
-		if !ok || !e.Type().IsRegular() {
-			continue
+		if !ok {
+			return false
 		}
-		path := filepath.Join(j.cfg.AudioDir, e.Name())
 		job, err := j.st.GetJob(id)
 		switch {
 		case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrInvalid):
+			return true
 		case err != nil:
 			j.logger.Warn("orphaned audio sweep: read job failed", "job_id", id, "err", err)
-			continue
-		case job.Status.Terminal() && job.Source.AudioPath != path && !job.RetainAudio:
-		default:
+			return false
+		}
+		return job.Status.Terminal() && job.Source.AudioPath != path && !job.RetainAudio
+	})
+}
+
+// sweepAudioDir removes the regular files of AudioDir (its path joined to
+// the name) that doomed picks, then logs how many with removed; a removal
+// that fails is logged with failed and skipped. It does nothing without an
+// AudioDir, and returns the error of reading the directory.
+func (j *Janitor) sweepAudioDir(failed, removed string, doomed func(e os.DirEntry, path string) bool) error {
+	if j.cfg.AudioDir == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(j.cfg.AudioDir)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, e := range entries {
+		path := filepath.Join(j.cfg.AudioDir, e.Name())
+		if !e.Type().IsRegular() || !doomed(e, path) {
 			continue
 		}
 		if err := os.Remove(path); err != nil {
-			j.logger.Warn("remove orphaned audio failed", "path", path, "err", err)
+			j.logger.Warn(failed, "path", path, "err", err)
 			continue
 		}
-		removed++
+		n++
 	}
-	if removed > 0 {
-		j.logger.Info("removed orphaned audio files", "files", removed)
+	if n > 0 {
+		j.logger.Info(removed, "files", n)
 	}
+	return nil
 }

@@ -9,26 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
-
-// fakeClock is a clock that only moves when told to.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
@@ -49,7 +32,7 @@ func finishedJob(t *testing.T, st *store.Store, dir string) store.Job {
 
 func TestJanitor(t *testing.T) {
 	dir := t.TempDir()
-	storeClock := &fakeClock{t: t0}
+	storeClock := e2e.NewClock(t0)
 	st := newStore(t, storeClock.Now)
 	var old []store.Job
 	for range 3 {
@@ -59,7 +42,7 @@ func TestJanitor(t *testing.T) {
 	recent := finishedJob(t, st, dir)
 	queued := addUpload(t, st, dir, store.Job{}, []byte("audio"))
 
-	clock := &fakeClock{t: t0.Add(31 * 24 * time.Hour)}
+	clock := e2e.NewClock(t0.Add(31 * 24 * time.Hour))
 	stale := filepath.Join(dir, "crashed.audio.123.tmp")
 	fresh := filepath.Join(dir, "writing.audio.456.tmp")
 	for path, age := range map[string]time.Duration{stale: time.Hour, fresh: time.Minute} {
@@ -117,14 +100,14 @@ func TestJanitor(t *testing.T) {
 
 func TestJanitorRetentionOff(t *testing.T) {
 	dir := t.TempDir()
-	storeClock := &fakeClock{t: t0}
+	storeClock := e2e.NewClock(t0)
 	st := newStore(t, storeClock.Now)
 	job := finishedJob(t, st, dir)
 	stale := filepath.Join(dir, "crashed.tmp")
 	if err := os.WriteFile(stale, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{t: time.Now().Add(365 * 24 * time.Hour)}
+	clock := e2e.NewClock(time.Now().Add(365 * 24 * time.Hour))
 	logger, logs := newLogger(t)
 	j := NewJanitor(JanitorConfig{Interval: time.Millisecond, AudioDir: dir}, st, logger, WithClock(clock.Now))
 	if err := j.Start(t.Context()); err != nil {
@@ -148,7 +131,7 @@ func TestJanitorRetentionOff(t *testing.T) {
 
 func TestJanitorStoreErrors(t *testing.T) {
 	st := &failingExpirer{}
-	clock := &fakeClock{t: t0}
+	clock := e2e.NewClock(t0)
 	logger, logs := newLogger(t)
 	j := NewJanitor(JanitorConfig{RetentionDays: 1, Interval: time.Millisecond}, st, logger, WithClock(clock.Now))
 	if err := j.Start(t.Context()); err != nil {

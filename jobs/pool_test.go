@@ -289,11 +289,7 @@ func TestStop(t *testing.T) {
 		job := addUpload(t, st, dir, store.Job{}, longWAV(t, 180*time.Second))
 		cfg := testConfig(dir)
 		cfg.ShutdownGrace = 200 * time.Millisecond
-		logger, _ := newLogger(t)
-		p := New(cfg, testModel(t), rec, nil, nil, logger)
-		if err := p.Start(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		p := startPool(t, cfg, rec, nil, nil)
 		rec.waitStage(t, job.ID, StageTranscribing)
 		if n := p.Running(); n != 1 {
 			t.Errorf("Running = %d; want 1", n)
@@ -332,11 +328,7 @@ func TestStop(t *testing.T) {
 		job := addUpload(t, st, dir, store.Job{}, jfkWAV(t))
 		cfg := testConfig(dir)
 		cfg.ShutdownGrace = 30 * time.Second
-		logger, _ := newLogger(t)
-		p := New(cfg, testModel(t), rec, nil, nil, logger)
-		if err := p.Start(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		p := startPool(t, cfg, rec, nil, nil)
 		rec.waitStage(t, job.ID, StageTranscribing)
 		if err := p.Stop(t.Context()); err != nil {
 			t.Fatalf("Stop: %v", err)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/netguard/netguardtest"
 )
 
 // newAudioServer serves /audio?size=N (N bytes of 'a' with a Content-Length),
@@ -166,35 +168,9 @@ func TestDownloadContextCancel(t *testing.T) {
 	}
 }
 
-// newTrickleServer sends headers at once, then one byte every interval,
-// until the client goes away.
-func newTrickleServer(t *testing.T, interval time.Duration) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "audio/wav")
-		w.WriteHeader(http.StatusOK)
-		w.(http.Flusher).Flush()
-		tick := time.NewTicker(interval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-r.Context().Done():
-				return
-			case <-tick.C:
-				if _, err := w.Write([]byte("a")); err != nil {
-					return
-				}
-				w.(http.Flusher).Flush()
-			}
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 func TestDownloadIdleTimeout(t *testing.T) {
 	// Headers, then nothing: the body is idle from the first read.
-	srv := newTrickleServer(t, time.Hour)
+	srv := netguardtest.TrickleServer(t, time.Hour, nil)
 	var buf bytes.Buffer
 	start := time.Now()
 	_, _, err := Download(context.Background(), NewClient(Config{AllowPrivateNetworks: true}), srv.URL, &buf,
@@ -210,7 +186,7 @@ func TestDownloadIdleTimeout(t *testing.T) {
 func TestDownloadTotalTimeout(t *testing.T) {
 	// A byte every 20ms never trips the 1s idle timeout, so only the total
 	// limit ends it.
-	srv := newTrickleServer(t, 20*time.Millisecond)
+	srv := netguardtest.TrickleServer(t, 20*time.Millisecond, nil)
 	var buf bytes.Buffer
 	_, _, err := Download(context.Background(), NewClient(Config{AllowPrivateNetworks: true}), srv.URL, &buf,
 		Limits{MaxBytes: 1 << 20, IdleTimeout: time.Second, Timeout: 300 * time.Millisecond})

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
 // TestMetricsAfterJob: after a real job with a webhook, /metrics (admin key)
@@ -16,7 +18,7 @@ import (
 // delivery.
 func TestMetricsAfterJob(t *testing.T) {
 	h := newHarness(t, harnessOpts{allowPrivat: true})
-	rcv := newReceiver(t, nil)
+	rcv := e2e.NewReceiver(t, nil)
 
 	r := h.upload(h.userKey, jfk(t, 1), map[string]string{"language": "en", "callback_url": rcv.URL + "/hook"})
 	if r.status != http.StatusAccepted {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
 // TestSpeakerNames names a diarized job's speaker with PATCH: the name is
@@ -15,8 +17,8 @@ import (
 // request twice gives the same job, and a redelivery's payload carries it.
 func TestSpeakerNames(t *testing.T) {
 	h := newHarness(t, harnessOpts{allowPrivat: true})
-	rcv := newReceiver(t, nil)
-	delivered := func(n int) string { return string(rcv.wait(t, n, 60*time.Second).body) }
+	rcv := e2e.NewReceiver(t, nil)
+	delivered := func(n int) string { return string(rcv.Wait(t, n, 60*time.Second).Body) }
 
 	r := h.upload(h.userKey, jfk(t, 1), map[string]string{"language": "en", "speaker_labels": "true",
 		"callback_url": rcv.URL + "/hook", "callback_secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/webhook"
 )
 
@@ -16,7 +17,7 @@ import (
 // a manual redelivery resends the same event; a canceled job sends nothing.
 func TestWebhookLifecycle(t *testing.T) {
 	h := newHarness(t, harnessOpts{allowPrivat: true})
-	rcv := newReceiver(t, func(n int, w http.ResponseWriter) {
+	rcv := e2e.NewReceiver(t, func(n int, w http.ResponseWriter, _ *http.Request) {
 		if n == 1 {
 			http.Error(w, "not yet", http.StatusInternalServerError)
 			return
@@ -30,16 +31,16 @@ func TestWebhookLifecycle(t *testing.T) {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
 	id := r.json(t)["id"].(string)
-	second := rcv.wait(t, 2, 60*time.Second)
-	first := rcv.all()[0]
-	if first.header.Get("webhook-id") != second.header.Get("webhook-id") || second.header.Get("webhook-id") == "" {
-		t.Errorf("webhook-id differs between attempts: %q, %q", first.header.Get("webhook-id"), second.header.Get("webhook-id"))
+	second := rcv.Wait(t, 2, 60*time.Second)
+	first := rcv.All()[0]
+	if first.Header.Get("webhook-id") != second.Header.Get("webhook-id") || second.Header.Get("webhook-id") == "" {
+		t.Errorf("webhook-id differs between attempts: %q, %q", first.Header.Get("webhook-id"), second.Header.Get("webhook-id"))
 	}
-	if err := webhook.Verify(secret, second.header, second.body, time.Minute, time.Now()); err != nil {
+	if err := webhook.Verify(secret, second.Header, second.Body, time.Minute, time.Now()); err != nil {
 		t.Errorf("signature: %v", err)
 	}
-	if !strings.Contains(string(second.body), `"status":"completed"`) || !strings.Contains(string(second.body), "export.srt?expires=") {
-		t.Errorf("payload = %s", second.body)
+	if !strings.Contains(string(second.Body), `"status":"completed"`) || !strings.Contains(string(second.Body), "export.srt?expires=") {
+		t.Errorf("payload = %s", second.Body)
 	}
 
 	j := h.wait(h.userKey, id, 10*time.Second, func(j map[string]any) bool {
@@ -74,8 +75,8 @@ func TestWebhookLifecycle(t *testing.T) {
 	if r := h.do(http.MethodPost, "/v1/transcriptions/"+id+"/deliveries", h.userKey, "", nil); r.status != http.StatusAccepted {
 		t.Fatalf("redeliver: %d %s", r.status, r.body)
 	}
-	if third := rcv.wait(t, 3, 10*time.Second); third.header.Get("webhook-id") != first.header.Get("webhook-id") {
-		t.Errorf("redelivery webhook-id %q, want %q", third.header.Get("webhook-id"), first.header.Get("webhook-id"))
+	if third := rcv.Wait(t, 3, 10*time.Second); third.Header.Get("webhook-id") != first.Header.Get("webhook-id") {
+		t.Errorf("redelivery webhook-id %q, want %q", third.Header.Get("webhook-id"), first.Header.Get("webhook-id"))
 	}
 
 	// Another key cannot see or redeliver it.
@@ -95,9 +96,9 @@ func TestWebhookLifecycle(t *testing.T) {
 	if ds, err := h.st.DeliveriesForJob(cid); err != nil || len(ds) != 0 {
 		t.Errorf("deliveries of the canceled job = %v, %v; want none", ds, err)
 	}
-	calls := rcv.all()
+	calls := rcv.All()
 	for _, c := range calls {
-		if c.header.Get("X-InstantTranscriber-Event") == "" {
+		if c.Header.Get("X-InstantTranscriber-Event") == "" {
 			t.Errorf("callback without an event header")
 		}
 	}

@@ -245,16 +245,22 @@ func TestBadInput(t *testing.T) {
 		}
 		out := make(chan result, 2)
 		addr := strings.TrimPrefix(s.Base, "http://")
-		go func() {
+		// slow runs send on a fresh connection and reports how long the
+		// server took to cut it.
+		slow := func(name string, send func(conn net.Conn)) {
 			start := time.Now()
 			conn, err := net.Dial("tcp", addr)
 			if err != nil {
-				out <- result{"headers", 0, err}
+				out <- result{name, 0, err}
 				return
 			}
 			defer conn.Close()
+			send(conn)
+			out <- result{name, time.Since(start), nil}
+		}
+		go slow("headers", func(conn net.Conn) {
 			fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n")
-			for i := 0; time.Since(start) < 60*time.Second; i++ {
+			for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
 				if _, err := conn.Write([]byte("X")); err != nil {
 					break
 				}
@@ -263,16 +269,8 @@ func TestBadInput(t *testing.T) {
 					break // closed, or answered (408/400)
 				}
 			}
-			out <- result{"headers", time.Since(start), nil}
-		}()
-		go func() {
-			start := time.Now()
-			conn, err := net.Dial("tcp", addr)
-			if err != nil {
-				out <- result{"body", 0, err}
-				return
-			}
-			defer conn.Close()
+		})
+		go slow("body", func(conn net.Conn) {
 			body, ct := e2e.Form(en, "c.wav", clip)
 			fmt.Fprintf(conn, "POST /v1/transcriptions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", key, ct, body.Len())
 			conn.Write(body.Bytes()[:1000])
@@ -281,8 +279,7 @@ func TestBadInput(t *testing.T) {
 			if err == nil {
 				resp.Body.Close()
 			}
-			out <- result{"body", time.Since(start), nil}
-		}()
+		})
 		for range 2 {
 			r := <-out
 			if r.err != nil {

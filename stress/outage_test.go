@@ -82,18 +82,12 @@ func TestWebhookOutage(t *testing.T) {
 	}))
 	defer files.Close()
 
-	dir := t.TempDir()
-	addr := e2e.FreeAddr(t)
-	env := []string{
-		"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
-		"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
-		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + e2e.Model("../models/ggml-tiny-q8_0.bin"),
-		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
+	_, addr, env := e2e.Env(t, e2e.Model("../models/ggml-tiny-q8_0.bin"),
 		"INSTANTTRANSCRIBER_URL_IMPORT_ALLOW_PRIVATE_NETWORKS=true",
-		"INSTANTTRANSCRIBER_WEBHOOK_RETRY_SCHEDULE=" + strings.Join(parts, " "),
+		"INSTANTTRANSCRIBER_WEBHOOK_RETRY_SCHEDULE="+strings.Join(parts, " "),
 		"INSTANTTRANSCRIBER_WEBHOOK_JITTER=0",
 		"INSTANTTRANSCRIBER_SERVER_RATE_LIMIT=0",
-	}
+	)
 	p := e2e.Start(t, bin, env, addr)
 	key := p.Key
 

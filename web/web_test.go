@@ -9,54 +9,54 @@ import (
 
 // TestServe checks the files, their types and the security headers.
 func TestServe(t *testing.T) {
-	tests := []struct {
-		name, asset string
-		index       bool
-		status      int
-		ctype       string
-	}{
-		{name: "index", index: true, status: 200, ctype: "text/html; charset=utf-8"},
-		{name: "js", asset: "app.js", status: 200, ctype: "text/javascript; charset=utf-8"},
-		{name: "css", asset: "app.css", status: 200, ctype: "text/css; charset=utf-8"},
-		{name: "missing", asset: "nope.js", status: 404},
-		{name: "traversal", asset: "../web.go", status: 404},
-		{name: "go source", asset: "web.go", status: 404},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			w := httptest.NewRecorder()
-			r := httptest.NewRequest(http.MethodGet, "/", nil)
-			if tt.index {
-				Index(w, r)
-			} else {
-				Asset(w, r, tt.asset)
-			}
-			checkServed(t, w, tt.status, tt.ctype, CSP)
-			if tt.status == 200 && w.Header().Get("Referrer-Policy") != "no-referrer" {
-				t.Errorf("headers %v", w.Header())
-			}
-		})
-	}
+	checkFiles(t, CSP, []fileCase{
+		{name: "index", serve: Index, status: 200, ctype: "text/html; charset=utf-8"},
+		{name: "js", serve: named(Asset, "app.js"), status: 200, ctype: "text/javascript; charset=utf-8"},
+		{name: "css", serve: named(Asset, "app.css"), status: 200, ctype: "text/css; charset=utf-8"},
+		{name: "missing", serve: named(Asset, "nope.js"), status: 404},
+		{name: "traversal", serve: named(Asset, "../web.go"), status: 404},
+		{name: "go source", serve: named(Asset, "web.go"), status: 404},
+	})
 }
 
-// checkServed checks a response's status and, for a 200, its content type,
-// CSP and nosniff header.
-func checkServed(t *testing.T, w *httptest.ResponseRecorder, status int, ctype, csp string) {
+// fileCase is a handler and the answer it must give to a GET.
+type fileCase struct {
+	name   string
+	serve  http.HandlerFunc
+	status int
+	ctype  string // for a 200
+}
+
+// named is the handler that serves the file name through serve.
+func named(serve func(http.ResponseWriter, *http.Request, string), name string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { serve(w, r, name) }
+}
+
+// checkFiles runs each case's handler on a GET and checks its status and,
+// for a 200, its content type, csp and other security headers.
+func checkFiles(t *testing.T, csp string, cases []fileCase) {
 	t.Helper()
-	if w.Code != status {
-		t.Fatalf("status %d, want %d", w.Code, status)
-	}
-	if status != 200 {
-		return
-	}
-	if got := w.Header().Get("Content-Type"); got != ctype {
-		t.Errorf("Content-Type %q, want %q", got, ctype)
-	}
-	if got := w.Header().Get("Content-Security-Policy"); got != csp {
-		t.Errorf("CSP %q", got)
-	}
-	if w.Header().Get("X-Content-Type-Options") != "nosniff" {
-		t.Errorf("headers %v", w.Header())
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			tt.serve(w, httptest.NewRequest(http.MethodGet, "/", nil))
+			if w.Code != tt.status {
+				t.Fatalf("status %d, want %d", w.Code, tt.status)
+			}
+			if tt.status != 200 {
+				return
+			}
+			h := w.Header()
+			if got := h.Get("Content-Type"); got != tt.ctype {
+				t.Errorf("Content-Type %q, want %q", got, tt.ctype)
+			}
+			if got := h.Get("Content-Security-Policy"); got != csp {
+				t.Errorf("CSP %q", got)
+			}
+			if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "no-referrer" {
+				t.Errorf("headers %v", h)
+			}
+		})
 	}
 }
 
@@ -81,30 +81,14 @@ func TestDocs(t *testing.T) {
 	if !DocsBundled() {
 		t.Fatal("Swagger UI is not vendored in web/apidocs/vendor: run make apidocs (make build and make test do)")
 	}
-	tests := []struct {
-		name, file string
-		status     int
-		ctype      string
-	}{
-		{name: "page", status: 200, ctype: "text/html; charset=utf-8"},
-		{name: "init", file: "init.js", status: 200, ctype: "text/javascript; charset=utf-8"},
-		{name: "bundle", file: "swagger-ui-bundle.js", status: 200, ctype: "text/javascript; charset=utf-8"},
-		{name: "css", file: "swagger-ui.css", status: 200, ctype: "text/css; charset=utf-8"},
-		{name: "licence", file: "LICENSE", status: 200, ctype: "text/plain; charset=utf-8"},
-		{name: "readme not served", file: "README.md", status: 404},
-		{name: "traversal", file: "../web.go", status: 404},
-		{name: "unknown", file: "swagger-ui.js", status: 404},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			w := httptest.NewRecorder()
-			r := httptest.NewRequest(http.MethodGet, "/docs", nil)
-			if tt.file == "" {
-				DocsIndex(w, r)
-			} else {
-				DocsAsset(w, r, tt.file)
-			}
-			checkServed(t, w, tt.status, tt.ctype, DocsCSP)
-		})
-	}
+	checkFiles(t, DocsCSP, []fileCase{
+		{name: "page", serve: DocsIndex, status: 200, ctype: "text/html; charset=utf-8"},
+		{name: "init", serve: named(DocsAsset, "init.js"), status: 200, ctype: "text/javascript; charset=utf-8"},
+		{name: "bundle", serve: named(DocsAsset, "swagger-ui-bundle.js"), status: 200, ctype: "text/javascript; charset=utf-8"},
+		{name: "css", serve: named(DocsAsset, "swagger-ui.css"), status: 200, ctype: "text/css; charset=utf-8"},
+		{name: "licence", serve: named(DocsAsset, "LICENSE"), status: 200, ctype: "text/plain; charset=utf-8"},
+		{name: "readme not served", serve: named(DocsAsset, "README.md"), status: 404},
+		{name: "traversal", serve: named(DocsAsset, "../web.go"), status: 404},
+		{name: "unknown", serve: named(DocsAsset, "swagger-ui.js"), status: 404},
+	})
 }

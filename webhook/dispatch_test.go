@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
 	"github.com/instanttranscriber/instanttranscriber/store"
 )
@@ -23,8 +24,7 @@ func TestDispatchSignsAndSends(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := newClock()
-			st := openStore(t, t.TempDir(), clock)
+			clock, st := clockedStore(t)
 			rcv := newReceiver(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 				w.WriteHeader(http.StatusAccepted)
 				w.Write(bytes.Repeat([]byte("r"), 3000))
@@ -38,10 +38,10 @@ func TestDispatchSignsAndSends(t *testing.T) {
 				got.Attempts[0].ResponseBody != strings.Repeat("r", store.MaxAttemptResponseBody) || got.LastError != "" {
 				t.Errorf("delivery = %s, attempts %+v; want delivered with a 202 and the first KiB of the body", got.Status, got.Attempts)
 			}
-			if n := rcv.count(); n != 1 {
+			if n := rcv.Count(); n != 1 {
 				t.Fatalf("receiver got %d requests; want 1", n)
 			}
-			req := rcv.req(0)
+			req := rcv.Req(0)
 			wantHeaders := map[string]string{
 				"Content-Type":               "application/json",
 				"User-Agent":                 "InstantTranscriber-Webhook/1.2.3",
@@ -50,19 +50,19 @@ func TestDispatchSignsAndSends(t *testing.T) {
 				"Webhook-Timestamp":          strconv.FormatInt(t0.Unix(), 10),
 			}
 			for k, want := range wantHeaders {
-				if got := req.header.Get(k); got != want {
+				if got := req.Header.Get(k); got != want {
 					t.Errorf("header %s = %q; want %q", k, got, want)
 				}
 			}
 			if !strings.HasPrefix(del.EventID, "msg_") || len(del.EventID) != 36 {
 				t.Errorf("webhook-id %q; want msg_ and 32 hex digits", del.EventID)
 			}
-			if !bytes.Equal(req.body, del.Payload) {
-				t.Errorf("body = %s; want the stored payload byte for byte: %s", req.body, del.Payload)
+			if !bytes.Equal(req.Body, del.Payload) {
+				t.Errorf("body = %s; want the stored payload byte for byte: %s", req.Body, del.Payload)
 			}
-			sig := req.header.Get("Webhook-Signature")
+			sig := req.Header.Get("Webhook-Signature")
 			if tt.secret == "" {
-				if _, ok := req.header["Webhook-Signature"]; ok {
+				if _, ok := req.Header["Webhook-Signature"]; ok {
 					t.Errorf("unsigned delivery carries webhook-signature %q", sig)
 				}
 				return
@@ -70,7 +70,7 @@ func TestDispatchSignsAndSends(t *testing.T) {
 			if want := specSignature(t, tt.secret, del.EventID, strconv.FormatInt(t0.Unix(), 10), del.Payload); sig != want {
 				t.Errorf("webhook-signature = %q; want %q", sig, want)
 			}
-			if err := Verify(tt.secret, req.header, req.body, time.Minute, t0); err != nil {
+			if err := Verify(tt.secret, req.Header, req.Body, time.Minute, t0); err != nil {
 				t.Errorf("Verify: %v", err)
 			}
 			// Nothing secret reaches the log; the host does.
@@ -93,7 +93,7 @@ func TestDispatchSignsAndSends(t *testing.T) {
 // the attempt, checks that a scan just before that time sends nothing, and
 // moves the clock there. scans must be the store the dispatcher uses. It returns the delivery after the
 // last attempt.
-func stepRetries(t *testing.T, scans *scanStore, st *store.Store, d *Dispatcher, clock *testClock, id string, want []time.Duration) store.Delivery {
+func stepRetries(t *testing.T, scans *scanStore, st *store.Store, d *Dispatcher, clock *e2e.Clock, id string, want []time.Duration) store.Delivery {
 	t.Helper()
 	var del store.Delivery
 	for i, delay := range want {
@@ -117,8 +117,7 @@ func stepRetries(t *testing.T, scans *scanStore, st *store.Store, d *Dispatcher,
 }
 
 func TestRetriesFollowSchedule(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	const failures = 4
 	rcv := newReceiver(t, func(n int, w http.ResponseWriter, _ *http.Request) {
 		if n <= failures {
@@ -144,14 +143,14 @@ func TestRetriesFollowSchedule(t *testing.T) {
 	// and its record matches what the receiver saw.
 	at := t0
 	for i := range failures + 1 {
-		req := rcv.req(i)
-		if id := req.header.Get(HeaderID); id != del.EventID {
+		req := rcv.Req(i)
+		if id := req.Header.Get(HeaderID); id != del.EventID {
 			t.Errorf("attempt %d webhook-id %q; want %q", i+1, id, del.EventID)
 		}
-		if ts := req.header.Get(HeaderTimestamp); ts != strconv.FormatInt(at.Unix(), 10) {
+		if ts := req.Header.Get(HeaderTimestamp); ts != strconv.FormatInt(at.Unix(), 10) {
 			t.Errorf("attempt %d webhook-timestamp %s; want %d (%s)", i+1, ts, at.Unix(), at)
 		}
-		if err := Verify("whsec_c2VjcmV0", req.header, req.body, time.Second, at); err != nil {
+		if err := Verify("whsec_c2VjcmV0", req.Header, req.Body, time.Second, at); err != nil {
 			t.Errorf("attempt %d: %v", i+1, err)
 		}
 		a := got.Attempts[i]
@@ -172,8 +171,7 @@ func TestRetriesFollowSchedule(t *testing.T) {
 }
 
 func TestExhaustedFails(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, status(http.StatusInternalServerError))
 	del := finishJob(t, st, rcv.URL, "")
 	d, scans := startScanned(t, testConfig(), st, clock)
@@ -194,7 +192,7 @@ func TestExhaustedFails(t *testing.T) {
 	clock.Set(clock.Now().Add(48 * time.Hour))
 	d.Notify()
 	scans.waitScan(t)
-	if n := rcv.count(); n != len(schedule) {
+	if n := rcv.Count(); n != len(schedule) {
 		t.Errorf("receiver got %d requests; want %d", n, len(schedule))
 	}
 	if due, _ := st.DueEntries(clock.Now(), store.DueEntry{}, 0); len(due) != 0 {
@@ -203,8 +201,7 @@ func TestExhaustedFails(t *testing.T) {
 }
 
 func TestGoneStopsRetries(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, status(http.StatusGone))
 	del := finishJob(t, st, rcv.URL, "s")
 	d, scans := startScanned(t, testConfig(), st, clock)
@@ -215,14 +212,13 @@ func TestGoneStopsRetries(t *testing.T) {
 	clock.Set(t0.Add(24 * time.Hour))
 	d.Notify()
 	scans.waitScan(t)
-	if n := rcv.count(); n != 1 {
+	if n := rcv.Count(); n != 1 {
 		t.Errorf("receiver got %d requests; want 1", n)
 	}
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, func(n int, w http.ResponseWriter, _ *http.Request) {
 		switch n {
 		case 1:
@@ -251,8 +247,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestRetryAfterKeepsAttemptLimit(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -268,8 +263,7 @@ func TestRetryAfterKeepsAttemptLimit(t *testing.T) {
 }
 
 func TestRedirectIsNotFollowed(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/hook" {
 			http.Redirect(w, r, "/elsewhere", http.StatusFound)
@@ -283,14 +277,13 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 		t.Errorf("after a 302: %s %+v; want a failed attempt with status 302, retried", got.Status, a)
 	}
 	scans.waitScan(t)
-	if n := rcv.count(); n != 1 || rcv.req(0).path != "/hook" {
+	if n := rcv.Count(); n != 1 || rcv.Req(0).Path != "/hook" {
 		t.Errorf("receiver got %d requests; want only the one to /hook", n)
 	}
 }
 
 func TestBlockedTargetFails(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, nil)
 	del := finishJob(t, st, rcv.URL+"/hook", "s")
 	// The default netguard client refuses loopback.
@@ -306,14 +299,13 @@ func TestBlockedTargetFails(t *testing.T) {
 			t.Errorf("recorded error %q contains %q", a.Error, leak)
 		}
 	}
-	if n := rcv.count(); n != 0 {
+	if n := rcv.Count(); n != 0 {
 		t.Errorf("receiver got %d requests; want 0", n)
 	}
 }
 
 func TestConnectionErrorRetries(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, nil)
 	url := rcv.URL + "/hook?token=query-secret"
 	rcv.Close()
@@ -333,8 +325,7 @@ func TestConnectionErrorRetries(t *testing.T) {
 }
 
 func TestTimeoutRetries(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	release := make(chan struct{})
 	rcv := newReceiver(t, func(int, http.ResponseWriter, *http.Request) { <-release })
 	t.Cleanup(func() { close(release) })

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -24,30 +23,17 @@ import (
 // t0 starts every test clock.
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// testClock is an injectable clock that only moves when told to.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *testClock { return &testClock{t: t0} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Set moves the clock to t.
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
+// clockedStore opens a store in a fresh directory on a test clock that
+// stands at t0 until the test moves it.
+func clockedStore(t testing.TB) (*e2e.Clock, *store.Store) {
+	t.Helper()
+	clock := e2e.NewClock(t0)
+	return clock, openStore(t, t.TempDir(), clock)
 }
 
 // openStore opens a store file in dir with the clock (nil: real time) and
 // closes it when the test ends, unless the test closed it first.
-func openStore(t testing.TB, dir string, clock *testClock) *store.Store {
+func openStore(t testing.TB, dir string, clock *e2e.Clock) *store.Store {
 	t.Helper()
 	opts := store.Options{Timeout: time.Second}
 	if clock != nil {
@@ -105,54 +91,14 @@ func getDelivery(t testing.TB, st *store.Store, id string) store.Delivery {
 	return d
 }
 
-// received is one request a receiver got.
-type received struct {
-	header http.Header
-	body   []byte
-	path   string
-}
-
-// receiver is an httptest webhook endpoint. respond answers the n-th
-// request (from 1); nil answers 200 "ok".
-type receiver struct {
-	*httptest.Server
-	respond func(n int, w http.ResponseWriter, r *http.Request)
-
-	mu   sync.Mutex
-	reqs []received
-}
-
-func newReceiver(t testing.TB, respond func(n int, w http.ResponseWriter, r *http.Request)) *receiver {
+// newReceiver starts a recording webhook endpoint; respond answers the
+// n-th request (from 1), and nil answers 200 "ok".
+func newReceiver(t testing.TB, respond func(n int, w http.ResponseWriter, r *http.Request)) *e2e.Receiver {
 	t.Helper()
-	rcv := &receiver{respond: respond}
-	rcv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		rcv.mu.Lock()
-		rcv.reqs = append(rcv.reqs, received{header: r.Header.Clone(), body: body, path: r.URL.Path})
-		n := len(rcv.reqs)
-		rcv.mu.Unlock()
-		if rcv.respond == nil {
-			io.WriteString(w, "ok")
-			return
-		}
-		rcv.respond(n, w, r)
-	}))
-	t.Cleanup(rcv.Close)
-	return rcv
-}
-
-// count returns the number of requests received so far.
-func (r *receiver) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.reqs)
-}
-
-// req returns the i-th request (from 0).
-func (r *receiver) req(i int) received {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.reqs[i]
+	if respond == nil {
+		respond = func(_ int, w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }
+	}
+	return e2e.NewReceiver(t, respond)
 }
 
 // status answers every request with code.
@@ -182,7 +128,7 @@ func loopbackClient() *http.Client {
 
 // startDispatcher starts a dispatcher and stops it when the test ends.
 // client nil means loopbackClient; clock nil means real time.
-func startDispatcher(t testing.TB, cfg Config, st Store, client *http.Client, clock *testClock, logs io.Writer, opts ...Option) *Dispatcher {
+func startDispatcher(t testing.TB, cfg Config, st Store, client *http.Client, clock *e2e.Clock, logs io.Writer, opts ...Option) *Dispatcher {
 	t.Helper()
 	if client == nil {
 		client = loopbackClient()
@@ -194,16 +140,7 @@ func startDispatcher(t testing.TB, cfg Config, st Store, client *http.Client, cl
 		logs = io.Discard
 	}
 	d := New(cfg, st, client, slog.New(slog.NewTextHandler(logs, nil)), opts...)
-	if err := d.Start(context.Background()); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := d.Stop(ctx); err != nil {
-			t.Errorf("Stop: %v", err)
-		}
-	})
+	e2e.StartService(t, context.Background(), d, 10*time.Second)
 	return d
 }
 
@@ -228,7 +165,7 @@ func (s *scanStore) NextDeliveryAt() (time.Time, bool, error) {
 
 // startScanned starts a dispatcher with clock on a scanStore over st, and
 // returns both.
-func startScanned(t testing.TB, cfg Config, st Store, clock *testClock, opts ...Option) (*Dispatcher, *scanStore) {
+func startScanned(t testing.TB, cfg Config, st Store, clock *e2e.Clock, opts ...Option) (*Dispatcher, *scanStore) {
 	t.Helper()
 	scans := newScanStore(st)
 	return startDispatcher(t, cfg, scans, nil, clock, nil, opts...), scans

@@ -62,7 +62,7 @@ func TestSlowHostDoesNotDelayOthers(t *testing.T) {
 		t.Errorf("the late delivery took %s", elapsed)
 	}
 
-	if n := slow.count(); n != 2 {
+	if n := slow.Count(); n != 2 {
 		t.Errorf("the slow host got %d requests; want PerHost = 2 in flight", n)
 	}
 	// The late attempt releases its slot just after its result is
@@ -118,9 +118,9 @@ func TestRestartSendsPendingAndAbandoned(t *testing.T) {
 		waitFor(t, "delivery "+id, func() bool { return getDelivery(t, st, id).Status == store.DeliveryDelivered })
 	}
 	var ids []string
-	for i := range rcv.count() {
-		if r := rcv.req(i); r.path == "/a" {
-			ids = append(ids, r.header.Get(HeaderID))
+	for i := range rcv.Count() {
+		if r := rcv.Req(i); r.Path == "/a" {
+			ids = append(ids, r.Header.Get(HeaderID))
 		}
 	}
 	if len(ids) != 2 || ids[0] != inFlight.EventID || ids[1] != inFlight.EventID {
@@ -161,8 +161,7 @@ func TestStopWaitsForInFlight(t *testing.T) {
 }
 
 func TestRedeliverSendsAgain(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, nil)
 	del := finishJob(t, st, rcv.URL, "s")
 	d := startDispatcher(t, testConfig(), st, nil, clock, nil)
@@ -176,10 +175,10 @@ func TestRedeliverSendsAgain(t *testing.T) {
 	if got.Status != store.DeliveryDelivered || got.Round != 1 || got.RoundAttempts != 1 {
 		t.Errorf("after redelivery: %s round %d round attempts %d; want delivered 1 1", got.Status, got.Round, got.RoundAttempts)
 	}
-	if a, b := rcv.req(0).header.Get(HeaderID), rcv.req(1).header.Get(HeaderID); a != b || a != del.EventID {
+	if a, b := rcv.Req(0).Header.Get(HeaderID), rcv.Req(1).Header.Get(HeaderID); a != b || a != del.EventID {
 		t.Errorf("webhook-ids %q and %q; want %q twice", a, b, del.EventID)
 	}
-	if ts := rcv.req(1).header.Get(HeaderTimestamp); ts != strconv.FormatInt(t0.Add(time.Hour).Unix(), 10) {
+	if ts := rcv.Req(1).Header.Get(HeaderTimestamp); ts != strconv.FormatInt(t0.Add(time.Hour).Unix(), 10) {
 		t.Errorf("redelivery timestamp %s; want the time of the new attempt", ts)
 	}
 }
@@ -195,19 +194,18 @@ func (failingStore) RecordDeliveryAttempt(string, store.DeliveryAttempt, store.D
 // recorded is held back for recordRetryDelay on the dispatcher's clock,
 // not sent again at every scan, and sent again once the hold is over.
 func TestRecordFailureDoesNotFlood(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	rcv := newReceiver(t, nil)
 	finishJob(t, st, rcv.URL, "")
 	d, scans := startScanned(t, testConfig(), failingStore{st}, clock)
-	waitFor(t, "the first request", func() bool { return rcv.count() == 1 })
+	waitFor(t, "the first request", func() bool { return rcv.Count() == 1 })
 	clock.Set(t0.Add(recordRetryDelay - time.Second))
 	d.Notify()
 	scans.waitScan(t)
-	if n := rcv.count(); n != 1 {
+	if n := rcv.Count(); n != 1 {
 		t.Errorf("receiver got %d requests while the store failed; want 1 (held back)", n)
 	}
 	clock.Set(t0.Add(recordRetryDelay))
 	d.Notify()
-	waitFor(t, "the request after the hold", func() bool { return rcv.count() == 2 })
+	waitFor(t, "the request after the hold", func() bool { return rcv.Count() == 2 })
 }

@@ -31,8 +31,7 @@ func (m *countingMetrics) counts() map[string]int {
 // TestMetricsCountAttempts: each recorded attempt is counted once, by what
 // followed from it.
 func TestMetricsCountAttempts(t *testing.T) {
-	clock := newClock()
-	st := openStore(t, t.TempDir(), clock)
+	clock, st := clockedStore(t)
 	ok := newReceiver(t, status(http.StatusNoContent))
 	flaky := newReceiver(t, func(n int, w http.ResponseWriter, _ *http.Request) {
 		if n == 1 {

@@ -93,16 +93,16 @@ func TestNodeVerifiesDispatchedWebhooks(t *testing.T) {
 		startDispatcher(t, testConfig(), st, nil, nil, nil)
 		waitFor(t, "the delivery", func() bool { return getDelivery(t, st, del.ID).Status == store.DeliveryDelivered })
 
-		req := rcv.req(0)
+		req := rcv.Req(0)
 		headers := map[string]string{}
 		for _, k := range []string{HeaderID, HeaderTimestamp, HeaderSignature, HeaderEvent, "Content-Type"} {
-			headers[k] = req.header.Get(k)
+			headers[k] = req.Header.Get(k)
 		}
-		c := nodeCase{Secret: secret, Headers: headers, Body: string(req.body)}
+		c := nodeCase{Secret: secret, Headers: headers, Body: string(req.Body)}
 		if !nodeVerify(t, node, c) {
 			t.Errorf("secret %q: standardwebhooks rejects the webhook we sent", secret)
 		}
-		c.Body = string(bytes.Replace(req.body, []byte("completed"), []byte("failed"), 1))
+		c.Body = string(bytes.Replace(req.Body, []byte("completed"), []byte("failed"), 1))
 		if nodeVerify(t, node, c) {
 			t.Errorf("secret %q: standardwebhooks accepts a tampered body", secret)
 		}

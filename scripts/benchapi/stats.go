@@ -90,27 +90,25 @@ func (r result) outcomes() string {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
-// createVerdict and getVerdict hold the phases to the goals; errors make a
-// phase miss, so a fast stream of 429s does not pass.
+// createVerdict and getVerdict hold the phases to the goals.
 func createVerdict(r result) string {
-	switch {
-	case r.n() == 0:
-		return "MISS (no requests)"
-	case r.errors() > 0:
-		return fmt.Sprintf("MISS (%d errors)", r.errors())
-	case r.pct(99) >= goalCreateP99:
-		return "MISS"
-	}
-	return "PASS"
+	return verdict(r, "no requests", func() bool { return r.pct(99) < goalCreateP99 })
 }
 
 func getVerdict(r result) string {
+	return verdict(r, "no jobs to poll", func() bool { return r.rate() > goalGetRate })
+}
+
+// verdict is PASS when the phase made requests (empty says why not), none
+// of them failed, and met then holds; errors make a phase miss, so a fast
+// stream of 429s does not pass.
+func verdict(r result, empty string, met func() bool) string {
 	switch {
 	case r.n() == 0:
-		return "MISS (no jobs to poll)"
+		return "MISS (" + empty + ")"
 	case r.errors() > 0:
 		return fmt.Sprintf("MISS (%d errors)", r.errors())
-	case r.rate() <= goalGetRate:
+	case !met():
 		return "MISS"
 	}
 	return "PASS"
