@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,10 +12,8 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, errUsage
-			}
-			return nil, fmt.Errorf("%w: %w", errUsage, err)
+			// The flag package has printed the error and the usage.
+			return nil, errUsage
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -77,6 +77,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case err == nil:
 		return 0
 	case errors.Is(err, errUsage):
+		// A bare errUsage was explained where it was raised (by the flag
+		// package); a wrapped one carries the command's rule.
+		if err != errUsage {
+			fmt.Fprintf(stderr, "instanttranscriber: %v\n", err)
+		}
 		return 2
 	default:
 		fmt.Fprintf(stderr, "instanttranscriber: %v\n", err)

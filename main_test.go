@@ -109,8 +109,11 @@ func TestTranscribeErrors(t *testing.T) {
 		{"bad model", []string{"transcribe", jfkPath, "--model", text}, 1, "model"},
 		{"no file", []string{"transcribe"}, 2, "usage: instanttranscriber transcribe"},
 		{"serve argument", []string{"serve", "extra"}, 2, "usage: instanttranscriber serve"},
+		{"serve argument's rule", []string{"serve", "extra"}, 2, "serve takes no arguments"},
 		{"compact argument", []string{"compact", "extra"}, 2, "usage: instanttranscriber compact"},
 		{"backup without file", []string{"backup"}, 2, "usage: instanttranscriber backup"},
+		{"backup's rule", []string{"backup"}, 2, "backup takes one output file"},
+		{"keys without command", []string{"keys"}, 2, "keys needs create, list, revoke or rotate-signing"},
 		{"bad format", []string{"transcribe", jfkPath, "--format", "docx"}, 2, "docx"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
 	}
