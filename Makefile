@@ -217,7 +217,7 @@ distclean: clean ## also remove third_party builds and models
 # Stress suites (stress/, build tag "stress"; not part of make test). They run
 # the real binary. STRESS_SHORT=1 (or STRESS_ARGS=-short) is the CI size;
 # STRESS_SEED replays a crash run, STRESS_JOBS and STRESS_KILLS size it.
-STRESS_ENV := INSTANTTRANSCRIBER_TEST_MODEL=$(abspath $(MODEL_FILE)) INSTANTTRANSCRIBER_TEST_BIN=$(abspath $(BIN))
+STRESS_ENV := INSTANTTRANSCRIBER_TEST_MODEL=$(abspath $(MODEL_FILE)) INSTANTTRANSCRIBER_TEST_BIN=$(abspath $(BIN)) STRESS_STORE=$(STRESS_STORE)
 .PHONY: test-crash test-outage test-stress
 test-crash: build model ## SIGKILL the server 10+ times under load; check nothing is lost or duplicated
 	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 60m -run '^TestCrashStress$$' $(STRESS_ARGS) ./stress/
@@ -226,6 +226,12 @@ test-outage: build model ## a 30 h webhook receiver outage on a compressed sched
 	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 10m -run '^TestWebhookOutage$$' $(STRESS_ARGS) ./stress/
 
 test-stress: test-crash test-outage test-load test-badinput test-security ## all stress suites
+
+# STRESS_STORE=postgres runs any stress suite on a throwaway PostgreSQL
+# cluster (store.driver: postgres) instead of the bbolt file.
+.PHONY: test-stress-postgres
+test-stress-postgres: ## the crash and outage suites with serve on PostgreSQL (needs the postgresql package)
+	$(MAKE) test-crash test-outage STRESS_STORE=postgres
 
 # STRESS_LOAD_N sizes test-load (default 1000; 200 with STRESS_SHORT=1).
 .PHONY: test-load test-badinput test-security
