@@ -164,6 +164,11 @@ bench-vocab: model ## WER and name hits on espeak-ng clips with rare names, with
 bench-webhook: ## webhook deliveries/s to a loopback receiver, and terminal -> first attempt latency
 	go run ./scripts/benchwebhook $(BENCH_WEBHOOK_ARGS)
 
+.PHONY: bench-scaling
+bench-scaling: build model ## PostgreSQL vs bbolt API figures, jobs/s with 1-3 worker nodes on one database, kill-to-rescue time (needs the postgresql package; BENCH_SCALING_QUICK=1 for a short run)
+	$(STRESS_ENV) $(GO) test -tags 'whisper benchscaling' -count=1 -v -timeout 30m -run '^TestBenchScaling$$' .
+	$(GO) test $(GOTAGS) -run XXX -bench Coordination -benchtime=1000x ./store/
+
 .PHONY: bench
 bench: build whisper-cli model ## all four benchmarks BENCH_RUNS times (default 3; BENCH_QUICK=1 for 1 short run), writes BENCHMARKS.md
 	scripts/bench.sh $(BIN) $(WHISPER_CLI) $(MODEL_FILE)
