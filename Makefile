@@ -164,6 +164,11 @@ bench-vocab: model ## WER and name hits on espeak-ng clips with rare names, with
 bench-webhook: ## webhook deliveries/s to a loopback receiver, and terminal -> first attempt latency
 	go run ./scripts/benchwebhook $(BENCH_WEBHOOK_ARGS)
 
+.PHONY: bench-scaling
+bench-scaling: build model ## PostgreSQL vs bbolt API figures, jobs/s with 1-3 worker nodes on one database, kill-to-rescue time (needs the postgresql package; BENCH_SCALING_QUICK=1 for a short run)
+	$(STRESS_ENV) $(GO) test -tags 'whisper benchscaling' -count=1 -v -timeout 30m -run '^TestBenchScaling$$' .
+	$(GO) test $(GOTAGS) -run XXX -bench Coordination -benchtime=1000x ./store/
+
 .PHONY: bench
 bench: build whisper-cli model ## all four benchmarks BENCH_RUNS times (default 3; BENCH_QUICK=1 for 1 short run), writes BENCHMARKS.md
 	scripts/bench.sh $(BIN) $(WHISPER_CLI) $(MODEL_FILE)
@@ -217,7 +222,7 @@ distclean: clean ## also remove third_party builds and models
 # Stress suites (stress/, build tag "stress"; not part of make test). They run
 # the real binary. STRESS_SHORT=1 (or STRESS_ARGS=-short) is the CI size;
 # STRESS_SEED replays a crash run, STRESS_JOBS and STRESS_KILLS size it.
-STRESS_ENV := INSTANTTRANSCRIBER_TEST_MODEL=$(abspath $(MODEL_FILE)) INSTANTTRANSCRIBER_TEST_BIN=$(abspath $(BIN))
+STRESS_ENV := INSTANTTRANSCRIBER_TEST_MODEL=$(abspath $(MODEL_FILE)) INSTANTTRANSCRIBER_TEST_BIN=$(abspath $(BIN)) STRESS_STORE=$(STRESS_STORE)
 .PHONY: test-crash test-outage test-stress
 test-crash: build model ## SIGKILL the server 10+ times under load; check nothing is lost or duplicated
 	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 60m -run '^TestCrashStress$$' $(STRESS_ARGS) ./stress/
@@ -226,6 +231,12 @@ test-outage: build model ## a 30 h webhook receiver outage on a compressed sched
 	$(STRESS_ENV) $(GO) test -tags 'whisper stress' -count=1 -v -timeout 10m -run '^TestWebhookOutage$$' $(STRESS_ARGS) ./stress/
 
 test-stress: test-crash test-outage test-load test-badinput test-security ## all stress suites
+
+# STRESS_STORE=postgres runs any stress suite on a throwaway PostgreSQL
+# cluster (store.driver: postgres) instead of the bbolt file.
+.PHONY: test-stress-postgres
+test-stress-postgres: ## the crash and outage suites with serve on PostgreSQL (needs the postgresql package)
+	$(MAKE) test-crash test-outage STRESS_STORE=postgres
 
 # STRESS_LOAD_N sizes test-load (default 1000; 200 with STRESS_SHORT=1).
 .PHONY: test-load test-badinput test-security

@@ -22,8 +22,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/store"
@@ -264,8 +262,8 @@ func TestCrashStress(t *testing.T) {
 		specs: map[string]spec{}, byKey: map[string]map[string]bool{}}
 
 	sched := "0s" + strings.Repeat(" 200ms", 49)
-	envFor := func(dir, addr string) []string {
-		return []string{
+	envFor := func(dir, addr string, ss stressStore) []string {
+		return append([]string{
 			"INSTANTTRANSCRIBER_DATA_DIR=" + dir,
 			"INSTANTTRANSCRIBER_SERVER_ADDR=" + addr,
 			"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + e2e.Model("../models/ggml-tiny-q8_0.bin"),
@@ -276,15 +274,16 @@ func TestCrashStress(t *testing.T) {
 			"INSTANTTRANSCRIBER_WEBHOOK_JITTER=0",
 			"INSTANTTRANSCRIBER_WEBHOOK_TIMEOUT=1s",
 			"INSTANTTRANSCRIBER_SERVER_RATE_LIMIT=0",
-		}
+		}, ss.env...)
 	}
 
 	// The clean run: each clip once on a fresh server.
-	want := cleanTexts(t, bin, envFor(t.TempDir(), ""), r.clips)
+	want := cleanTexts(t, bin, envFor(t.TempDir(), "", newStressStore(t)), r.clips)
 
 	dir := t.TempDir()
 	addr := e2e.FreeAddr(t)
-	env := envFor(dir, addr)
+	pgs := newStressStore(t)
+	env := envFor(dir, addr, pgs)
 	p := e2e.Start(t, bin, env, addr)
 	key := p.Key
 	if key == "" {
@@ -416,25 +415,8 @@ func TestCrashStress(t *testing.T) {
 	}
 	p.Stop(t)
 
-	// The store file: consistent, and every job as the API said.
-	dbPath := filepath.Join(dir, "instanttranscriber.db")
-	db, err := bolt.Open(dbPath, 0o600, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.View(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			t.Errorf("bbolt check: %v", err)
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	st, err := store.Open(dbPath, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The store (the bbolt file: consistent), and every job as the API said.
+	st := pgs.open(t, dir)
 	defer st.Close()
 
 	completed, failed := 0, 0
@@ -560,10 +542,10 @@ func TestCrashStress(t *testing.T) {
 	if len(all) != len(r.specs) {
 		t.Errorf("store holds %d jobs, %d were accepted", len(all), len(r.specs))
 	}
-	t.Logf("SUMMARY crash: seed=%d accepted=%d completed=%d failed=%d rejected=%d unanswered=%d callbacks_received=%d duplicate_callbacks=%d callback_requests=%d kills=%d phases_hit=%v stale_tmp=%d elapsed=%s",
-		seed, len(r.specs), completed, failed, r.rejects, r.lost, received, dups, requests, kills, hit, tmps, time.Since(began).Round(time.Second))
-	fmt.Printf("SUMMARY crash: seed=%d accepted=%d completed=%d failed=%d callbacks_received=%d duplicate_callbacks=%d kills=%d\n",
-		seed, len(r.specs), completed, failed, received, dups, kills)
+	t.Logf("SUMMARY crash: store=%s seed=%d accepted=%d completed=%d failed=%d rejected=%d unanswered=%d callbacks_received=%d duplicate_callbacks=%d callback_requests=%d kills=%d phases_hit=%v stale_tmp=%d elapsed=%s",
+		storeName(), seed, len(r.specs), completed, failed, r.rejects, r.lost, received, dups, requests, kills, hit, tmps, time.Since(began).Round(time.Second))
+	fmt.Printf("SUMMARY crash: store=%s seed=%d accepted=%d completed=%d failed=%d callbacks_received=%d duplicate_callbacks=%d kills=%d\n",
+		storeName(), seed, len(r.specs), completed, failed, received, dups, kills)
 }
 
 func norm(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }

@@ -64,7 +64,7 @@ func itStart(t *testing.T, env ...string) *itServer {
 		"INSTANTTRANSCRIBER_ENGINE_MODEL_PATH=" + model,
 		"INSTANTTRANSCRIBER_WORKER_BEAM_SIZE=1",
 		"INSTANTTRANSCRIBER_SERVER_MIN_FREE_DISK=0",
-	}, env...), addr, false)
+	}, append(newStressStore(t).env, env...)...), addr, false)
 	// Before Launch's kill: a graceful stop first.
 	t.Cleanup(func() {
 		_ = s.Signal(syscall.SIGTERM)

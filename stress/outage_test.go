@@ -88,6 +88,7 @@ func TestWebhookOutage(t *testing.T) {
 		"INSTANTTRANSCRIBER_WEBHOOK_JITTER=0",
 		"INSTANTTRANSCRIBER_SERVER_RATE_LIMIT=0",
 	)
+	env = append(env, newStressStore(t).env...)
 	p := e2e.Start(t, bin, env, addr)
 	key := p.Key
 
@@ -281,7 +282,7 @@ func TestWebhookOutage(t *testing.T) {
 		}
 		t.Logf("job %s (%s, receiver %s): %d attempts, gaps actual/scheduled %v", j.id, j.want, map[bool]string{true: "503", false: "refusing"}[j.cb != ""], len(d.Attempts), gaps)
 	}
-	t.Logf("SUMMARY outage: jobs=%d delivered=%d attempts=%d late_by_poll_interval=%d scale=1/%d restart_down=%s elapsed=%s",
-		len(jobs), len(final), total, pollLate, outageScale, readyAt.Sub(killAt).Round(time.Millisecond), time.Since(began).Round(time.Second))
-	fmt.Printf("SUMMARY outage: jobs=%d attempts=%d late_by_poll_interval=%d scale=1/%d elapsed=%s\n", len(jobs), total, pollLate, outageScale, time.Since(began).Round(time.Second))
+	t.Logf("SUMMARY outage: store=%s jobs=%d delivered=%d attempts=%d late_by_poll_interval=%d scale=1/%d restart_down=%s elapsed=%s",
+		storeName(), len(jobs), len(final), total, pollLate, outageScale, readyAt.Sub(killAt).Round(time.Millisecond), time.Since(began).Round(time.Second))
+	fmt.Printf("SUMMARY outage: store=%s jobs=%d attempts=%d late_by_poll_interval=%d scale=1/%d elapsed=%s\n", storeName(), len(jobs), total, pollLate, outageScale, time.Since(began).Round(time.Second))
 }

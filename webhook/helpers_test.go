@@ -55,7 +55,7 @@ func payloadFor(jobID string) []byte {
 
 // finishJob runs a job through the real path (CreateJob, ClaimNext,
 // FinishJob with a delivery) and returns its delivery.
-func finishJob(t testing.TB, st *store.Store, url, secret string) store.Delivery {
+func finishJob(t testing.TB, st store.Backend, url, secret string) store.Delivery {
 	t.Helper()
 	job, _, err := st.CreateJob(store.Job{KeyID: "k1", CallbackURL: url, CallbackSecret: secret}, store.CreateLimits{})
 	if err != nil {
@@ -82,7 +82,7 @@ func finishJob(t testing.TB, st *store.Store, url, secret string) store.Delivery
 }
 
 // getDelivery reads a delivery back.
-func getDelivery(t testing.TB, st *store.Store, id string) store.Delivery {
+func getDelivery(t testing.TB, st store.Backend, id string) store.Delivery {
 	t.Helper()
 	d, err := st.GetDelivery(id)
 	if err != nil {
