@@ -163,12 +163,6 @@ func (t *pgtx) reserved(keyID, month string) (time.Duration, error) {
 	return time.Duration(ns), err
 }
 
-// checkQuota is checkQuota of the bbolt store on the PostgreSQL rows; the
-// caller holds the key's lock (lockKey).
-func (t *pgtx) checkQuota(keyID, month string, quota int64, want float64, own time.Duration) error {
-	return checkQuotaOf(t, keyID, month, quota, want, own)
-}
-
 // keyQuota returns the monthly quota of keyID; 0 when there is no such key.
 func (t *pgtx) keyQuota(keyID string) (int64, error) {
 	if _, ok := idBytes(keyID); !ok {

@@ -69,35 +69,20 @@ func (t *txn) processing(id string, fn func(j *Job) error) (Job, error) {
 // empty stage keeps the current one; progress is clamped to 0..100). It
 // reports whether cancellation was requested, so the worker can abort.
 func (s *Store) UpdateProgress(id string, stage string, progress int) (cancelRequested bool, err error) {
-	err = s.update(func(tx *txn) error {
-		job, err := tx.processing(id, func(j *Job) error {
-			setProgress(j, stage, progress)
-			return nil
-		})
-		cancelRequested = job.CancelRequested
-		return err
-	})
-	if err != nil {
-		return cancelRequested, fmt.Errorf("store: update progress of job %s: %w", id, err)
-	}
-	return cancelRequested, nil
+	return s.writer().updateProgress(id, stage, progress)
 }
 
 // SetAudio records the audio a worker downloaded for a URL import: src
 // replaces the job's Source, except that an empty src.URL keeps the URL the
 // job was imported from. The job must be processing.
 func (s *Store) SetAudio(id string, src Source, duration time.Duration) error {
-	err := s.update(func(tx *txn) error {
-		_, err := tx.processing(id, func(j *Job) error {
-			setAudio(j, src, duration)
-			return nil
-		})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: set audio of job %s: %w", id, err)
-	}
-	return nil
+	return s.writer().setAudio(id, src, duration)
+}
+
+// writer makes the job writes the drivers share in this store's
+// transactions.
+func (s *Store) writer() jobWriter[*txn] {
+	return jobWriter[*txn]{update: s.update, now: s.now}
 }
 
 // Outcome is how a worker finished a job.
@@ -193,18 +178,7 @@ func finish(j *Job, status Status, jerr *JobError, now time.Time) {
 // was requested keeps CancelRequested, so its next worker finishes it
 // Canceled at the first progress report.
 func (s *Store) RequeueJob(id string, reason string, refundAttempt bool) error {
-	err := s.update(func(tx *txn) error {
-		now := s.now()
-		_, err := tx.processing(id, func(j *Job) error {
-			handBack(j, reason, refundAttempt, now)
-			return nil
-		})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: requeue job %s: %w", id, err)
-	}
-	return nil
+	return s.writer().requeueJob(id, reason, refundAttempt)
 }
 
 // interrupt records that the current attempt was cut short.
