@@ -21,30 +21,44 @@ func (t *pgtx) announce(job Job, build DeliveryFunc, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	rec, err := encodeDelivery(next)
-	if err != nil {
+	if err := t.insertDelivery(next); err != nil {
 		return err
-	}
-	_, err = t.tx.Exec(t.ctx, `INSERT INTO deliveries (id, job_id, status, next_at, url, record) VALUES ($1, $2, $3, $4, $5, $6)`,
-		next.ID, next.JobID, next.Status, next.NextAt, next.URL, rec)
-	if isUniqueViolation(err) {
-		return fmt.Errorf("delivery %s: %w", next.ID, ErrExists)
-	}
-	if err != nil {
-		return fmt.Errorf("insert delivery %s: %w", next.ID, err)
 	}
 	return t.notify(outboxChannel)
 }
 
-// putDelivery rewrites a delivery; its lease ends with the attempt.
-func (t *pgtx) putDelivery(d Delivery) error {
-	rec, err := encodeDelivery(d)
+// deliveryColumns are the derived columns of a delivery row: next_at, set
+// only while it is pending, and the record.
+func deliveryColumns(d Delivery) (next *time.Time, record []byte, err error) {
+	if d.Status == DeliveryPending {
+		next = &d.NextAt
+	}
+	record, err = encodeDelivery(d)
+	return next, record, err
+}
+
+// insertDelivery writes a new delivery.
+func (t *pgtx) insertDelivery(d Delivery) error {
+	next, rec, err := deliveryColumns(d)
 	if err != nil {
 		return err
 	}
-	var next *time.Time
-	if d.Status == DeliveryPending {
-		next = &d.NextAt
+	_, err = t.tx.Exec(t.ctx, `INSERT INTO deliveries (id, job_id, status, next_at, url, record) VALUES ($1, $2, $3, $4, $5, $6)`,
+		d.ID, d.JobID, d.Status, next, d.URL, rec)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("delivery %s: %w", d.ID, ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("insert delivery %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// putDelivery rewrites a delivery; its lease ends with the attempt.
+func (t *pgtx) putDelivery(d Delivery) error {
+	next, rec, err := deliveryColumns(d)
+	if err != nil {
+		return err
 	}
 	if _, err := t.tx.Exec(t.ctx, "UPDATE deliveries SET status = $2, next_at = $3, locked_until = NULL, record = $4 WHERE id = $1",
 		d.ID, d.Status, next, rec); err != nil {
