@@ -215,16 +215,9 @@ func (t *txn) removeFinishedDeliveries(jobKey []byte) error {
 
 // GetDelivery returns a webhook delivery, or ErrNotFound.
 func (s *Store) GetDelivery(id string) (Delivery, error) {
-	var d Delivery
-	err := s.view(func(tx *txn) error {
-		var err error
-		d, err = tx.getDelivery(id)
-		return err
+	return read(s.view, "get delivery "+id, func(tx *txn) (Delivery, error) {
+		return tx.getDelivery(id)
 	})
-	if err != nil {
-		return Delivery{}, fmt.Errorf("store: get delivery %s: %w", id, err)
-	}
-	return d, nil
 }
 
 // DeliveriesForJob returns the webhook deliveries recorded for a job, oldest
@@ -234,14 +227,7 @@ func (s *Store) DeliveriesForJob(jobID string) ([]Delivery, error) {
 	if !ok {
 		return nil, nil
 	}
-	var out []Delivery
-	err := s.view(func(tx *txn) error {
-		var err error
-		out, err = tx.deliveriesForJob(k)
-		return err
+	return read(s.view, "deliveries for job "+jobID, func(tx *txn) ([]Delivery, error) {
+		return tx.deliveriesForJob(k)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store: deliveries for job %s: %w", jobID, err)
-	}
-	return out, nil
 }

@@ -33,16 +33,9 @@ func (s *Store) Secrets(name string, size int) ([]SecretVersion, error) {
 	if name == "" || size <= 0 {
 		return nil, fmt.Errorf("store: secret %q of %d bytes: %w", name, size, ErrInvalid)
 	}
-	var out []SecretVersion
-	err := s.update(func(tx *txn) error {
-		var err error
-		out, err = tx.secrets(name, size, s.now())
-		return err
+	return read(s.update, fmt.Sprintf("secret %q", name), func(tx *txn) ([]SecretVersion, error) {
+		return tx.secrets(name, size, s.now())
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store: secret %q: %w", name, err)
-	}
-	return out, nil
 }
 
 // Secret returns the current version of the rotating secret called name

@@ -11,30 +11,16 @@ import (
 
 // GetJob returns the job with the given ID, or ErrNotFound.
 func (p *Postgres) GetJob(id string) (Job, error) {
-	var job Job
-	err := p.update(func(t *pgtx) error {
-		var err error
-		job, err = t.getJob(id, false)
-		return err
+	return read(p.update, "get job "+id, func(t *pgtx) (Job, error) {
+		return t.getJob(id, false)
 	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: get job %s: %w", id, err)
-	}
-	return job, nil
 }
 
 // GetJobForKey returns the job if it belongs to keyID, else ErrNotFound.
 func (p *Postgres) GetJobForKey(id, keyID string) (Job, error) {
-	var job Job
-	err := p.update(func(t *pgtx) error {
-		var err error
-		job, err = t.ownedJob(id, keyID, false)
-		return err
+	return read(p.update, "get job "+id, func(t *pgtx) (Job, error) {
+		return t.ownedJob(id, keyID, false)
 	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: get job %s: %w", id, err)
-	}
-	return job, nil
 }
 
 // GetTranscript returns the stored transcript bytes of a job.

@@ -17,16 +17,9 @@ func (p *Postgres) Secrets(name string, size int) ([]SecretVersion, error) {
 	if name == "" || size <= 0 {
 		return nil, fmt.Errorf("store: secret %q of %d bytes: %w", name, size, ErrInvalid)
 	}
-	var out []SecretVersion
-	err := p.update(func(t *pgtx) error {
-		var err error
-		out, err = t.secrets(name, size, false)
-		return err
+	return read(p.update, fmt.Sprintf("secret %q", name), func(t *pgtx) ([]SecretVersion, error) {
+		return t.secrets(name, size, false)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store: secret %q: %w", name, err)
-	}
-	return out, nil
 }
 
 // Secret returns the current version of a named secret.
@@ -103,16 +96,9 @@ func (t *pgtx) secrets(name string, size int, forUpdate bool) ([]SecretVersion, 
 
 // Usage returns keyID's charged seconds in month's UTC calendar month.
 func (p *Postgres) Usage(keyID string, month time.Time) (float64, error) {
-	var secs float64
-	err := p.update(func(t *pgtx) error {
-		var err error
-		secs, err = t.usage(keyID, monthKey(month))
-		return err
+	return read(p.update, "usage", func(t *pgtx) (float64, error) {
+		return t.usage(keyID, monthKey(month))
 	})
-	if err != nil {
-		return 0, fmt.Errorf("store: usage: %w", err)
-	}
-	return secs, nil
 }
 
 // QuotaUsage returns keyID's usage and reservations in month's UTC month.

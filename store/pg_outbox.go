@@ -82,19 +82,12 @@ func (t *pgtx) scanDelivery(row pgx.Row) (Delivery, error) {
 
 // GetDelivery loads one delivery.
 func (p *Postgres) GetDelivery(id string) (Delivery, error) {
-	var d Delivery
-	err := p.update(func(t *pgtx) error {
+	return read(p.update, "get delivery "+id, func(t *pgtx) (Delivery, error) {
 		if _, ok := idBytes(id); !ok {
-			return ErrNotFound
+			return Delivery{}, ErrNotFound
 		}
-		var err error
-		d, err = t.scanDelivery(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1", id))
-		return err
+		return t.scanDelivery(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1", id))
 	})
-	if err != nil {
-		return Delivery{}, fmt.Errorf("store: get delivery %s: %w", id, err)
-	}
-	return d, nil
 }
 
 // DeliveriesForJob returns a job's deliveries, oldest first.

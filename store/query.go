@@ -11,31 +11,17 @@ const DefaultListLimit = 50
 
 // GetJob returns a job by ID, or ErrNotFound.
 func (s *Store) GetJob(id string) (Job, error) {
-	var job Job
-	err := s.view(func(tx *txn) error {
-		var err error
-		job, err = tx.getJob(id)
-		return err
+	return read(s.view, "get job "+id, func(tx *txn) (Job, error) {
+		return tx.getJob(id)
 	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: get job %s: %w", id, err)
-	}
-	return job, nil
 }
 
 // GetJobForKey returns a job owned by keyID. Another key's job is
 // ErrNotFound, indistinguishable from a missing one.
 func (s *Store) GetJobForKey(id, keyID string) (Job, error) {
-	var job Job
-	err := s.view(func(tx *txn) error {
-		var err error
-		job, err = tx.ownedJob(id, keyID)
-		return err
+	return read(s.view, "get job "+id, func(tx *txn) (Job, error) {
+		return tx.ownedJob(id, keyID)
 	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: get job %s: %w", id, err)
-	}
-	return job, nil
 }
 
 // ownedJob loads a job and hides it unless keyID owns it.

@@ -8,16 +8,9 @@ import (
 // Usage returns the audio seconds charged to keyID in the UTC calendar month
 // containing month.
 func (s *Store) Usage(keyID string, month time.Time) (float64, error) {
-	var secs float64
-	err := s.view(func(tx *txn) error {
-		var err error
-		secs, err = tx.usage(keyID, monthKey(month))
-		return err
+	return read(s.view, "usage", func(tx *txn) (float64, error) {
+		return tx.usage(keyID, monthKey(month))
 	})
-	if err != nil {
-		return 0, fmt.Errorf("store: usage: %w", err)
-	}
-	return secs, nil
 }
 
 // MonthUsage is what counts against an API key's quota in one UTC month.
