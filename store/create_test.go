@@ -19,8 +19,7 @@ func mustCreate(t testing.TB, s *Store, job Job) Job {
 }
 
 func TestCreateJobFields(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, _ := clockedStore(t)
 	got, existing, err := s.CreateJob(Job{
 		KeyID: "k1", Status: Completed, Attempt: 5, Progress: 50,
 		Source:   Source{AudioPath: "audio/x.wav", Filename: "x.wav", Size: 10},
@@ -56,8 +55,7 @@ func TestCreateJobFields(t *testing.T) {
 }
 
 func TestCreateJobIdempotency(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	lim := func(key, hash string) CreateLimits {
 		return CreateLimits{IdempotencyKey: key, RequestHash: hash, IdempotencyTTL: 24 * time.Hour}
 	}
@@ -159,8 +157,7 @@ func TestCreateJobQueueLimit(t *testing.T) {
 }
 
 func TestCreateJobQuota(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	job := mustCreate(t, s, Job{KeyID: "k1"})
 	s.ClaimNext()
 	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, ChargeSeconds: 60}); err != nil {

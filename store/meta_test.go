@@ -9,8 +9,7 @@ import (
 // TestRotateSecret: rotation adds a current version and keeps the old ones
 // until they were retired before the cut-off; versions survive a reopen.
 func TestRotateSecret(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	v1, err := s.Secrets("urls", 32)
 	if err != nil || len(v1) != 1 || v1[0].ID != "1" || !v1[0].RetiredAt.IsZero() {
 		t.Fatalf("Secrets on first use = %+v, %v; want version 1, current", v1, err)

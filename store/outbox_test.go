@@ -69,8 +69,7 @@ func record(t *testing.T, s *Store, id string, a DeliveryAttempt, res DeliveryRe
 }
 
 func TestDueEntriesOrder(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	a := finishWithDelivery(t, s, "https://a.example/hook")
 	clock.Add(time.Second)
 	b := finishWithDelivery(t, s, "https://b.example/hook")
@@ -138,8 +137,7 @@ func TestDueEntriesOrder(t *testing.T) {
 }
 
 func TestNextDeliveryAt(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	if at, ok, err := s.NextDeliveryAt(); err != nil || ok {
 		t.Fatalf("NextDeliveryAt of an empty outbox = %s, %v, %v; want none", at, ok, err)
 	}
@@ -165,8 +163,7 @@ func TestNextDeliveryAt(t *testing.T) {
 }
 
 func TestRecordDeliveryAttemptRetryThenDelivered(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 
 	clock.Add(time.Second)
@@ -223,8 +220,7 @@ func TestRecordDeliveryAttemptRetryThenDelivered(t *testing.T) {
 }
 
 func TestRecordDeliveryAttemptFailed(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 	other := finishWithDelivery(t, s, "https://b.example/hook")
 	got := record(t, s, d.ID, DeliveryAttempt{StatusCode: 410, Error: "http 410"}, DeliveryResult{Status: DeliveryFailed})
@@ -238,8 +234,7 @@ func TestRecordDeliveryAttemptFailed(t *testing.T) {
 }
 
 func TestRedeliver(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 	record(t, s, d.ID, DeliveryAttempt{StatusCode: 500}, DeliveryResult{Status: DeliveryPending, NextAt: clock.Now().Add(time.Second)})
 	done := record(t, s, d.ID, DeliveryAttempt{StatusCode: 200}, DeliveryResult{Status: DeliveryDelivered})
@@ -312,8 +307,7 @@ func mustRedeliver(t *testing.T, s *Store, jobID string) Delivery {
 }
 
 func TestDeliveryAttemptsCapped(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 	const n = MaxDeliveryAttempts + 10
 	var got Delivery
@@ -340,8 +334,7 @@ func TestDeliveryAttemptsCapped(t *testing.T) {
 }
 
 func TestDeliveryPersists(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 	want := record(t, s, d.ID, DeliveryAttempt{StatusCode: 429, Duration: time.Second, Error: "http 429", ResponseBody: "slow down"},
 		DeliveryResult{Status: DeliveryPending, NextAt: clock.Now().Add(time.Minute)})
@@ -353,8 +346,7 @@ func TestDeliveryPersists(t *testing.T) {
 }
 
 func TestDeleteJobRemovesFinishedDeliveries(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	delivered := finishWithDelivery(t, s, "https://a.example/hook")
 	failed := finishWithDelivery(t, s, "https://a.example/hook")
 	pending := finishWithDelivery(t, s, "https://a.example/hook")
@@ -390,8 +382,7 @@ func TestDeleteJobRemovesFinishedDeliveries(t *testing.T) {
 // that the delivery keeps the job's key ID; a job without a callback URL
 // does not call it.
 func TestFinishJobDeliversTheStoredJob(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	job := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: "https://hook.example/f", Source: Source{AudioPath: "a.wav"}})
 	claim(t, s, job.ID)
 	clock.Add(time.Minute)
@@ -444,8 +435,7 @@ func TestDefaultEventIDPinned(t *testing.T) {
 // the previous round is in flight is not lost when that attempt's result
 // is recorded: the attempt is kept, the delivery stays pending and due.
 func TestRedeliverDuringAnAttempt(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 	// The dispatcher has loaded d (round 0) and is sending it.
 	clock.Add(time.Second)

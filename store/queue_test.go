@@ -114,8 +114,7 @@ func TestSyncJobCancelAndRequeue(t *testing.T) {
 }
 
 func TestRecoverOrphansFailsSyncJobs(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	running := mustCreate(t, s, Job{KeyID: "k1", Sync: true})
 	claim(t, s, running.ID)
 	waiting := mustCreate(t, s, Job{KeyID: "k1", Sync: true})

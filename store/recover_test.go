@@ -24,8 +24,7 @@ func TestRecoverOrphans(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := newClock()
-			s := newTestStore(t, clock.Now)
+			s, clock := clockedStore(t)
 			job := mustCreate(t, s, tt.job)
 			waiting := mustCreate(t, s, Job{KeyID: "k1"})
 			claim(t, s, job.ID)

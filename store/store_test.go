@@ -42,6 +42,13 @@ func newTestStore(t testing.TB, now func() time.Time) *Store {
 	return openTestStore(t, filepath.Join(t.TempDir(), "instanttranscriber.db"), now)
 }
 
+// clockedStore is newTestStore on a test clock that starts at t0.
+func clockedStore(t testing.TB) (*Store, *testClock) {
+	t.Helper()
+	clock := newClock()
+	return newTestStore(t, clock.Now), clock
+}
+
 // openTestStore opens the file at path, as a restarted process would.
 func openTestStore(t testing.TB, path string, now func() time.Time) *Store {
 	t.Helper()

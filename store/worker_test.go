@@ -21,8 +21,7 @@ func claim(t *testing.T, s *Store, want string) Job {
 }
 
 func TestClaimNextFIFO(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	var ids []string
 	for _, key := range []string{"k1", "k2", "k1"} {
 		ids = append(ids, mustCreate(t, s, Job{KeyID: key}).ID)
@@ -68,8 +67,7 @@ func TestWorkerWritesNeedProcessing(t *testing.T) {
 }
 
 func TestFinishJobOnce(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	job := mustCreate(t, s, Job{KeyID: "k1", Source: Source{AudioPath: "a.wav"}})
 	claim(t, s, job.ID)
 	clock.Add(time.Minute)
@@ -104,8 +102,7 @@ func TestFinishJobOnce(t *testing.T) {
 }
 
 func TestFinishJobFailedKeepsAttemptError(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, _ := clockedStore(t)
 	job := mustCreate(t, s, Job{KeyID: "k1"})
 	claim(t, s, job.ID)
 	got, err := s.FinishJob(job.ID, Outcome{Status: Failed, Error: &JobError{Code: "decode", Message: "bad wav"}})
@@ -119,8 +116,7 @@ func TestFinishJobFailedKeepsAttemptError(t *testing.T) {
 }
 
 func TestUsageChargedOnCompletionPerMonth(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	finish := func(status Status, secs float64) {
 		t.Helper()
 		job := mustCreate(t, s, Job{KeyID: "k1"})
@@ -157,8 +153,7 @@ func TestUsageChargedOnCompletionPerMonth(t *testing.T) {
 }
 
 func TestFinishJobWritesDeliveryAtomically(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	job := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: "https://hook.example/x", CallbackSecret: "whsec"})
 	claim(t, s, job.ID)
 
@@ -201,8 +196,7 @@ func TestFinishJobWritesDeliveryAtomically(t *testing.T) {
 }
 
 func TestRequeueJob(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, _ := clockedStore(t)
 	first := mustCreate(t, s, Job{KeyID: "k1"})
 	second := mustCreate(t, s, Job{KeyID: "k1"})
 	claim(t, s, first.ID)
