@@ -26,6 +26,14 @@ type jobTx interface {
 	idempotentJob(job Job, now time.Time, lim CreateLimits) (prior Job, found bool, err error)
 	// countActive counts the key's queued and processing jobs.
 	countActive(keyID string) (int, error)
+	// putTranscript stores the transcript of job id.
+	putTranscript(id string, transcript []byte) error
+	// dropAudio deletes the audio the store keeps for job id, if any.
+	dropAudio(id string) error
+	// addUsage charges secs to keyID in month.
+	addUsage(keyID, month string, secs float64) error
+	// announce queues the delivery build makes for job, if any.
+	announce(job Job, build DeliveryFunc, now time.Time) error
 }
 
 // admission runs CreateJob's checks on job in t at now. With a usable
@@ -133,6 +141,46 @@ func (w jobWriter[T]) reserveAudio(id string, d time.Duration) error {
 		return fmt.Errorf("store: reserve audio of job %s: %w", id, err)
 	}
 	return nil
+}
+
+// finishJob is FinishJob.
+func (w jobWriter[T]) finishJob(id string, out Outcome) (Job, error) {
+	if !out.Status.Terminal() {
+		return Job{}, fmt.Errorf("store: finish job %s: status %q is not terminal: %w", id, out.Status, ErrInvalid)
+	}
+	var job Job
+	err := w.update(func(t T) error {
+		now := w.now()
+		var month string
+		var err error
+		job, err = t.processing(id, func(j *Job) error {
+			month = finishWith(j, out, now)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if out.Transcript != nil {
+			if err := t.putTranscript(job.ID, out.Transcript); err != nil {
+				return fmt.Errorf("put transcript: %w", err)
+			}
+		}
+		if out.ClearAudio {
+			if err := t.dropAudio(job.ID); err != nil {
+				return fmt.Errorf("delete audio: %w", err)
+			}
+		}
+		if out.Status == Completed && out.ChargeSeconds > 0 {
+			if err := t.addUsage(job.KeyID, month, out.ChargeSeconds); err != nil {
+				return err
+			}
+		}
+		return t.announce(job, out.Deliver, now)
+	})
+	if err != nil {
+		return Job{}, fmt.Errorf("store: finish job %s: %w", id, err)
+	}
+	return job, nil
 }
 
 // requeueJob is RequeueJob.

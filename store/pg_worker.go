@@ -199,44 +199,16 @@ func (p *Postgres) writer() jobWriter[*pgtx] {
 // transcript, usage charge and webhook delivery, in one transaction; see
 // (*Store).FinishJob.
 func (p *Postgres) FinishJob(id string, out Outcome) (Job, error) {
-	if !out.Status.Terminal() {
-		return Job{}, fmt.Errorf("store: finish job %s: status %q is not terminal: %w", id, out.Status, ErrInvalid)
-	}
-	var job Job
-	err := p.update(func(t *pgtx) error {
-		now := p.now()
-		var month string
-		var err error
-		job, err = t.processing(id, func(j *Job) error {
-			month = finishWith(j, out, now)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if out.Transcript != nil {
-			if _, err := t.tx.Exec(t.ctx, `INSERT INTO transcripts (job_id, body) VALUES ($1, $2)
-				ON CONFLICT (job_id) DO UPDATE SET body = EXCLUDED.body`, job.ID, out.Transcript); err != nil {
-				return fmt.Errorf("put transcript: %w", err)
-			}
-		}
-		if out.ClearAudio {
-			if _, err := t.tx.Exec(t.ctx, "DELETE FROM audio_chunks WHERE job_id = $1", job.ID); err != nil {
-				return fmt.Errorf("delete audio: %w", err)
-			}
-		}
-		if out.Status == Completed && out.ChargeSeconds > 0 {
-			if err := t.addUsage(job.KeyID, month, out.ChargeSeconds); err != nil {
-				return err
-			}
-		}
-		return t.announce(job, out.Deliver, now)
-	})
+	job, err := p.writer().finishJob(id, out)
 	p.forget(id, err)
-	if err != nil {
-		return Job{}, fmt.Errorf("store: finish job %s: %w", id, err)
-	}
-	return job, nil
+	return job, err
+}
+
+// putTranscript stores the transcript of job id.
+func (t *pgtx) putTranscript(id string, transcript []byte) error {
+	_, err := t.tx.Exec(t.ctx, `INSERT INTO transcripts (job_id, body) VALUES ($1, $2)
+		ON CONFLICT (job_id) DO UPDATE SET body = EXCLUDED.body`, id, transcript)
+	return err
 }
 
 // RequeueJob returns a processing job to the queue; see (*Store).RequeueJob.

@@ -118,39 +118,18 @@ type Outcome struct {
 // returns ErrNotProcessing and writes nothing, so a job reaches exactly one
 // terminal state.
 func (s *Store) FinishJob(id string, out Outcome) (Job, error) {
-	if !out.Status.Terminal() {
-		return Job{}, fmt.Errorf("store: finish job %s: status %q is not terminal: %w", id, out.Status, ErrInvalid)
-	}
-	var job Job
-	err := s.update(func(tx *txn) error {
-		now := s.now()
-		var month string
-		var err error
-		job, err = tx.processing(id, func(j *Job) error {
-			month = finishWith(j, out, now)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if out.Transcript != nil {
-			k, _ := idBytes(job.ID)
-			if err := tx.bucket(bucketTranscripts).Put(k, out.Transcript); err != nil {
-				return fmt.Errorf("put transcript: %w", err)
-			}
-		}
-		if out.Status == Completed && out.ChargeSeconds > 0 {
-			if err := tx.addUsage(job.KeyID, month, out.ChargeSeconds); err != nil {
-				return err
-			}
-		}
-		return tx.announce(job, out.Deliver, now)
-	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: finish job %s: %w", id, err)
-	}
-	return job, nil
+	return s.writer().finishJob(id, out)
 }
+
+// putTranscript stores the transcript of job id.
+func (t *txn) putTranscript(id string, transcript []byte) error {
+	k, _ := idBytes(id)
+	return t.bucket(bucketTranscripts).Put(k, transcript)
+}
+
+// dropAudio does nothing: the audio is a file, which FinishJob's caller
+// removes after the commit.
+func (t *txn) dropAudio(string) error { return nil }
 
 // finish sets the terminal fields of j. A failure is also recorded as the
 // error of the current attempt.
