@@ -20,17 +20,7 @@ func (t *pgtx) getJob(id string, forUpdate bool) (Job, error) {
 	if forUpdate {
 		q += " FOR UPDATE"
 	}
-	return t.scanJob(t.tx.QueryRow(t.ctx, q, id))
-}
-
-func (t *pgtx) scanJob(row pgx.Row) (Job, error) {
-	var b []byte
-	if err := row.Scan(&b); errors.Is(err, pgx.ErrNoRows) {
-		return Job{}, ErrNotFound
-	} else if err != nil {
-		return Job{}, err
-	}
-	return decodeJob(b)
+	return scanRecord(t.tx.QueryRow(t.ctx, q, id), decodeJob)
 }
 
 // ownedJob reads the job id of keyID, locked when forUpdate.

@@ -1,11 +1,8 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // getKey reads an API key; forUpdate locks its row.
@@ -17,17 +14,7 @@ func (t *pgtx) getKey(id string, forUpdate bool) (Key, error) {
 	if forUpdate {
 		q += " FOR UPDATE"
 	}
-	return t.scanKey(t.tx.QueryRow(t.ctx, q, id))
-}
-
-func (t *pgtx) scanKey(row pgx.Row) (Key, error) {
-	var b []byte
-	if err := row.Scan(&b); errors.Is(err, pgx.ErrNoRows) {
-		return Key{}, ErrNotFound
-	} else if err != nil {
-		return Key{}, err
-	}
-	return decodeKey(b)
+	return scanRecord(t.tx.QueryRow(t.ctx, q, id), decodeKey)
 }
 
 // CreateKey stores a new API key; see (*Store).CreateKey.
@@ -59,7 +46,7 @@ func (p *Postgres) CreateKey(k Key) (Key, error) {
 // KeyByHash returns the API key whose secret hashes to hash.
 func (p *Postgres) KeyByHash(hash [32]byte) (Key, error) {
 	return read(p.update, "key by hash", func(t *pgtx) (Key, error) {
-		k, err := t.scanKey(t.tx.QueryRow(t.ctx, "SELECT record FROM api_keys WHERE hash = $1", hash[:]))
+		k, err := scanRecord(t.tx.QueryRow(t.ctx, "SELECT record FROM api_keys WHERE hash = $1", hash[:]), decodeKey)
 		if err != nil {
 			return Key{}, err
 		}
@@ -86,19 +73,7 @@ func (t *pgtx) keys() ([]Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-	if err != nil {
-		return nil, err
-	}
-	var out []Key
-	for _, b := range recs {
-		k, err := decodeKey(b)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, nil
+	return collectRecords(rows, decodeKey)
 }
 
 // RevokeKey revokes an API key, refusing the last admin key

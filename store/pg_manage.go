@@ -68,7 +68,7 @@ func (p *Postgres) ListJobs(keyID string, status Status, limit int, cursor strin
 		if err != nil {
 			return err
 		}
-		if jobs, err = collectJobs(rows); err != nil {
+		if jobs, err = collectRecords(rows, decodeJob); err != nil {
 			return err
 		}
 		if len(jobs) > limit {
@@ -152,7 +152,7 @@ func (p *Postgres) ExpireJobs(before time.Time, limit int) ([]Job, error) {
 		if err != nil {
 			return err
 		}
-		if jobs, err = collectJobs(rows); err != nil {
+		if jobs, err = collectRecords(rows, decodeJob); err != nil {
 			return err
 		}
 		for _, j := range jobs {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -70,23 +69,13 @@ func (t *pgtx) putDelivery(d Delivery) error {
 	return nil
 }
 
-func (t *pgtx) scanDelivery(row pgx.Row) (Delivery, error) {
-	var b []byte
-	if err := row.Scan(&b); errors.Is(err, pgx.ErrNoRows) {
-		return Delivery{}, ErrNotFound
-	} else if err != nil {
-		return Delivery{}, err
-	}
-	return decodeDelivery(b)
-}
-
 // GetDelivery loads one delivery.
 func (p *Postgres) GetDelivery(id string) (Delivery, error) {
 	return read(p.update, "get delivery "+id, func(t *pgtx) (Delivery, error) {
 		if _, ok := idBytes(id); !ok {
 			return Delivery{}, ErrNotFound
 		}
-		return t.scanDelivery(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1", id))
+		return scanRecord(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1", id), decodeDelivery)
 	})
 }
 
@@ -95,29 +84,13 @@ func (p *Postgres) DeliveriesForJob(jobID string) ([]Delivery, error) {
 	if _, ok := idBytes(jobID); !ok {
 		return nil, nil
 	}
-	var out []Delivery
-	err := p.update(func(t *pgtx) error {
+	return read(p.update, "deliveries for job "+jobID, func(t *pgtx) ([]Delivery, error) {
 		rows, err := t.tx.Query(t.ctx, "SELECT record FROM deliveries WHERE job_id = $1 ORDER BY id", jobID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		recs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-		if err != nil {
-			return err
-		}
-		for _, b := range recs {
-			d, err := decodeDelivery(b)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return nil
+		return collectRecords(rows, decodeDelivery)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store: deliveries for job %s: %w", jobID, err)
-	}
-	return out, nil
 }
 
 // DueEntries returns pending deliveries due at now, earliest first, after
@@ -185,7 +158,7 @@ func (p *Postgres) RecordDeliveryAttempt(id string, a DeliveryAttempt, result De
 		if _, ok := idBytes(id); !ok {
 			return ErrNotFound
 		}
-		prev, err := t.scanDelivery(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1 FOR UPDATE", id))
+		prev, err := scanRecord(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1 FOR UPDATE", id), decodeDelivery)
 		if err != nil {
 			return err
 		}
@@ -213,8 +186,8 @@ func (p *Postgres) RedeliverWith(jobID string, payload func(Job) []byte) (Delive
 		if _, ok := idBytes(jobID); !ok {
 			return ErrNotFound
 		}
-		prev, err := t.scanDelivery(t.tx.QueryRow(t.ctx,
-			"SELECT record FROM deliveries WHERE job_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE", jobID))
+		prev, err := scanRecord(t.tx.QueryRow(t.ctx,
+			"SELECT record FROM deliveries WHERE job_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE", jobID), decodeDelivery)
 		if err != nil {
 			return err
 		}
@@ -247,8 +220,8 @@ func (p *Postgres) LeaseDelivery(id string) (Delivery, error) {
 		}
 		now := p.now()
 		var err error
-		d, err = t.scanDelivery(t.tx.QueryRow(t.ctx, `SELECT record FROM deliveries WHERE id = $1
-			AND (locked_until IS NULL OR locked_until < $2) FOR UPDATE SKIP LOCKED`, id, now))
+		d, err = scanRecord(t.tx.QueryRow(t.ctx, `SELECT record FROM deliveries WHERE id = $1
+			AND (locked_until IS NULL OR locked_until < $2) FOR UPDATE SKIP LOCKED`, id, now), decodeDelivery)
 		if err != nil {
 			return err
 		}

@@ -157,9 +157,9 @@ func (p *Postgres) lastKey(sync bool) string {
 func (t *pgtx) nextInQueue(sync bool, needs []bool, last string) (Job, error) {
 	const q = `SELECT record FROM jobs WHERE status = 'queued' AND sync = $1 AND need_fetch = ANY($2)
 		AND ($3::text IS NULL OR key_id > $3) ORDER BY key_id, id LIMIT 1 FOR UPDATE SKIP LOCKED`
-	j, err := t.scanJob(t.tx.QueryRow(t.ctx, q, sync, needs, last))
+	j, err := scanRecord(t.tx.QueryRow(t.ctx, q, sync, needs, last), decodeJob)
 	if errors.Is(err, ErrNotFound) {
-		j, err = t.scanJob(t.tx.QueryRow(t.ctx, q, sync, needs, nil))
+		j, err = scanRecord(t.tx.QueryRow(t.ctx, q, sync, needs, nil), decodeJob)
 	}
 	return j, err
 }
@@ -238,7 +238,7 @@ func (p *Postgres) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job,
 		if err != nil {
 			return err
 		}
-		orphans, err := collectJobs(rows)
+		orphans, err := collectRecords(rows, decodeJob)
 		if err != nil {
 			return err
 		}
@@ -262,21 +262,4 @@ func (p *Postgres) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job,
 		return nil, nil, fmt.Errorf("store: recover orphans: %w", err)
 	}
 	return requeued, finished, nil
-}
-
-// collectJobs decodes the records of rows.
-func collectJobs(rows pgx.Rows) ([]Job, error) {
-	recs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-	if err != nil {
-		return nil, err
-	}
-	jobs := make([]Job, 0, len(recs))
-	for _, b := range recs {
-		j, err := decodeJob(b)
-		if err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, j)
-	}
-	return jobs, nil
 }
