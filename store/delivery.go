@@ -97,15 +97,21 @@ type DeliveryFunc func(Job) *Delivery
 // announce queues build's delivery for job, which has just reached its
 // terminal state, when build is non-nil and job has a CallbackURL.
 func (t *txn) announce(job Job, build DeliveryFunc, now time.Time) error {
-	if build == nil || job.CallbackURL == "" {
-		return nil
-	}
-	d := build(job)
+	d := announcement(job, build)
 	if d == nil {
 		return nil
 	}
 	_, err := t.addDelivery(job, *d, now)
 	return err
+}
+
+// announcement is the delivery build makes for job; nil when build is nil,
+// job has no CallbackURL, or build returns nil.
+func announcement(job Job, build DeliveryFunc) *Delivery {
+	if build == nil || job.CallbackURL == "" {
+		return nil
+	}
+	return build(job)
 }
 
 // addDelivery stores d for job as a pending delivery due now.

@@ -6,9 +6,10 @@ import (
 )
 
 // The writes of a job that both drivers make alike, each in its own
-// transactions: the admission of CreateJob and the worker's writes to a
-// processing job. A driver's transaction offers them a jobTx, and the
-// driver runs them through a jobWriter.
+// transactions: the admission of CreateJob, the worker's writes to a
+// processing job, and the client's cancel and delete. A driver's
+// transaction offers them a jobTx, and the driver runs them through a
+// jobWriter.
 
 // jobTx is what the shared job writes need of a driver's transaction.
 type jobTx interface {
@@ -34,6 +35,14 @@ type jobTx interface {
 	addUsage(keyID, month string, secs float64) error
 	// announce queues the delivery build makes for job, if any.
 	announce(job Job, build DeliveryFunc, now time.Time) error
+	// ownedForUpdate reads keyID's job id to rewrite it (locked on
+	// PostgreSQL); another key's job is ErrNotFound.
+	ownedForUpdate(id, keyID string) (Job, error)
+	// rewriteJob writes next over prev, the job as read.
+	rewriteJob(prev *Job, next Job) error
+	// removeJob deletes a job with its transcript, idempotency entry and
+	// ended deliveries.
+	removeJob(j Job) error
 }
 
 // admission runs CreateJob's checks on job in t at now. With a usable
@@ -72,7 +81,7 @@ func admission(t jobTx, job *Job, lim CreateLimits, now time.Time) (existing boo
 	return false, nil
 }
 
-// jobWriter makes the worker's writes on a driver: update runs fn in one
+// jobWriter makes the shared job writes on a driver: update runs fn in one
 // write transaction, committed when fn returns nil, and now reads the
 // driver's clock.
 type jobWriter[T jobTx] struct {
@@ -193,4 +202,46 @@ func (w jobWriter[T]) requeueJob(id string, reason string, refundAttempt bool) e
 		return fmt.Errorf("store: requeue job %s: %w", id, err)
 	}
 	return nil
+}
+
+// cancelJob is CancelJob.
+func (w jobWriter[T]) cancelJob(id, keyID string, build DeliveryFunc) (Job, error) {
+	var job Job
+	err := w.update(func(t T) error {
+		prev, err := t.ownedForUpdate(id, keyID)
+		if err != nil {
+			return err
+		}
+		now := w.now()
+		next, write, announce, err := cancel(prev, now)
+		job = next
+		if err != nil || !write {
+			return err
+		}
+		if err := t.rewriteJob(&prev, job); err != nil {
+			return err
+		}
+		if !announce {
+			return nil
+		}
+		return t.announce(job, build, now)
+	})
+	if err != nil {
+		return Job{}, fmt.Errorf("store: cancel job %s: %w", id, err)
+	}
+	return job, nil
+}
+
+// deleteJob is DeleteJob.
+func (w jobWriter[T]) deleteJob(id, keyID string) (Job, error) {
+	return read(w.update, "delete job "+id, func(t T) (Job, error) {
+		job, err := t.ownedForUpdate(id, keyID)
+		if err != nil {
+			return Job{}, err
+		}
+		if !job.Status.Terminal() {
+			return Job{}, fmt.Errorf("%w (status %s)", ErrNotFinished, job.Status)
+		}
+		return job, t.removeJob(job)
+	})
 }

@@ -35,6 +35,12 @@ func (t *pgtx) ownedJob(id, keyID string, forUpdate bool) (Job, error) {
 	return job, nil
 }
 
+// ownedForUpdate reads the job id of keyID, locked.
+func (t *pgtx) ownedForUpdate(id, keyID string) (Job, error) { return t.ownedJob(id, keyID, true) }
+
+// rewriteJob is putJob: the row is rewritten whole.
+func (t *pgtx) rewriteJob(_ *Job, next Job) error { return t.putJob(next) }
+
 // jobColumns are the derived columns of a job row.
 func (t *pgtx) jobColumns(j *Job) (completed, lockedUntil *time.Time, record []byte, err error) {
 	if j.Status.Terminal() {

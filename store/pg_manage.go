@@ -87,49 +87,12 @@ func (p *Postgres) ListJobs(keyID string, status Status, limit int, cursor strin
 // CancelJob cancels a queued job at once or asks a processing one to stop;
 // see (*Store).CancelJob.
 func (p *Postgres) CancelJob(id, keyID string, build DeliveryFunc) (Job, error) {
-	var job Job
-	err := p.update(func(t *pgtx) error {
-		prev, err := t.ownedJob(id, keyID, true)
-		if err != nil {
-			return err
-		}
-		now := p.now()
-		next, write, announce, err := cancel(prev, now)
-		job = next
-		if err != nil || !write {
-			return err
-		}
-		if err := t.putJob(job); err != nil {
-			return err
-		}
-		if !announce {
-			return nil
-		}
-		return t.announce(job, build, now)
-	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: cancel job %s: %w", id, err)
-	}
-	return job, nil
+	return p.writer().cancelJob(id, keyID, build)
 }
 
 // DeleteJob removes a terminal job of keyID; see (*Store).DeleteJob.
 func (p *Postgres) DeleteJob(id, keyID string) (Job, error) {
-	var job Job
-	err := p.update(func(t *pgtx) error {
-		var err error
-		if job, err = t.ownedJob(id, keyID, true); err != nil {
-			return err
-		}
-		if !job.Status.Terminal() {
-			return fmt.Errorf("%w (status %s)", ErrNotFinished, job.Status)
-		}
-		return t.removeJob(job)
-	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: delete job %s: %w", id, err)
-	}
-	return job, nil
+	return p.writer().deleteJob(id, keyID)
 }
 
 // ExpireJobs removes up to limit terminal jobs that completed before

@@ -9,10 +9,7 @@ import (
 
 // announce queues the delivery build makes for job; see txn.announce.
 func (t *pgtx) announce(job Job, build DeliveryFunc, now time.Time) error {
-	if build == nil || job.CallbackURL == "" {
-		return nil
-	}
-	d := build(job)
+	d := announcement(job, build)
 	if d == nil {
 		return nil
 	}

@@ -24,6 +24,12 @@ func (s *Store) GetJobForKey(id, keyID string) (Job, error) {
 	})
 }
 
+// ownedForUpdate is ownedJob: bbolt's write transaction is the only one.
+func (t *txn) ownedForUpdate(id, keyID string) (Job, error) { return t.ownedJob(id, keyID) }
+
+// rewriteJob is putJob.
+func (t *txn) rewriteJob(prev *Job, next Job) error { return t.putJob(prev, next) }
+
 // ownedJob loads a job and hides it unless keyID owns it.
 func (t *txn) ownedJob(id, keyID string) (Job, error) {
 	job, err := t.getJob(id)
