@@ -227,8 +227,9 @@ func (p *Postgres) RequeueJob(id string, reason string, refundAttempt bool) erro
 // so every node may run it at any time; one node at a time does (the
 // SweepRescue advisory lock), and the others find nothing meanwhile.
 func (p *Postgres) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, err error) {
+	var r recovered
 	err = p.update(func(t *pgtx) error {
-		requeued, finished = nil, nil
+		r = recovered{}
 		if ok, err := t.trySweep(SweepRescue); err != nil || !ok {
 			return err
 		}
@@ -242,17 +243,10 @@ func (p *Postgres) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job,
 		if err != nil {
 			return err
 		}
-		for _, job := range orphans {
+		for _, prev := range orphans {
+			job := prev
 			rescue(&job, now)
-			if err := t.putJob(job); err != nil {
-				return err
-			}
-			if job.Status == Queued {
-				requeued = append(requeued, job)
-				continue
-			}
-			finished = append(finished, job)
-			if err := t.announce(job, build, now); err != nil {
+			if err := r.add(t, &prev, job, build, now); err != nil {
 				return err
 			}
 		}
@@ -261,5 +255,5 @@ func (p *Postgres) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job,
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: recover orphans: %w", err)
 	}
-	return requeued, finished, nil
+	return r.requeued, r.finished, nil
 }
