@@ -14,55 +14,24 @@ import (
 // version 1 on first use; see (*Store).Secrets. Nodes that start together
 // agree on the one version 1 that is inserted first.
 func (p *Postgres) Secrets(name string, size int) ([]SecretVersion, error) {
-	if name == "" || size <= 0 {
-		return nil, fmt.Errorf("store: secret %q of %d bytes: %w", name, size, ErrInvalid)
-	}
-	return read(p.update, fmt.Sprintf("secret %q", name), func(t *pgtx) ([]SecretVersion, error) {
-		return t.secrets(name, size, false)
-	})
+	return secretVersions(p.update, p.now, name, size)
 }
 
 // Secret returns the current version of a named secret.
 func (p *Postgres) Secret(name string, size int) ([]byte, error) {
-	vs, err := p.Secrets(name, size)
-	if err != nil {
-		return nil, err
-	}
-	return vs[0].Secret, nil
+	return currentSecret(p.Secrets(name, size))
 }
 
 // RotateSecret makes a new current version of a named secret; see
 // (*Store).RotateSecret.
 func (p *Postgres) RotateSecret(name string, size int, dropRetiredBefore time.Time) ([]SecretVersion, error) {
-	if name == "" || size <= 0 {
-		return nil, fmt.Errorf("store: rotate secret %q of %d bytes: %w", name, size, ErrInvalid)
-	}
-	var out []SecretVersion
-	err := p.update(func(t *pgtx) error {
-		old, err := t.secrets(name, size, true)
-		if err != nil {
-			return err
-		}
-		if out, err = rotateSecrets(old, size, p.now(), dropRetiredBefore); err != nil {
-			return err
-		}
-		b, err := json.Marshal(out)
-		if err != nil {
-			return err
-		}
-		_, err = t.tx.Exec(t.ctx, "UPDATE secrets SET versions = $2 WHERE name = $1", name, b)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: rotate secret %q: %w", name, err)
-	}
-	return out, nil
+	return rotateSecret(p.update, p.now, name, size, dropRetiredBefore)
 }
 
 // secrets reads a secret's versions, inserting version 1 when there are
 // none; forUpdate locks the row.
-func (t *pgtx) secrets(name string, size int, forUpdate bool) ([]SecretVersion, error) {
-	first, err := firstSecrets(nil, size, t.p.now())
+func (t *pgtx) secrets(name string, size int, forUpdate bool, now time.Time) ([]SecretVersion, error) {
+	first, err := firstSecrets(nil, size, now)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +61,16 @@ func (t *pgtx) secrets(name string, size int, forUpdate bool) ([]SecretVersion, 
 		return nil, err
 	}
 	return vs, nil
+}
+
+// putSecrets replaces the versions of name.
+func (t *pgtx) putSecrets(name string, vs []SecretVersion) error {
+	b, err := json.Marshal(vs)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.Exec(t.ctx, "UPDATE secrets SET versions = $2 WHERE name = $1", name, b)
+	return err
 }
 
 // Usage returns keyID's charged seconds in month's UTC calendar month.
