@@ -43,6 +43,19 @@ type jobTx interface {
 	// removeJob deletes a job with its transcript, idempotency entry and
 	// ended deliveries.
 	removeJob(j Job) error
+	// jobByID reads job id.
+	jobByID(id string) (Job, error)
+
+	// The outbox (outboxwrite.go).
+
+	// deliveryForUpdate reads delivery id to rewrite it (locked on
+	// PostgreSQL).
+	deliveryForUpdate(id string) (Delivery, error)
+	// latestDelivery reads the latest delivery of job jobID, by creation,
+	// to rewrite it; ErrNotFound when the job has none.
+	latestDelivery(jobID string) (Delivery, error)
+	// rewriteDelivery writes next over prev, the delivery as read.
+	rewriteDelivery(prev *Delivery, next Delivery) error
 }
 
 // admission runs CreateJob's checks on job in t at now. With a usable

@@ -35,6 +35,9 @@ func (t *pgtx) ownedJob(id, keyID string, forUpdate bool) (Job, error) {
 	return job, nil
 }
 
+// jobByID reads job id, unlocked.
+func (t *pgtx) jobByID(id string) (Job, error) { return t.getJob(id, false) }
+
 // ownedForUpdate reads the job id of keyID, locked.
 func (t *pgtx) ownedForUpdate(id, keyID string) (Job, error) { return t.ownedJob(id, keyID, true) }
 

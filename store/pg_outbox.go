@@ -147,28 +147,19 @@ func (p *Postgres) NextDeliveryAt() (time.Time, bool, error) {
 // RecordDeliveryAttempt records an attempt and what follows from it; see
 // (*Store).RecordDeliveryAttempt. It ends the attempt's lease.
 func (p *Postgres) RecordDeliveryAttempt(id string, a DeliveryAttempt, result DeliveryResult) (Delivery, error) {
-	if err := checkResult(result); err != nil {
-		return Delivery{}, fmt.Errorf("store: record attempt of delivery %s: %w", id, err)
-	}
-	var d Delivery
-	err := p.update(func(t *pgtx) error {
-		if _, ok := idBytes(id); !ok {
-			return ErrNotFound
-		}
-		prev, err := scanRecord(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1 FOR UPDATE", id), decodeDelivery)
-		if err != nil {
-			return err
-		}
-		if d, err = recordAttempt(prev, a, result, p.now()); err != nil {
-			return err
-		}
-		return t.putDelivery(d)
-	})
-	if err != nil {
-		return Delivery{}, fmt.Errorf("store: record attempt of delivery %s: %w", id, err)
-	}
-	return d, nil
+	return p.writer().recordDeliveryAttempt(id, a, result)
 }
+
+// deliveryForUpdate reads delivery id, locked.
+func (t *pgtx) deliveryForUpdate(id string) (Delivery, error) {
+	if _, ok := idBytes(id); !ok {
+		return Delivery{}, ErrNotFound
+	}
+	return scanRecord(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1 FOR UPDATE", id), decodeDelivery)
+}
+
+// rewriteDelivery is putDelivery: the row is rewritten whole.
+func (t *pgtx) rewriteDelivery(_ *Delivery, next Delivery) error { return t.putDelivery(next) }
 
 // Redeliver is RedeliverWith(jobID, nil).
 func (p *Postgres) Redeliver(jobID string) (Delivery, error) {
@@ -178,31 +169,16 @@ func (p *Postgres) Redeliver(jobID string) (Delivery, error) {
 // RedeliverWith makes the job's latest delivery pending again in a new
 // round; see (*Store).RedeliverWith.
 func (p *Postgres) RedeliverWith(jobID string, payload func(Job) []byte) (Delivery, error) {
-	var d Delivery
-	err := p.update(func(t *pgtx) error {
-		if _, ok := idBytes(jobID); !ok {
-			return ErrNotFound
-		}
-		prev, err := scanRecord(t.tx.QueryRow(t.ctx,
-			"SELECT record FROM deliveries WHERE job_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE", jobID), decodeDelivery)
-		if err != nil {
-			return err
-		}
-		var body []byte
-		if payload != nil {
-			job, err := t.getJob(jobID, false)
-			if err != nil {
-				return err
-			}
-			body = payload(job)
-		}
-		d = redeliver(prev, body, p.now())
-		return t.putDelivery(d)
-	})
-	if err != nil {
-		return Delivery{}, fmt.Errorf("store: redeliver webhook of job %s: %w", jobID, err)
+	return p.writer().redeliverWith(jobID, payload)
+}
+
+// latestDelivery reads the latest delivery of job jobID, locked.
+func (t *pgtx) latestDelivery(jobID string) (Delivery, error) {
+	if _, ok := idBytes(jobID); !ok {
+		return Delivery{}, ErrNotFound
 	}
-	return d, nil
+	return scanRecord(t.tx.QueryRow(t.ctx,
+		"SELECT record FROM deliveries WHERE job_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE", jobID), decodeDelivery)
 }
 
 // LeaseDelivery takes delivery id for one attempt by this node: until the

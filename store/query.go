@@ -24,6 +24,9 @@ func (s *Store) GetJobForKey(id, keyID string) (Job, error) {
 	})
 }
 
+// jobByID is getJob.
+func (t *txn) jobByID(id string) (Job, error) { return t.getJob(id) }
+
 // ownedForUpdate is ownedJob: bbolt's write transaction is the only one.
 func (t *txn) ownedForUpdate(id, keyID string) (Job, error) { return t.ownedJob(id, keyID) }
 
