@@ -23,7 +23,7 @@ func TestKeys(t *testing.T) {
 		t.Fatalf("CountKeys on a new store = %d; want 0", n)
 	}
 	admin := mustKey(t, s, Key{Name: "admin", Hash: sha256.Sum256([]byte("secret-1")), Admin: true})
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	user := mustKey(t, s, Key{Name: "user", Hash: sha256.Sum256([]byte("secret-2")), QuotaSeconds: 3600})
 	if admin.ID == "" || !admin.CreatedAt.Equal(t0) || admin.Revoked() {
 		t.Errorf("CreateKey = %+v; want an ID, CreatedAt %s, not revoked", admin, t0)
@@ -48,12 +48,12 @@ func TestKeys(t *testing.T) {
 		}
 	}
 
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	revoked, err := s.RevokeKey(user.ID)
 	if err != nil || !revoked.RevokedAt.Equal(clock.Now()) {
 		t.Fatalf("RevokeKey = %+v, %v; want RevokedAt %s", revoked, err, clock.Now())
 	}
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	again, err := s.RevokeKey(user.ID)
 	if err != nil || !again.RevokedAt.Equal(revoked.RevokedAt) {
 		t.Errorf("second RevokeKey = %s, %v; want the first RevokedAt %s", again.RevokedAt, err, revoked.RevokedAt)
@@ -81,7 +81,7 @@ func TestGetKey(t *testing.T) {
 	if err != nil || got.ID != k.ID || got.Name != "user" || got.QuotaSeconds != 600 || got.Hash != k.Hash || !got.CreatedAt.Equal(t0) {
 		t.Errorf("GetKey = %+v, %v; want %+v", got, err, k)
 	}
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	if _, err := s.RevokeKey(k.ID); err != nil {
 		t.Fatal(err)
 	}

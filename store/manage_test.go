@@ -111,7 +111,7 @@ func TestExpireJobs(t *testing.T) {
 		claim(t, s, job.ID)
 		s.FinishJob(job.ID, Outcome{Status: []Status{Completed, Failed, Canceled}[i]})
 		done = append(done, job)
-		clock.Add(time.Hour)
+		clock.Advance(time.Hour)
 	}
 	active := mustCreate(t, s, Job{KeyID: "k1"})
 

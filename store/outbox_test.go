@@ -71,9 +71,9 @@ func record(t *testing.T, s *Store, id string, a DeliveryAttempt, res DeliveryRe
 func TestDueEntriesOrder(t *testing.T) {
 	s, clock := clockedStore(t)
 	a := finishWithDelivery(t, s, "https://a.example/hook")
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	b := finishWithDelivery(t, s, "https://b.example/hook")
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	c := finishWithDelivery(t, s, "https://c.example/hook")
 
 	// a fails and is retried after c; b waits 10 s.
@@ -142,7 +142,7 @@ func TestNextDeliveryAt(t *testing.T) {
 		t.Fatalf("NextDeliveryAt of an empty outbox = %s, %v, %v; want none", at, ok, err)
 	}
 	a := finishWithDelivery(t, s, "https://a.example/hook")
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	b := finishWithDelivery(t, s, "https://b.example/hook")
 	if at, ok, err := s.NextDeliveryAt(); err != nil || !ok || !at.Equal(t0) {
 		t.Errorf("NextDeliveryAt = %s, %v, %v; want %s", at, ok, err, t0)
@@ -166,7 +166,7 @@ func TestRecordDeliveryAttemptRetryThenDelivered(t *testing.T) {
 	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	first := DeliveryAttempt{At: clock.Now(), StatusCode: 503, Duration: 40 * time.Millisecond, Error: "http 503", ResponseBody: "busy"}
 	retry := clock.Now().Add(5 * time.Second)
 	got := record(t, s, d.ID, first, DeliveryResult{Status: DeliveryPending, NextAt: retry})
@@ -181,7 +181,7 @@ func TestRecordDeliveryAttemptRetryThenDelivered(t *testing.T) {
 		t.Errorf("due at its retry time = %v; want %s", due, d.ID)
 	}
 
-	clock.Add(5 * time.Second)
+	clock.Advance(5 * time.Second)
 	// A zero At is the store's now.
 	got = record(t, s, d.ID, DeliveryAttempt{StatusCode: 204, Duration: time.Millisecond}, DeliveryResult{Status: DeliveryDelivered})
 	second := DeliveryAttempt{At: clock.Now(), StatusCode: 204, Duration: time.Millisecond}
@@ -239,7 +239,7 @@ func TestRedeliver(t *testing.T) {
 	record(t, s, d.ID, DeliveryAttempt{StatusCode: 500}, DeliveryResult{Status: DeliveryPending, NextAt: clock.Now().Add(time.Second)})
 	done := record(t, s, d.ID, DeliveryAttempt{StatusCode: 200}, DeliveryResult{Status: DeliveryDelivered})
 
-	clock.Add(time.Hour)
+	clock.Advance(time.Hour)
 	got, err := s.Redeliver(d.JobID)
 	if err != nil {
 		t.Fatal(err)
@@ -262,9 +262,9 @@ func TestRedeliver(t *testing.T) {
 	}
 
 	// A pending delivery is moved up to now and starts a new round.
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	record(t, s, mustRedeliver(t, s, d.JobID).ID, DeliveryAttempt{StatusCode: 500}, DeliveryResult{Status: DeliveryPending, NextAt: clock.Now().Add(time.Hour), Round: 2})
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	if got := mustRedeliver(t, s, d.JobID); got.Round != 3 || got.RoundAttempts != 0 || !got.NextAt.Equal(clock.Now()) {
 		t.Errorf("redelivered pending delivery: round %d round attempts %d next %s; want 3 0 %s", got.Round, got.RoundAttempts, got.NextAt, clock.Now())
 	}
@@ -312,7 +312,7 @@ func TestDeliveryAttemptsCapped(t *testing.T) {
 	const n = MaxDeliveryAttempts + 10
 	var got Delivery
 	for i := range n {
-		clock.Add(time.Second)
+		clock.Advance(time.Second)
 		a := DeliveryAttempt{StatusCode: 500 + i%5, ResponseBody: strings.Repeat("x", 2000)}
 		got = record(t, s, d.ID, a, DeliveryResult{Status: DeliveryPending, NextAt: clock.Now()})
 	}
@@ -356,7 +356,7 @@ func TestDeleteJobRemovesFinishedDeliveries(t *testing.T) {
 	if _, err := s.DeleteJob(delivered.JobID, "k1"); err != nil {
 		t.Fatal(err)
 	}
-	clock.Add(time.Hour)
+	clock.Advance(time.Hour)
 	if expired, err := s.ExpireJobs(clock.Now(), 0); err != nil || len(expired) != 2 {
 		t.Fatalf("ExpireJobs = %d jobs, %v; want 2", len(expired), err)
 	}
@@ -385,7 +385,7 @@ func TestFinishJobDeliversTheStoredJob(t *testing.T) {
 	s, clock := clockedStore(t)
 	job := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: "https://hook.example/f", Source: Source{AudioPath: "a.wav"}})
 	claim(t, s, job.ID)
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	var seen []Job
 	build := func(j Job) *Delivery {
 		seen = append(seen, j)
@@ -438,7 +438,7 @@ func TestRedeliverDuringAnAttempt(t *testing.T) {
 	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 	// The dispatcher has loaded d (round 0) and is sending it.
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	if got := mustRedeliver(t, s, d.JobID); got.Round != 1 {
 		t.Fatalf("Redeliver round = %d; want 1", got.Round)
 	}

@@ -121,7 +121,7 @@ func TestRecoverOrphansFailsSyncJobs(t *testing.T) {
 	async := mustCreate(t, s, Job{KeyID: "k1"})
 
 	s = reopen(t, s)
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	requeued, finished, err := s.RecoverOrphans(nil)
 	if err != nil {
 		t.Fatal(err)

@@ -281,7 +281,7 @@ func TestChargeToReservationMonth(t *testing.T) {
 		t.Fatal(err)
 	}
 	claim(t, s, job.ID)
-	clock.Add(2 * time.Hour)
+	clock.Advance(2 * time.Hour)
 	feb := clock.Now()
 	next, _, err := s.CreateJob(Job{KeyID: "k1"}, quotaLimits(14))
 	if err != nil {

@@ -36,7 +36,7 @@ func TestRecoverOrphans(t *testing.T) {
 
 			// Simulate a crash: the file is closed with the job processing.
 			s = reopen(t, s)
-			clock.Add(time.Minute)
+			clock.Advance(time.Minute)
 			var built []string
 			build := func(j Job) *Delivery {
 				built = append(built, j.ID)
