@@ -45,24 +45,18 @@ func (p *Postgres) GetTranscript(id string) ([]byte, error) {
 // ListJobs returns keyID's jobs newest first, optionally of one status,
 // with the same paging as (*Store).ListJobs.
 func (p *Postgres) ListJobs(keyID string, status Status, limit int, cursor string) ([]Job, string, error) {
-	if limit <= 0 {
-		limit = DefaultListLimit
-	}
-	if status != "" && !status.Valid() {
-		return nil, "", fmt.Errorf("store: list jobs: unknown status %q: %w", status, ErrInvalid)
+	limit, after, err := pageArgs(status, limit, cursor)
+	if err != nil {
+		return nil, "", err
 	}
 	var before *string
-	if cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(cursor)
-		if err != nil || len(b) != 16 {
-			return nil, "", fmt.Errorf("store: list jobs: bad cursor: %w", ErrInvalid)
-		}
-		s := idString(b)
+	if after != nil {
+		s := idString(after)
 		before = &s
 	}
 	var jobs []Job
 	var next string
-	err := p.update(func(t *pgtx) error {
+	err = p.update(func(t *pgtx) error {
 		rows, err := t.tx.Query(t.ctx, `SELECT record FROM jobs WHERE key_id = $1 AND ($2 = '' OR status = $2)
 			AND ($3::uuid IS NULL OR id < $3::uuid) ORDER BY id DESC LIMIT $4`, keyID, string(status), before, limit+1)
 		if err != nil {

@@ -82,21 +82,10 @@ func (p *Postgres) Usage(keyID string, month time.Time) (float64, error) {
 
 // QuotaUsage returns keyID's usage and reservations in month's UTC month.
 func (p *Postgres) QuotaUsage(keyID string, month time.Time) (MonthUsage, error) {
-	var u MonthUsage
-	err := p.update(func(t *pgtx) error {
-		m := monthKey(month)
-		used, err := t.usage(keyID, m)
-		if err != nil {
-			return err
-		}
-		res, err := t.reserved(keyID, m)
-		u = MonthUsage{UsedSeconds: used, ReservedSeconds: res.Seconds()}
-		return err
+	return read(p.update, "quota usage", func(t *pgtx) (MonthUsage, error) {
+		used, res, err := monthUsage(t, keyID, monthKey(month))
+		return MonthUsage{UsedSeconds: used, ReservedSeconds: res.Seconds()}, err
 	})
-	if err != nil {
-		return MonthUsage{}, fmt.Errorf("store: quota usage: %w", err)
-	}
-	return u, nil
 }
 
 // Stats returns the gauges of /metrics: queued jobs, pending deliveries and

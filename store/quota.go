@@ -88,15 +88,23 @@ func checkQuotaOf(tx monthTotals, keyID, month string, quota int64, want float64
 	if quota <= 0 {
 		return nil
 	}
-	used, err := tx.usage(keyID, month)
-	if err != nil {
-		return err
-	}
-	res, err := tx.reserved(keyID, month)
+	used, res, err := monthUsage(tx, keyID, month)
 	if err != nil {
 		return err
 	}
 	return quotaCheck(quota, used, res, own, want)
+}
+
+// monthUsage reads keyID's usage and reservations in month (YYYY-MM) in
+// tx.
+func monthUsage(tx monthTotals, keyID, month string) (used float64, reserved time.Duration, err error) {
+	if used, err = tx.usage(keyID, month); err != nil {
+		return 0, 0, err
+	}
+	if reserved, err = tx.reserved(keyID, month); err != nil {
+		return 0, 0, err
+	}
+	return used, reserved, nil
 }
 
 // monthlyKey is the key of keyID's entry for month (YYYY-MM) in the usage

@@ -25,24 +25,10 @@ type MonthUsage struct {
 // calendar month containing month, read in one transaction so that a job
 // completing in between is not counted twice or not at all.
 func (s *Store) QuotaUsage(keyID string, month time.Time) (MonthUsage, error) {
-	var u MonthUsage
-	err := s.view(func(tx *txn) error {
-		m := monthKey(month)
-		used, err := tx.usage(keyID, m)
-		if err != nil {
-			return err
-		}
-		res, err := tx.reserved(keyID, m)
-		if err != nil {
-			return err
-		}
-		u = MonthUsage{UsedSeconds: used, ReservedSeconds: res.Seconds()}
-		return nil
+	return read(s.view, "quota usage", func(tx *txn) (MonthUsage, error) {
+		used, res, err := monthUsage(tx, keyID, monthKey(month))
+		return MonthUsage{UsedSeconds: used, ReservedSeconds: res.Seconds()}, err
 	})
-	if err != nil {
-		return MonthUsage{}, fmt.Errorf("store: quota usage: %w", err)
-	}
-	return u, nil
 }
 
 // usage returns keyID's charged seconds in month (YYYY-MM).
