@@ -13,14 +13,7 @@ import (
 
 // getJob reads a job; forUpdate locks its row until the transaction ends.
 func (t *pgtx) getJob(id string, forUpdate bool) (Job, error) {
-	if _, ok := idBytes(id); !ok {
-		return Job{}, ErrNotFound
-	}
-	q := "SELECT record FROM jobs WHERE id = $1"
-	if forUpdate {
-		q += " FOR UPDATE"
-	}
-	return scanRecord(t.tx.QueryRow(t.ctx, q, id), decodeJob)
+	return getRecord(t, "jobs", id, forUpdate, decodeJob)
 }
 
 // ownedJob reads the job id of keyID, locked when forUpdate.

@@ -7,14 +7,7 @@ import (
 
 // getKey reads an API key; forUpdate locks its row.
 func (t *pgtx) getKey(id string, forUpdate bool) (Key, error) {
-	if _, ok := idBytes(id); !ok {
-		return Key{}, ErrNotFound
-	}
-	q := "SELECT record FROM api_keys WHERE id = $1"
-	if forUpdate {
-		q += " FOR UPDATE"
-	}
-	return scanRecord(t.tx.QueryRow(t.ctx, q, id), decodeKey)
+	return getRecord(t, "api_keys", id, forUpdate, decodeKey)
 }
 
 // CreateKey stores a new API key; see (*Store).CreateKey.

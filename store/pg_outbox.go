@@ -69,10 +69,7 @@ func (t *pgtx) putDelivery(d Delivery) error {
 // GetDelivery loads one delivery.
 func (p *Postgres) GetDelivery(id string) (Delivery, error) {
 	return read(p.update, "get delivery "+id, func(t *pgtx) (Delivery, error) {
-		if _, ok := idBytes(id); !ok {
-			return Delivery{}, ErrNotFound
-		}
-		return scanRecord(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1", id), decodeDelivery)
+		return getRecord(t, "deliveries", id, false, decodeDelivery)
 	})
 }
 
@@ -152,10 +149,7 @@ func (p *Postgres) RecordDeliveryAttempt(id string, a DeliveryAttempt, result De
 
 // deliveryForUpdate reads delivery id, locked.
 func (t *pgtx) deliveryForUpdate(id string) (Delivery, error) {
-	if _, ok := idBytes(id); !ok {
-		return Delivery{}, ErrNotFound
-	}
-	return scanRecord(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1 FOR UPDATE", id), decodeDelivery)
+	return getRecord(t, "deliveries", id, true, decodeDelivery)
 }
 
 // rewriteDelivery is putDelivery: the row is rewritten whole.

@@ -9,6 +9,21 @@ import (
 // The record column of the PostgreSQL rows: every table of jobs, keys and
 // deliveries keeps the JSON record of record.go, which these decode.
 
+// getRecord reads the record of the row id of table, one of this
+// package's tables, with decode; forUpdate locks the row until the
+// transaction ends. An id that is not a UUIDv7 is ErrNotFound.
+func getRecord[V any](t *pgtx, table, id string, forUpdate bool, decode func([]byte) (V, error)) (V, error) {
+	if _, ok := idBytes(id); !ok {
+		var zero V
+		return zero, ErrNotFound
+	}
+	q := "SELECT record FROM " + table + " WHERE id = $1"
+	if forUpdate {
+		q += " FOR UPDATE"
+	}
+	return scanRecord(t.tx.QueryRow(t.ctx, q, id), decode)
+}
+
 // scanRecord decodes the record of one row with decode; no row is
 // ErrNotFound.
 func scanRecord[V any](row pgx.Row, decode func([]byte) (V, error)) (V, error) {
