@@ -15,12 +15,8 @@ import (
 // TestBackupOpensWithTheData: a backup is a store file with the keys, jobs,
 // transcripts and usage of the original, and its indexes are whole.
 func TestBackupOpensWithTheData(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
-	key, err := s.CreateKey(Key{Name: "crm", Hash: sha256.Sum256([]byte("secret")), QuotaSeconds: 3600})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, clock := clockedStore(t)
+	key := mustKey(t, s, Key{Name: "crm", Hash: sha256.Sum256([]byte("secret")), QuotaSeconds: 3600})
 	done := mustCreate(t, s, Job{KeyID: key.ID})
 	claim(t, s, done.ID)
 	if _, err := s.FinishJob(done.ID, Outcome{Status: Completed, Transcript: []byte(`{"text":"hello"}`), ChargeSeconds: 11}); err != nil {

@@ -56,41 +56,18 @@ func (s *Store) CreateJob(job Job, lim CreateLimits) (Job, bool, error) {
 	var existing bool
 	err = s.update(func(tx *txn) error {
 		now := s.now()
-		var ik []byte
-		if job.IdempotencyKey != "" {
-			ik = concat(ownerPrefix(job.KeyID), []byte(job.IdempotencyKey))
-			prior, found, err := tx.idempotentJob(ik, now, lim)
-			if err != nil {
-				return err
-			}
-			if found {
-				job, existing = prior, true
-				return nil
-			}
-		}
-		if lim.MaxQueued > 0 {
-			n, err := tx.countActive(job.KeyID)
-			if err != nil {
-				return err
-			}
-			if err := queueFull(n, lim); err != nil {
-				return err
-			}
-		}
-		month := monthKey(now)
-		if err := tx.checkQuota(job.KeyID, month, lim.QuotaSeconds, lim.ProbedSeconds, 0); err != nil {
+		var err error
+		if existing, err = admission(tx, &job, lim, now); err != nil || existing {
 			return err
 		}
 		if tx.bucket(bucketJobs).Get(idKey) != nil {
 			return fmt.Errorf("job %s: %w", job.ID, ErrExists)
 		}
-
-		admit(&job, lim, now, month)
 		if err := tx.putJob(nil, job); err != nil {
 			return err
 		}
-		if ik != nil {
-			return tx.putIdempotency(ik, idempotencyRecord{JobID: job.ID, RequestHash: lim.RequestHash, CreatedAt: now})
+		if job.IdempotencyKey != "" {
+			return tx.putIdempotency(idempotencyKey(job), idempotencyRecord{JobID: job.ID, RequestHash: lim.RequestHash, CreatedAt: now})
 		}
 		return nil
 	})
@@ -100,27 +77,36 @@ func (s *Store) CreateJob(job Job, lim CreateLimits) (Job, bool, error) {
 	return job, existing, nil
 }
 
-// idempotentJob returns the job an unexpired idempotency entry points to.
-// found is false when there is no usable entry; an expired entry, or one
-// whose job is gone, is overwritten by the caller.
-func (t *txn) idempotentJob(ik []byte, now time.Time, lim CreateLimits) (Job, bool, error) {
-	rec, ok, err := t.getIdempotency(ik)
+// idempotentJob returns the job an unexpired idempotency entry of job's key
+// points to. found is false when there is no usable entry; an expired
+// entry, or one whose job is gone, is overwritten by the caller.
+func (t *txn) idempotentJob(job Job, now time.Time, lim CreateLimits) (Job, bool, error) {
+	rec, ok, err := t.getIdempotency(idempotencyKey(job))
 	if err != nil || !ok {
 		return Job{}, false, err
 	}
-	job, err := t.getJob(rec.JobID)
+	prior, err := t.getJob(rec.JobID)
 	if errors.Is(err, ErrNotFound) {
 		return Job{}, false, nil
 	}
 	if err != nil {
 		return Job{}, false, err
 	}
-	usable, err := idempotencyHit(job, rec.CreatedAt, rec.RequestHash, now, lim)
+	usable, err := idempotencyHit(prior, rec.CreatedAt, rec.RequestHash, now, lim)
 	if !usable || err != nil {
 		return Job{}, false, err
 	}
-	return job, true, nil
+	return prior, true, nil
 }
+
+// idempotencyKey is the key of job's entry in the idempotency bucket.
+func idempotencyKey(job Job) []byte {
+	return concat(ownerPrefix(job.KeyID), []byte(job.IdempotencyKey))
+}
+
+// lockKey does nothing: bbolt runs one write transaction at a time, which
+// serialises the admissions of every key.
+func (t *txn) lockKey(string) error { return nil }
 
 func (t *txn) getIdempotency(ik []byte) (idempotencyRecord, bool, error) {
 	v := t.bucket(bucketIdempotency).Get(ik)

@@ -19,8 +19,7 @@ func mustCreate(t testing.TB, s *Store, job Job) Job {
 }
 
 func TestCreateJobFields(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, _ := clockedStore(t)
 	got, existing, err := s.CreateJob(Job{
 		KeyID: "k1", Status: Completed, Attempt: 5, Progress: 50,
 		Source:   Source{AudioPath: "audio/x.wav", Filename: "x.wav", Size: 10},
@@ -56,8 +55,7 @@ func TestCreateJobFields(t *testing.T) {
 }
 
 func TestCreateJobIdempotency(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	lim := func(key, hash string) CreateLimits {
 		return CreateLimits{IdempotencyKey: key, RequestHash: hash, IdempotencyTTL: 24 * time.Hour}
 	}
@@ -66,7 +64,7 @@ func TestCreateJobIdempotency(t *testing.T) {
 		t.Fatalf("first CreateJob = existing %v, err %v", existing, err)
 	}
 
-	clock.Add(23 * time.Hour)
+	clock.Advance(23 * time.Hour)
 	got, existing, err := s.CreateJob(Job{KeyID: "k1"}, lim("idem", "h1"))
 	if err != nil || !existing || got.ID != orig.ID {
 		t.Errorf("repeat = %s, existing %v, err %v; want %s, true, nil", got.ID, existing, err, orig.ID)
@@ -79,7 +77,7 @@ func TestCreateJobIdempotency(t *testing.T) {
 		t.Errorf("same idempotency key, other API key = %s, existing %v, err %v; want a new job", other.ID, existing, err)
 	}
 
-	clock.Add(time.Hour) // 24h after the first request: expired
+	clock.Advance(time.Hour) // 24h after the first request: expired
 	renewed, existing, err := s.CreateJob(Job{KeyID: "k1"}, lim("idem", "h2"))
 	if err != nil || existing || renewed.ID == orig.ID {
 		t.Fatalf("after TTL = %s, existing %v, err %v; want a new job", renewed.ID, existing, err)
@@ -159,8 +157,7 @@ func TestCreateJobQueueLimit(t *testing.T) {
 }
 
 func TestCreateJobQuota(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	job := mustCreate(t, s, Job{KeyID: "k1"})
 	s.ClaimNext()
 	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, ChargeSeconds: 60}); err != nil {
@@ -178,7 +175,7 @@ func TestCreateJobQuota(t *testing.T) {
 		{"next month over", 0, 101, ErrQuotaExceeded},
 	}
 	for _, tt := range tests {
-		clock.Add(tt.advance)
+		clock.Advance(tt.advance)
 		_, _, err := s.CreateJob(Job{KeyID: "k1"}, CreateLimits{QuotaSeconds: 100, ProbedSeconds: tt.probed})
 		if !errors.Is(err, tt.want) {
 			t.Errorf("%s: CreateJob = %v; want %v", tt.name, err, tt.want)

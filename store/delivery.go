@@ -97,15 +97,21 @@ type DeliveryFunc func(Job) *Delivery
 // announce queues build's delivery for job, which has just reached its
 // terminal state, when build is non-nil and job has a CallbackURL.
 func (t *txn) announce(job Job, build DeliveryFunc, now time.Time) error {
-	if build == nil || job.CallbackURL == "" {
-		return nil
-	}
-	d := build(job)
+	d := announcement(job, build)
 	if d == nil {
 		return nil
 	}
 	_, err := t.addDelivery(job, *d, now)
 	return err
+}
+
+// announcement is the delivery build makes for job; nil when build is nil,
+// job has no CallbackURL, or build returns nil.
+func announcement(job Job, build DeliveryFunc) *Delivery {
+	if build == nil || job.CallbackURL == "" {
+		return nil
+	}
+	return build(job)
 }
 
 // addDelivery stores d for job as a pending delivery due now.
@@ -215,16 +221,9 @@ func (t *txn) removeFinishedDeliveries(jobKey []byte) error {
 
 // GetDelivery returns a webhook delivery, or ErrNotFound.
 func (s *Store) GetDelivery(id string) (Delivery, error) {
-	var d Delivery
-	err := s.view(func(tx *txn) error {
-		var err error
-		d, err = tx.getDelivery(id)
-		return err
+	return read(s.view, "get delivery "+id, func(tx *txn) (Delivery, error) {
+		return tx.getDelivery(id)
 	})
-	if err != nil {
-		return Delivery{}, fmt.Errorf("store: get delivery %s: %w", id, err)
-	}
-	return d, nil
 }
 
 // DeliveriesForJob returns the webhook deliveries recorded for a job, oldest
@@ -234,14 +233,7 @@ func (s *Store) DeliveriesForJob(jobID string) ([]Delivery, error) {
 	if !ok {
 		return nil, nil
 	}
-	var out []Delivery
-	err := s.view(func(tx *txn) error {
-		var err error
-		out, err = tx.deliveriesForJob(k)
-		return err
+	return read(s.view, "deliveries for job "+jobID, func(tx *txn) ([]Delivery, error) {
+		return tx.deliveriesForJob(k)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store: deliveries for job %s: %w", jobID, err)
-	}
-	return out, nil
 }

@@ -86,7 +86,11 @@
 // the same JSON records (as json columns, beside the columns its queries
 // use; migrations/*.sql, applied at open under an advisory lock and
 // versioned in schema_migrations) and applies the same state changes
-// (transition.go). What differs:
+// (transition.go). The writes both drivers make alike run once, on a small
+// interface of the driver's transaction (jobTx, secretsTx): CreateJob's
+// admission, the worker's writes, cancel and delete, the outbox's attempts
+// and redeliveries, the rotating secrets (jobwrite.go, outboxwrite.go,
+// secrets.go). What differs:
 //
 //   - Claim locks its job with FOR UPDATE SKIP LOCKED, so nodes claim
 //     concurrently; each node alternates between the synchronous jobs and

@@ -126,7 +126,7 @@ func (t *txn) removeJob(j Job) error {
 		return err
 	}
 	if j.IdempotencyKey != "" {
-		ik := concat(ownerPrefix(j.KeyID), []byte(j.IdempotencyKey))
+		ik := idempotencyKey(j)
 		if rec, ok, err := t.getIdempotency(ik); err != nil {
 			return err
 		} else if ok && rec.JobID == j.ID {

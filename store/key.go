@@ -64,44 +64,38 @@ func (s *Store) CreateKey(k Key) (Key, error) {
 // KeyByHash returns the key whose secret hashes to hash, revoked or not
 // (check Revoked), or ErrNotFound.
 func (s *Store) KeyByHash(hash [32]byte) (Key, error) {
-	var k Key
-	err := s.view(func(tx *txn) error {
+	return read(s.view, "key by hash", func(tx *txn) (Key, error) {
 		id := tx.bucket(bucketKeyHashes).Get(hash[:])
 		if id == nil {
-			return ErrNotFound
+			return Key{}, ErrNotFound
 		}
-		var err error
-		if k, err = tx.getKey(id); err != nil {
-			return err
+		k, err := tx.getKey(id)
+		if err != nil {
+			return Key{}, err
 		}
-		if subtle.ConstantTimeCompare(k.Hash[:], hash[:]) != 1 {
-			return ErrNotFound
-		}
-		return nil
+		return k, hasHash(k, hash)
 	})
-	if err != nil {
-		return Key{}, fmt.Errorf("store: key by hash: %w", err)
+}
+
+// hasHash is ErrNotFound unless k's hash is hash, compared in constant
+// time: KeyByHash's check of the key its index found.
+func hasHash(k Key, hash [32]byte) error {
+	if subtle.ConstantTimeCompare(k.Hash[:], hash[:]) != 1 {
+		return ErrNotFound
 	}
-	return k, nil
+	return nil
 }
 
 // GetKey returns the key with the given ID, revoked or not (check Revoked),
 // or ErrNotFound.
 func (s *Store) GetKey(id string) (Key, error) {
-	var k Key
-	err := s.view(func(tx *txn) error {
+	return read(s.view, "get key "+id, func(tx *txn) (Key, error) {
 		kb, ok := idBytes(id)
 		if !ok {
-			return ErrNotFound
+			return Key{}, ErrNotFound
 		}
-		var err error
-		k, err = tx.getKey(kb)
-		return err
+		return tx.getKey(kb)
 	})
-	if err != nil {
-		return Key{}, fmt.Errorf("store: get key %s: %w", id, err)
-	}
-	return k, nil
 }
 
 func (t *txn) getKey(id []byte) (Key, error) {

@@ -7,21 +7,24 @@ import (
 	"time"
 )
 
+// mustKey creates k and fails the test on error.
+func mustKey(t *testing.T, s *Store, k Key) Key {
+	t.Helper()
+	got, err := s.CreateKey(k)
+	if err != nil {
+		t.Fatalf("CreateKey: %v", err)
+	}
+	return got
+}
+
 func TestKeys(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	if n, _ := s.CountKeys(); n != 0 {
 		t.Fatalf("CountKeys on a new store = %d; want 0", n)
 	}
-	admin, err := s.CreateKey(Key{Name: "admin", Hash: sha256.Sum256([]byte("secret-1")), Admin: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock.Add(time.Second)
-	user, err := s.CreateKey(Key{Name: "user", Hash: sha256.Sum256([]byte("secret-2")), QuotaSeconds: 3600})
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin := mustKey(t, s, Key{Name: "admin", Hash: sha256.Sum256([]byte("secret-1")), Admin: true})
+	clock.Advance(time.Second)
+	user := mustKey(t, s, Key{Name: "user", Hash: sha256.Sum256([]byte("secret-2")), QuotaSeconds: 3600})
 	if admin.ID == "" || !admin.CreatedAt.Equal(t0) || admin.Revoked() {
 		t.Errorf("CreateKey = %+v; want an ID, CreatedAt %s, not revoked", admin, t0)
 	}
@@ -45,12 +48,12 @@ func TestKeys(t *testing.T) {
 		}
 	}
 
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	revoked, err := s.RevokeKey(user.ID)
 	if err != nil || !revoked.RevokedAt.Equal(clock.Now()) {
 		t.Fatalf("RevokeKey = %+v, %v; want RevokedAt %s", revoked, err, clock.Now())
 	}
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	again, err := s.RevokeKey(user.ID)
 	if err != nil || !again.RevokedAt.Equal(revoked.RevokedAt) {
 		t.Errorf("second RevokeKey = %s, %v; want the first RevokedAt %s", again.RevokedAt, err, revoked.RevokedAt)
@@ -72,17 +75,13 @@ func TestKeys(t *testing.T) {
 }
 
 func TestGetKey(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
-	k, err := s.CreateKey(Key{Name: "user", Hash: sha256.Sum256([]byte("secret")), QuotaSeconds: 600})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, clock := clockedStore(t)
+	k := mustKey(t, s, Key{Name: "user", Hash: sha256.Sum256([]byte("secret")), QuotaSeconds: 600})
 	got, err := s.GetKey(k.ID)
 	if err != nil || got.ID != k.ID || got.Name != "user" || got.QuotaSeconds != 600 || got.Hash != k.Hash || !got.CreatedAt.Equal(t0) {
 		t.Errorf("GetKey = %+v, %v; want %+v", got, err, k)
 	}
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	if _, err := s.RevokeKey(k.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -99,16 +98,9 @@ func TestGetKey(t *testing.T) {
 // TestRevokeLastAdmin: the only valid admin key cannot be revoked; once
 // another admin key exists it can, and then the other one is the last.
 func TestRevokeLastAdmin(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
-	first, err := s.CreateKey(Key{Name: "first", Hash: sha256.Sum256([]byte("a1")), Admin: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	user, err := s.CreateKey(Key{Name: "user", Hash: sha256.Sum256([]byte("u1"))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := clockedStore(t)
+	first := mustKey(t, s, Key{Name: "first", Hash: sha256.Sum256([]byte("a1")), Admin: true})
+	user := mustKey(t, s, Key{Name: "user", Hash: sha256.Sum256([]byte("u1"))})
 	if _, err := s.RevokeKey(first.ID); !errors.Is(err, ErrLastAdmin) {
 		t.Fatalf("RevokeKey(only admin): %v; want ErrLastAdmin", err)
 	}
@@ -118,10 +110,7 @@ func TestRevokeLastAdmin(t *testing.T) {
 	if _, err := s.RevokeKey(user.ID); err != nil {
 		t.Errorf("RevokeKey(user) with one admin: %v", err)
 	}
-	second, err := s.CreateKey(Key{Name: "second", Hash: sha256.Sum256([]byte("a2")), Admin: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	second := mustKey(t, s, Key{Name: "second", Hash: sha256.Sum256([]byte("a2")), Admin: true})
 	if _, err := s.RevokeKey(first.ID); err != nil {
 		t.Fatalf("RevokeKey(first) with a second admin: %v", err)
 	}

@@ -17,30 +17,7 @@ import (
 // processing job is harmless. A terminal job is ErrAlreadyFinished; another
 // key's job is ErrNotFound. CancelJob returns the job in its new state.
 func (s *Store) CancelJob(id, keyID string, build DeliveryFunc) (Job, error) {
-	var job Job
-	err := s.update(func(tx *txn) error {
-		prev, err := tx.ownedJob(id, keyID)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		next, write, announce, err := cancel(prev, now)
-		job = next
-		if err != nil || !write {
-			return err
-		}
-		if err := tx.putJob(&prev, job); err != nil {
-			return err
-		}
-		if !announce {
-			return nil
-		}
-		return tx.announce(job, build, now)
-	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: cancel job %s: %w", id, err)
-	}
-	return job, nil
+	return s.writer().cancelJob(id, keyID, build)
 }
 
 // DeleteJob deletes keyID's terminal job with its transcript, index entries,
@@ -48,22 +25,7 @@ func (s *Store) CancelJob(id, keyID string, build DeliveryFunc) (Job, error) {
 // caller can remove its audio file. An active job is ErrNotFinished; another
 // key's job is ErrNotFound.
 func (s *Store) DeleteJob(id, keyID string) (Job, error) {
-	var job Job
-	err := s.update(func(tx *txn) error {
-		var err error
-		job, err = tx.ownedJob(id, keyID)
-		if err != nil {
-			return err
-		}
-		if !job.Status.Terminal() {
-			return fmt.Errorf("%w (status %s)", ErrNotFinished, job.Status)
-		}
-		return tx.removeJob(job)
-	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: delete job %s: %w", id, err)
-	}
-	return job, nil
+	return s.writer().deleteJob(id, keyID)
 }
 
 // ExpireJobs deletes up to limit terminal jobs (all when limit is not

@@ -7,8 +7,7 @@ import (
 )
 
 func TestCancelJob(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, _ := clockedStore(t)
 	hook := "https://hook.example/c"
 	queued := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: hook})
 	running := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: hook})
@@ -105,15 +104,14 @@ func TestDeleteJob(t *testing.T) {
 }
 
 func TestExpireJobs(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	var done []Job
 	for i := range 3 {
 		job := mustCreate(t, s, Job{KeyID: "k1", IdempotencyKey: string(rune('a' + i))})
 		claim(t, s, job.ID)
 		s.FinishJob(job.ID, Outcome{Status: []Status{Completed, Failed, Canceled}[i]})
 		done = append(done, job)
-		clock.Add(time.Hour)
+		clock.Advance(time.Hour)
 	}
 	active := mustCreate(t, s, Job{KeyID: "k1"})
 

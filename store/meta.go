@@ -30,29 +30,13 @@ type SecretVersion struct {
 // version 1. A stored version of another size is an error rather than a
 // silent rotation.
 func (s *Store) Secrets(name string, size int) ([]SecretVersion, error) {
-	if name == "" || size <= 0 {
-		return nil, fmt.Errorf("store: secret %q of %d bytes: %w", name, size, ErrInvalid)
-	}
-	var out []SecretVersion
-	err := s.update(func(tx *txn) error {
-		var err error
-		out, err = tx.secrets(name, size, s.now())
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: secret %q: %w", name, err)
-	}
-	return out, nil
+	return secretVersions(s.update, s.now, name, size)
 }
 
 // Secret returns the current version of the rotating secret called name
 // (see Secrets).
 func (s *Store) Secret(name string, size int) ([]byte, error) {
-	vs, err := s.Secrets(name, size)
-	if err != nil {
-		return nil, err
-	}
-	return vs[0].Secret, nil
+	return currentSecret(s.Secrets(name, size))
 }
 
 // RotateSecret makes a new current version of the secret called name,
@@ -61,29 +45,12 @@ func (s *Store) Secret(name string, size int) ([]byte, error) {
 // every old version, so that only the new one verifies). It returns the
 // versions that remain, the new one first.
 func (s *Store) RotateSecret(name string, size int, dropRetiredBefore time.Time) ([]SecretVersion, error) {
-	if name == "" || size <= 0 {
-		return nil, fmt.Errorf("store: rotate secret %q of %d bytes: %w", name, size, ErrInvalid)
-	}
-	var out []SecretVersion
-	err := s.update(func(tx *txn) error {
-		now := s.now()
-		old, err := tx.secrets(name, size, now)
-		if err != nil {
-			return err
-		}
-		if out, err = rotateSecrets(old, size, now, dropRetiredBefore); err != nil {
-			return err
-		}
-		return tx.putSecrets(name, out)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: rotate secret %q: %w", name, err)
-	}
-	return out, nil
+	return rotateSecret(s.update, s.now, name, size, dropRetiredBefore)
 }
 
-// secrets reads the versions of name, creating or migrating version 1.
-func (t *txn) secrets(name string, size int, now time.Time) ([]SecretVersion, error) {
+// secrets reads the versions of name, creating or migrating version 1; a
+// bbolt write transaction is the only one, so forUpdate changes nothing.
+func (t *txn) secrets(name string, size int, _ bool, now time.Time) ([]SecretVersion, error) {
 	meta := t.bucket(bucketMeta)
 	var vs []SecretVersion
 	if v := meta.Get([]byte(metaSecretsPrefix + name)); v != nil {

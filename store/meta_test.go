@@ -9,14 +9,13 @@ import (
 // TestRotateSecret: rotation adds a current version and keeps the old ones
 // until they were retired before the cut-off; versions survive a reopen.
 func TestRotateSecret(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	v1, err := s.Secrets("urls", 32)
 	if err != nil || len(v1) != 1 || v1[0].ID != "1" || !v1[0].RetiredAt.IsZero() {
 		t.Fatalf("Secrets on first use = %+v, %v; want version 1, current", v1, err)
 	}
 
-	clock.Add(time.Hour)
+	clock.Advance(time.Hour)
 	v2, err := s.RotateSecret("urls", 32, time.Time{})
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +30,7 @@ func TestRotateSecret(t *testing.T) {
 
 	// Version 1 was retired an hour before this rotation; a cut-off of 30
 	// minutes ago drops it and keeps version 2, retired now.
-	clock.Add(time.Hour)
+	clock.Advance(time.Hour)
 	v3, err := s.RotateSecret("urls", 32, clock.Now().Add(-30*time.Minute))
 	if err != nil {
 		t.Fatal(err)

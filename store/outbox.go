@@ -123,24 +123,7 @@ func (s *Store) NextDeliveryAt() (time.Time, bool, error) {
 // its new state; ErrNotFound for an unknown delivery, ErrNotPending when it
 // is already delivered or failed.
 func (s *Store) RecordDeliveryAttempt(id string, a DeliveryAttempt, result DeliveryResult) (Delivery, error) {
-	if err := checkResult(result); err != nil {
-		return Delivery{}, fmt.Errorf("store: record attempt of delivery %s: %w", id, err)
-	}
-	var d Delivery
-	err := s.update(func(tx *txn) error {
-		prev, err := tx.getDelivery(id)
-		if err != nil {
-			return err
-		}
-		if d, err = recordAttempt(prev, a, result, s.now()); err != nil {
-			return err
-		}
-		return tx.putDelivery(&prev, d)
-	})
-	if err != nil {
-		return Delivery{}, fmt.Errorf("store: record attempt of delivery %s: %w", id, err)
-	}
-	return d, nil
+	return s.writer().recordDeliveryAttempt(id, a, result)
 }
 
 // Redeliver queues the latest delivery of a job (by creation) again: it
@@ -158,41 +141,37 @@ func (s *Store) Redeliver(jobID string) (Delivery, error) {
 // what changed since (speaker names, fresh download URLs). A nil payload
 // func, or a nil result, keeps the payload.
 func (s *Store) RedeliverWith(jobID string, payload func(Job) []byte) (Delivery, error) {
-	var d Delivery
-	err := s.update(func(tx *txn) error {
-		jobKey, ok := idBytes(jobID)
-		if !ok {
-			return ErrNotFound
-		}
-		c := tx.bucket(bucketDeliveriesByJob).Cursor()
-		var k []byte
-		if end := prefixEnd(jobKey); end == nil {
-			k, _ = c.Last()
-		} else if k, _ = c.Seek(end); k == nil {
-			k, _ = c.Last()
-		} else {
-			k, _ = c.Prev()
-		}
-		if k == nil || !bytes.HasPrefix(k, jobKey) {
-			return ErrNotFound
-		}
-		prev, err := tx.getDelivery(idString(k[len(jobKey):]))
-		if err != nil {
-			return fmt.Errorf("delivery index entry %s: %w", idString(k[len(jobKey):]), err)
-		}
-		var body []byte
-		if payload != nil {
-			job, err := tx.getJob(jobID)
-			if err != nil {
-				return err
-			}
-			body = payload(job)
-		}
-		d = redeliver(prev, body, s.now())
-		return tx.putDelivery(&prev, d)
-	})
-	if err != nil {
-		return Delivery{}, fmt.Errorf("store: redeliver webhook of job %s: %w", jobID, err)
-	}
-	return d, nil
+	return s.writer().redeliverWith(jobID, payload)
 }
+
+// latestDelivery reads the latest delivery of job jobID, by creation, from
+// deliveries_by_job; ErrNotFound when the job has none.
+func (t *txn) latestDelivery(jobID string) (Delivery, error) {
+	jobKey, ok := idBytes(jobID)
+	if !ok {
+		return Delivery{}, ErrNotFound
+	}
+	c := t.bucket(bucketDeliveriesByJob).Cursor()
+	var k []byte
+	if end := prefixEnd(jobKey); end == nil {
+		k, _ = c.Last()
+	} else if k, _ = c.Seek(end); k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	if k == nil || !bytes.HasPrefix(k, jobKey) {
+		return Delivery{}, ErrNotFound
+	}
+	prev, err := t.getDelivery(idString(k[len(jobKey):]))
+	if err != nil {
+		return Delivery{}, fmt.Errorf("delivery index entry %s: %w", idString(k[len(jobKey):]), err)
+	}
+	return prev, nil
+}
+
+// deliveryForUpdate is getDelivery.
+func (t *txn) deliveryForUpdate(id string) (Delivery, error) { return t.getDelivery(id) }
+
+// rewriteDelivery is putDelivery.
+func (t *txn) rewriteDelivery(prev *Delivery, next Delivery) error { return t.putDelivery(prev, next) }

@@ -69,12 +69,11 @@ func record(t *testing.T, s *Store, id string, a DeliveryAttempt, res DeliveryRe
 }
 
 func TestDueEntriesOrder(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	a := finishWithDelivery(t, s, "https://a.example/hook")
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	b := finishWithDelivery(t, s, "https://b.example/hook")
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	c := finishWithDelivery(t, s, "https://c.example/hook")
 
 	// a fails and is retried after c; b waits 10 s.
@@ -138,13 +137,12 @@ func TestDueEntriesOrder(t *testing.T) {
 }
 
 func TestNextDeliveryAt(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	if at, ok, err := s.NextDeliveryAt(); err != nil || ok {
 		t.Fatalf("NextDeliveryAt of an empty outbox = %s, %v, %v; want none", at, ok, err)
 	}
 	a := finishWithDelivery(t, s, "https://a.example/hook")
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	b := finishWithDelivery(t, s, "https://b.example/hook")
 	if at, ok, err := s.NextDeliveryAt(); err != nil || !ok || !at.Equal(t0) {
 		t.Errorf("NextDeliveryAt = %s, %v, %v; want %s", at, ok, err, t0)
@@ -165,11 +163,10 @@ func TestNextDeliveryAt(t *testing.T) {
 }
 
 func TestRecordDeliveryAttemptRetryThenDelivered(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	first := DeliveryAttempt{At: clock.Now(), StatusCode: 503, Duration: 40 * time.Millisecond, Error: "http 503", ResponseBody: "busy"}
 	retry := clock.Now().Add(5 * time.Second)
 	got := record(t, s, d.ID, first, DeliveryResult{Status: DeliveryPending, NextAt: retry})
@@ -184,7 +181,7 @@ func TestRecordDeliveryAttemptRetryThenDelivered(t *testing.T) {
 		t.Errorf("due at its retry time = %v; want %s", due, d.ID)
 	}
 
-	clock.Add(5 * time.Second)
+	clock.Advance(5 * time.Second)
 	// A zero At is the store's now.
 	got = record(t, s, d.ID, DeliveryAttempt{StatusCode: 204, Duration: time.Millisecond}, DeliveryResult{Status: DeliveryDelivered})
 	second := DeliveryAttempt{At: clock.Now(), StatusCode: 204, Duration: time.Millisecond}
@@ -223,8 +220,7 @@ func TestRecordDeliveryAttemptRetryThenDelivered(t *testing.T) {
 }
 
 func TestRecordDeliveryAttemptFailed(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 	other := finishWithDelivery(t, s, "https://b.example/hook")
 	got := record(t, s, d.ID, DeliveryAttempt{StatusCode: 410, Error: "http 410"}, DeliveryResult{Status: DeliveryFailed})
@@ -238,13 +234,12 @@ func TestRecordDeliveryAttemptFailed(t *testing.T) {
 }
 
 func TestRedeliver(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 	record(t, s, d.ID, DeliveryAttempt{StatusCode: 500}, DeliveryResult{Status: DeliveryPending, NextAt: clock.Now().Add(time.Second)})
 	done := record(t, s, d.ID, DeliveryAttempt{StatusCode: 200}, DeliveryResult{Status: DeliveryDelivered})
 
-	clock.Add(time.Hour)
+	clock.Advance(time.Hour)
 	got, err := s.Redeliver(d.JobID)
 	if err != nil {
 		t.Fatal(err)
@@ -267,9 +262,9 @@ func TestRedeliver(t *testing.T) {
 	}
 
 	// A pending delivery is moved up to now and starts a new round.
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	record(t, s, mustRedeliver(t, s, d.JobID).ID, DeliveryAttempt{StatusCode: 500}, DeliveryResult{Status: DeliveryPending, NextAt: clock.Now().Add(time.Hour), Round: 2})
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	if got := mustRedeliver(t, s, d.JobID); got.Round != 3 || got.RoundAttempts != 0 || !got.NextAt.Equal(clock.Now()) {
 		t.Errorf("redelivered pending delivery: round %d round attempts %d next %s; want 3 0 %s", got.Round, got.RoundAttempts, got.NextAt, clock.Now())
 	}
@@ -312,13 +307,12 @@ func mustRedeliver(t *testing.T, s *Store, jobID string) Delivery {
 }
 
 func TestDeliveryAttemptsCapped(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 	const n = MaxDeliveryAttempts + 10
 	var got Delivery
 	for i := range n {
-		clock.Add(time.Second)
+		clock.Advance(time.Second)
 		a := DeliveryAttempt{StatusCode: 500 + i%5, ResponseBody: strings.Repeat("x", 2000)}
 		got = record(t, s, d.ID, a, DeliveryResult{Status: DeliveryPending, NextAt: clock.Now()})
 	}
@@ -340,8 +334,7 @@ func TestDeliveryAttemptsCapped(t *testing.T) {
 }
 
 func TestDeliveryPersists(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 	want := record(t, s, d.ID, DeliveryAttempt{StatusCode: 429, Duration: time.Second, Error: "http 429", ResponseBody: "slow down"},
 		DeliveryResult{Status: DeliveryPending, NextAt: clock.Now().Add(time.Minute)})
@@ -353,8 +346,7 @@ func TestDeliveryPersists(t *testing.T) {
 }
 
 func TestDeleteJobRemovesFinishedDeliveries(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	delivered := finishWithDelivery(t, s, "https://a.example/hook")
 	failed := finishWithDelivery(t, s, "https://a.example/hook")
 	pending := finishWithDelivery(t, s, "https://a.example/hook")
@@ -364,7 +356,7 @@ func TestDeleteJobRemovesFinishedDeliveries(t *testing.T) {
 	if _, err := s.DeleteJob(delivered.JobID, "k1"); err != nil {
 		t.Fatal(err)
 	}
-	clock.Add(time.Hour)
+	clock.Advance(time.Hour)
 	if expired, err := s.ExpireJobs(clock.Now(), 0); err != nil || len(expired) != 2 {
 		t.Fatalf("ExpireJobs = %d jobs, %v; want 2", len(expired), err)
 	}
@@ -390,11 +382,10 @@ func TestDeleteJobRemovesFinishedDeliveries(t *testing.T) {
 // that the delivery keeps the job's key ID; a job without a callback URL
 // does not call it.
 func TestFinishJobDeliversTheStoredJob(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	job := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: "https://hook.example/f", Source: Source{AudioPath: "a.wav"}})
 	claim(t, s, job.ID)
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	var seen []Job
 	build := func(j Job) *Delivery {
 		seen = append(seen, j)
@@ -444,11 +435,10 @@ func TestDefaultEventIDPinned(t *testing.T) {
 // the previous round is in flight is not lost when that attempt's result
 // is recorded: the attempt is kept, the delivery stays pending and due.
 func TestRedeliverDuringAnAttempt(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	d := finishWithDelivery(t, s, "https://a.example/hook")
 	// The dispatcher has loaded d (round 0) and is sending it.
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	if got := mustRedeliver(t, s, d.JobID); got.Round != 1 {
 		t.Fatalf("Redeliver round = %d; want 1", got.Round)
 	}

@@ -77,9 +77,15 @@ func (p *Postgres) ReadAudio(id string, w io.Writer) (int64, error) {
 	return n, nil
 }
 
+// dropAudio deletes the audio chunks of job id.
+func (t *pgtx) dropAudio(id string) error {
+	_, err := t.tx.Exec(t.ctx, "DELETE FROM audio_chunks WHERE job_id = $1", id)
+	return err
+}
+
 // putAudio replaces a job's chunks with those read from r.
 func (t *pgtx) putAudio(id string, r io.Reader) error {
-	if _, err := t.tx.Exec(t.ctx, "DELETE FROM audio_chunks WHERE job_id = $1", id); err != nil {
+	if err := t.dropAudio(id); err != nil {
 		return err
 	}
 	src := &chunkSource{id: id, r: r, buf: make([]byte, AudioChunk)}

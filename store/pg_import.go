@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
 )
 
 // Import fills an empty database in one transaction from what fill feeds
@@ -77,17 +76,7 @@ func (im *importer) Idempotency(keyID, idemKey string, e IdempotencyEntry) error
 }
 
 func (im *importer) Delivery(d Delivery) error {
-	rec, err := encodeDelivery(d)
-	if err != nil {
-		return err
-	}
-	var next *time.Time
-	if d.Status == DeliveryPending {
-		next = &d.NextAt
-	}
-	_, err = im.t.tx.Exec(im.t.ctx, `INSERT INTO deliveries (id, job_id, status, next_at, url, record) VALUES ($1, $2, $3, $4, $5, $6)`,
-		d.ID, d.JobID, d.Status, next, d.URL, rec)
-	return err
+	return im.t.insertDelivery(d)
 }
 
 func (im *importer) Secrets(name string, vs []SecretVersion) error {

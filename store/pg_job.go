@@ -13,24 +13,7 @@ import (
 
 // getJob reads a job; forUpdate locks its row until the transaction ends.
 func (t *pgtx) getJob(id string, forUpdate bool) (Job, error) {
-	if _, ok := idBytes(id); !ok {
-		return Job{}, ErrNotFound
-	}
-	q := "SELECT record FROM jobs WHERE id = $1"
-	if forUpdate {
-		q += " FOR UPDATE"
-	}
-	return t.scanJob(t.tx.QueryRow(t.ctx, q, id))
-}
-
-func (t *pgtx) scanJob(row pgx.Row) (Job, error) {
-	var b []byte
-	if err := row.Scan(&b); errors.Is(err, pgx.ErrNoRows) {
-		return Job{}, ErrNotFound
-	} else if err != nil {
-		return Job{}, err
-	}
-	return decodeJob(b)
+	return getRecord(t, "jobs", id, forUpdate, decodeJob)
 }
 
 // ownedJob reads the job id of keyID, locked when forUpdate.
@@ -44,6 +27,15 @@ func (t *pgtx) ownedJob(id, keyID string, forUpdate bool) (Job, error) {
 	}
 	return job, nil
 }
+
+// jobByID reads job id, unlocked.
+func (t *pgtx) jobByID(id string) (Job, error) { return t.getJob(id, false) }
+
+// ownedForUpdate reads the job id of keyID, locked.
+func (t *pgtx) ownedForUpdate(id, keyID string) (Job, error) { return t.ownedJob(id, keyID, true) }
+
+// rewriteJob is putJob: the row is rewritten whole.
+func (t *pgtx) rewriteJob(_ *Job, next Job) error { return t.putJob(next) }
 
 // jobColumns are the derived columns of a job row.
 func (t *pgtx) jobColumns(j *Job) (completed, lockedUntil *time.Time, record []byte, err error) {
@@ -161,12 +153,6 @@ func (t *pgtx) reserved(keyID, month string) (time.Duration, error) {
 	err := t.tx.QueryRow(t.ctx, `SELECT COALESCE(sum(reserved_ns), 0)::bigint FROM jobs
 		WHERE key_id = $1 AND reserved_month = $2 AND status IN ('queued', 'processing')`, keyID, month).Scan(&ns)
 	return time.Duration(ns), err
-}
-
-// checkQuota is checkQuota of the bbolt store on the PostgreSQL rows; the
-// caller holds the key's lock (lockKey).
-func (t *pgtx) checkQuota(keyID, month string, quota int64, want float64, own time.Duration) error {
-	return checkQuotaOf(t, keyID, month, quota, want, own)
 }
 
 // keyQuota returns the monthly quota of keyID; 0 when there is no such key.

@@ -1,34 +1,13 @@
 package store
 
 import (
-	"crypto/subtle"
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // getKey reads an API key; forUpdate locks its row.
 func (t *pgtx) getKey(id string, forUpdate bool) (Key, error) {
-	if _, ok := idBytes(id); !ok {
-		return Key{}, ErrNotFound
-	}
-	q := "SELECT record FROM api_keys WHERE id = $1"
-	if forUpdate {
-		q += " FOR UPDATE"
-	}
-	return t.scanKey(t.tx.QueryRow(t.ctx, q, id))
-}
-
-func (t *pgtx) scanKey(row pgx.Row) (Key, error) {
-	var b []byte
-	if err := row.Scan(&b); errors.Is(err, pgx.ErrNoRows) {
-		return Key{}, ErrNotFound
-	} else if err != nil {
-		return Key{}, err
-	}
-	return decodeKey(b)
+	return getRecord(t, "api_keys", id, forUpdate, decodeKey)
 }
 
 // CreateKey stores a new API key; see (*Store).CreateKey.
@@ -59,49 +38,27 @@ func (p *Postgres) CreateKey(k Key) (Key, error) {
 
 // KeyByHash returns the API key whose secret hashes to hash.
 func (p *Postgres) KeyByHash(hash [32]byte) (Key, error) {
-	var k Key
-	err := p.update(func(t *pgtx) error {
-		var err error
-		if k, err = t.scanKey(t.tx.QueryRow(t.ctx, "SELECT record FROM api_keys WHERE hash = $1", hash[:])); err != nil {
-			return err
+	return read(p.update, "key by hash", func(t *pgtx) (Key, error) {
+		k, err := scanRecord(t.tx.QueryRow(t.ctx, "SELECT record FROM api_keys WHERE hash = $1", hash[:]), decodeKey)
+		if err != nil {
+			return Key{}, err
 		}
-		if subtle.ConstantTimeCompare(k.Hash[:], hash[:]) != 1 {
-			return ErrNotFound
-		}
-		return nil
+		return k, hasHash(k, hash)
 	})
-	if err != nil {
-		return Key{}, fmt.Errorf("store: key by hash: %w", err)
-	}
-	return k, nil
 }
 
 // GetKey returns an API key by ID.
 func (p *Postgres) GetKey(id string) (Key, error) {
-	var k Key
-	err := p.update(func(t *pgtx) error {
-		var err error
-		k, err = t.getKey(id, false)
-		return err
+	return read(p.update, "get key "+id, func(t *pgtx) (Key, error) {
+		return t.getKey(id, false)
 	})
-	if err != nil {
-		return Key{}, fmt.Errorf("store: get key %s: %w", id, err)
-	}
-	return k, nil
 }
 
 // ListKeys returns every API key, oldest first.
 func (p *Postgres) ListKeys() ([]Key, error) {
-	var out []Key
-	err := p.update(func(t *pgtx) error {
-		var err error
-		out, err = t.keys()
-		return err
+	return read(p.update, "list keys", func(t *pgtx) ([]Key, error) {
+		return t.keys()
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store: list keys: %w", err)
-	}
-	return out, nil
 }
 
 func (t *pgtx) keys() ([]Key, error) {
@@ -109,19 +66,7 @@ func (t *pgtx) keys() ([]Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-	if err != nil {
-		return nil, err
-	}
-	var out []Key
-	for _, b := range recs {
-		k, err := decodeKey(b)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, nil
+	return collectRecords(rows, decodeKey)
 }
 
 // RevokeKey revokes an API key, refusing the last admin key

@@ -11,30 +11,16 @@ import (
 
 // GetJob returns the job with the given ID, or ErrNotFound.
 func (p *Postgres) GetJob(id string) (Job, error) {
-	var job Job
-	err := p.update(func(t *pgtx) error {
-		var err error
-		job, err = t.getJob(id, false)
-		return err
+	return read(p.update, "get job "+id, func(t *pgtx) (Job, error) {
+		return t.getJob(id, false)
 	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: get job %s: %w", id, err)
-	}
-	return job, nil
 }
 
 // GetJobForKey returns the job if it belongs to keyID, else ErrNotFound.
 func (p *Postgres) GetJobForKey(id, keyID string) (Job, error) {
-	var job Job
-	err := p.update(func(t *pgtx) error {
-		var err error
-		job, err = t.ownedJob(id, keyID, false)
-		return err
+	return read(p.update, "get job "+id, func(t *pgtx) (Job, error) {
+		return t.ownedJob(id, keyID, false)
 	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: get job %s: %w", id, err)
-	}
-	return job, nil
 }
 
 // GetTranscript returns the stored transcript bytes of a job.
@@ -59,30 +45,24 @@ func (p *Postgres) GetTranscript(id string) ([]byte, error) {
 // ListJobs returns keyID's jobs newest first, optionally of one status,
 // with the same paging as (*Store).ListJobs.
 func (p *Postgres) ListJobs(keyID string, status Status, limit int, cursor string) ([]Job, string, error) {
-	if limit <= 0 {
-		limit = DefaultListLimit
-	}
-	if status != "" && !status.Valid() {
-		return nil, "", fmt.Errorf("store: list jobs: unknown status %q: %w", status, ErrInvalid)
+	limit, after, err := pageArgs(status, limit, cursor)
+	if err != nil {
+		return nil, "", err
 	}
 	var before *string
-	if cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(cursor)
-		if err != nil || len(b) != 16 {
-			return nil, "", fmt.Errorf("store: list jobs: bad cursor: %w", ErrInvalid)
-		}
-		s := idString(b)
+	if after != nil {
+		s := idString(after)
 		before = &s
 	}
 	var jobs []Job
 	var next string
-	err := p.update(func(t *pgtx) error {
+	err = p.update(func(t *pgtx) error {
 		rows, err := t.tx.Query(t.ctx, `SELECT record FROM jobs WHERE key_id = $1 AND ($2 = '' OR status = $2)
 			AND ($3::uuid IS NULL OR id < $3::uuid) ORDER BY id DESC LIMIT $4`, keyID, string(status), before, limit+1)
 		if err != nil {
 			return err
 		}
-		if jobs, err = collectJobs(rows); err != nil {
+		if jobs, err = collectRecords(rows, decodeJob); err != nil {
 			return err
 		}
 		if len(jobs) > limit {
@@ -101,49 +81,12 @@ func (p *Postgres) ListJobs(keyID string, status Status, limit int, cursor strin
 // CancelJob cancels a queued job at once or asks a processing one to stop;
 // see (*Store).CancelJob.
 func (p *Postgres) CancelJob(id, keyID string, build DeliveryFunc) (Job, error) {
-	var job Job
-	err := p.update(func(t *pgtx) error {
-		prev, err := t.ownedJob(id, keyID, true)
-		if err != nil {
-			return err
-		}
-		now := p.now()
-		next, write, announce, err := cancel(prev, now)
-		job = next
-		if err != nil || !write {
-			return err
-		}
-		if err := t.putJob(job); err != nil {
-			return err
-		}
-		if !announce {
-			return nil
-		}
-		return t.announce(job, build, now)
-	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: cancel job %s: %w", id, err)
-	}
-	return job, nil
+	return p.writer().cancelJob(id, keyID, build)
 }
 
 // DeleteJob removes a terminal job of keyID; see (*Store).DeleteJob.
 func (p *Postgres) DeleteJob(id, keyID string) (Job, error) {
-	var job Job
-	err := p.update(func(t *pgtx) error {
-		var err error
-		if job, err = t.ownedJob(id, keyID, true); err != nil {
-			return err
-		}
-		if !job.Status.Terminal() {
-			return fmt.Errorf("%w (status %s)", ErrNotFinished, job.Status)
-		}
-		return t.removeJob(job)
-	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: delete job %s: %w", id, err)
-	}
-	return job, nil
+	return p.writer().deleteJob(id, keyID)
 }
 
 // ExpireJobs removes up to limit terminal jobs that completed before
@@ -166,7 +109,7 @@ func (p *Postgres) ExpireJobs(before time.Time, limit int) ([]Job, error) {
 		if err != nil {
 			return err
 		}
-		if jobs, err = collectJobs(rows); err != nil {
+		if jobs, err = collectRecords(rows, decodeJob); err != nil {
 			return err
 		}
 		for _, j := range jobs {

@@ -14,62 +14,24 @@ import (
 // version 1 on first use; see (*Store).Secrets. Nodes that start together
 // agree on the one version 1 that is inserted first.
 func (p *Postgres) Secrets(name string, size int) ([]SecretVersion, error) {
-	if name == "" || size <= 0 {
-		return nil, fmt.Errorf("store: secret %q of %d bytes: %w", name, size, ErrInvalid)
-	}
-	var out []SecretVersion
-	err := p.update(func(t *pgtx) error {
-		var err error
-		out, err = t.secrets(name, size, false)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: secret %q: %w", name, err)
-	}
-	return out, nil
+	return secretVersions(p.update, p.now, name, size)
 }
 
 // Secret returns the current version of a named secret.
 func (p *Postgres) Secret(name string, size int) ([]byte, error) {
-	vs, err := p.Secrets(name, size)
-	if err != nil {
-		return nil, err
-	}
-	return vs[0].Secret, nil
+	return currentSecret(p.Secrets(name, size))
 }
 
 // RotateSecret makes a new current version of a named secret; see
 // (*Store).RotateSecret.
 func (p *Postgres) RotateSecret(name string, size int, dropRetiredBefore time.Time) ([]SecretVersion, error) {
-	if name == "" || size <= 0 {
-		return nil, fmt.Errorf("store: rotate secret %q of %d bytes: %w", name, size, ErrInvalid)
-	}
-	var out []SecretVersion
-	err := p.update(func(t *pgtx) error {
-		old, err := t.secrets(name, size, true)
-		if err != nil {
-			return err
-		}
-		if out, err = rotateSecrets(old, size, p.now(), dropRetiredBefore); err != nil {
-			return err
-		}
-		b, err := json.Marshal(out)
-		if err != nil {
-			return err
-		}
-		_, err = t.tx.Exec(t.ctx, "UPDATE secrets SET versions = $2 WHERE name = $1", name, b)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: rotate secret %q: %w", name, err)
-	}
-	return out, nil
+	return rotateSecret(p.update, p.now, name, size, dropRetiredBefore)
 }
 
 // secrets reads a secret's versions, inserting version 1 when there are
 // none; forUpdate locks the row.
-func (t *pgtx) secrets(name string, size int, forUpdate bool) ([]SecretVersion, error) {
-	first, err := firstSecrets(nil, size, t.p.now())
+func (t *pgtx) secrets(name string, size int, forUpdate bool, now time.Time) ([]SecretVersion, error) {
+	first, err := firstSecrets(nil, size, now)
 	if err != nil {
 		return nil, err
 	}
@@ -101,37 +63,29 @@ func (t *pgtx) secrets(name string, size int, forUpdate bool) ([]SecretVersion, 
 	return vs, nil
 }
 
+// putSecrets replaces the versions of name.
+func (t *pgtx) putSecrets(name string, vs []SecretVersion) error {
+	b, err := json.Marshal(vs)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.Exec(t.ctx, "UPDATE secrets SET versions = $2 WHERE name = $1", name, b)
+	return err
+}
+
 // Usage returns keyID's charged seconds in month's UTC calendar month.
 func (p *Postgres) Usage(keyID string, month time.Time) (float64, error) {
-	var secs float64
-	err := p.update(func(t *pgtx) error {
-		var err error
-		secs, err = t.usage(keyID, monthKey(month))
-		return err
+	return read(p.update, "usage", func(t *pgtx) (float64, error) {
+		return t.usage(keyID, monthKey(month))
 	})
-	if err != nil {
-		return 0, fmt.Errorf("store: usage: %w", err)
-	}
-	return secs, nil
 }
 
 // QuotaUsage returns keyID's usage and reservations in month's UTC month.
 func (p *Postgres) QuotaUsage(keyID string, month time.Time) (MonthUsage, error) {
-	var u MonthUsage
-	err := p.update(func(t *pgtx) error {
-		m := monthKey(month)
-		used, err := t.usage(keyID, m)
-		if err != nil {
-			return err
-		}
-		res, err := t.reserved(keyID, m)
-		u = MonthUsage{UsedSeconds: used, ReservedSeconds: res.Seconds()}
-		return err
+	return read(p.update, "quota usage", func(t *pgtx) (MonthUsage, error) {
+		used, res, err := monthUsage(t, keyID, monthKey(month))
+		return MonthUsage{UsedSeconds: used, ReservedSeconds: res.Seconds()}, err
 	})
-	if err != nil {
-		return MonthUsage{}, fmt.Errorf("store: quota usage: %w", err)
-	}
-	return u, nil
 }
 
 // Stats returns the gauges of /metrics: queued jobs, pending deliveries and

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -10,10 +9,7 @@ import (
 
 // announce queues the delivery build makes for job; see txn.announce.
 func (t *pgtx) announce(job Job, build DeliveryFunc, now time.Time) error {
-	if build == nil || job.CallbackURL == "" {
-		return nil
-	}
-	d := build(job)
+	d := announcement(job, build)
 	if d == nil {
 		return nil
 	}
@@ -21,30 +17,44 @@ func (t *pgtx) announce(job Job, build DeliveryFunc, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	rec, err := encodeDelivery(next)
-	if err != nil {
+	if err := t.insertDelivery(next); err != nil {
 		return err
-	}
-	_, err = t.tx.Exec(t.ctx, `INSERT INTO deliveries (id, job_id, status, next_at, url, record) VALUES ($1, $2, $3, $4, $5, $6)`,
-		next.ID, next.JobID, next.Status, next.NextAt, next.URL, rec)
-	if isUniqueViolation(err) {
-		return fmt.Errorf("delivery %s: %w", next.ID, ErrExists)
-	}
-	if err != nil {
-		return fmt.Errorf("insert delivery %s: %w", next.ID, err)
 	}
 	return t.notify(outboxChannel)
 }
 
-// putDelivery rewrites a delivery; its lease ends with the attempt.
-func (t *pgtx) putDelivery(d Delivery) error {
-	rec, err := encodeDelivery(d)
+// deliveryColumns are the derived columns of a delivery row: next_at, set
+// only while it is pending, and the record.
+func deliveryColumns(d Delivery) (next *time.Time, record []byte, err error) {
+	if d.Status == DeliveryPending {
+		next = &d.NextAt
+	}
+	record, err = encodeDelivery(d)
+	return next, record, err
+}
+
+// insertDelivery writes a new delivery.
+func (t *pgtx) insertDelivery(d Delivery) error {
+	next, rec, err := deliveryColumns(d)
 	if err != nil {
 		return err
 	}
-	var next *time.Time
-	if d.Status == DeliveryPending {
-		next = &d.NextAt
+	_, err = t.tx.Exec(t.ctx, `INSERT INTO deliveries (id, job_id, status, next_at, url, record) VALUES ($1, $2, $3, $4, $5, $6)`,
+		d.ID, d.JobID, d.Status, next, d.URL, rec)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("delivery %s: %w", d.ID, ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("insert delivery %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// putDelivery rewrites a delivery; its lease ends with the attempt.
+func (t *pgtx) putDelivery(d Delivery) error {
+	next, rec, err := deliveryColumns(d)
+	if err != nil {
+		return err
 	}
 	if _, err := t.tx.Exec(t.ctx, "UPDATE deliveries SET status = $2, next_at = $3, locked_until = NULL, record = $4 WHERE id = $1",
 		d.ID, d.Status, next, rec); err != nil {
@@ -56,31 +66,11 @@ func (t *pgtx) putDelivery(d Delivery) error {
 	return nil
 }
 
-func (t *pgtx) scanDelivery(row pgx.Row) (Delivery, error) {
-	var b []byte
-	if err := row.Scan(&b); errors.Is(err, pgx.ErrNoRows) {
-		return Delivery{}, ErrNotFound
-	} else if err != nil {
-		return Delivery{}, err
-	}
-	return decodeDelivery(b)
-}
-
 // GetDelivery loads one delivery.
 func (p *Postgres) GetDelivery(id string) (Delivery, error) {
-	var d Delivery
-	err := p.update(func(t *pgtx) error {
-		if _, ok := idBytes(id); !ok {
-			return ErrNotFound
-		}
-		var err error
-		d, err = t.scanDelivery(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1", id))
-		return err
+	return read(p.update, "get delivery "+id, func(t *pgtx) (Delivery, error) {
+		return getRecord(t, "deliveries", id, false, decodeDelivery)
 	})
-	if err != nil {
-		return Delivery{}, fmt.Errorf("store: get delivery %s: %w", id, err)
-	}
-	return d, nil
 }
 
 // DeliveriesForJob returns a job's deliveries, oldest first.
@@ -88,29 +78,13 @@ func (p *Postgres) DeliveriesForJob(jobID string) ([]Delivery, error) {
 	if _, ok := idBytes(jobID); !ok {
 		return nil, nil
 	}
-	var out []Delivery
-	err := p.update(func(t *pgtx) error {
+	return read(p.update, "deliveries for job "+jobID, func(t *pgtx) ([]Delivery, error) {
 		rows, err := t.tx.Query(t.ctx, "SELECT record FROM deliveries WHERE job_id = $1 ORDER BY id", jobID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		recs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-		if err != nil {
-			return err
-		}
-		for _, b := range recs {
-			d, err := decodeDelivery(b)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return nil
+		return collectRecords(rows, decodeDelivery)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store: deliveries for job %s: %w", jobID, err)
-	}
-	return out, nil
 }
 
 // DueEntries returns pending deliveries due at now, earliest first, after
@@ -170,28 +144,16 @@ func (p *Postgres) NextDeliveryAt() (time.Time, bool, error) {
 // RecordDeliveryAttempt records an attempt and what follows from it; see
 // (*Store).RecordDeliveryAttempt. It ends the attempt's lease.
 func (p *Postgres) RecordDeliveryAttempt(id string, a DeliveryAttempt, result DeliveryResult) (Delivery, error) {
-	if err := checkResult(result); err != nil {
-		return Delivery{}, fmt.Errorf("store: record attempt of delivery %s: %w", id, err)
-	}
-	var d Delivery
-	err := p.update(func(t *pgtx) error {
-		if _, ok := idBytes(id); !ok {
-			return ErrNotFound
-		}
-		prev, err := t.scanDelivery(t.tx.QueryRow(t.ctx, "SELECT record FROM deliveries WHERE id = $1 FOR UPDATE", id))
-		if err != nil {
-			return err
-		}
-		if d, err = recordAttempt(prev, a, result, p.now()); err != nil {
-			return err
-		}
-		return t.putDelivery(d)
-	})
-	if err != nil {
-		return Delivery{}, fmt.Errorf("store: record attempt of delivery %s: %w", id, err)
-	}
-	return d, nil
+	return p.writer().recordDeliveryAttempt(id, a, result)
 }
+
+// deliveryForUpdate reads delivery id, locked.
+func (t *pgtx) deliveryForUpdate(id string) (Delivery, error) {
+	return getRecord(t, "deliveries", id, true, decodeDelivery)
+}
+
+// rewriteDelivery is putDelivery: the row is rewritten whole.
+func (t *pgtx) rewriteDelivery(_ *Delivery, next Delivery) error { return t.putDelivery(next) }
 
 // Redeliver is RedeliverWith(jobID, nil).
 func (p *Postgres) Redeliver(jobID string) (Delivery, error) {
@@ -201,31 +163,16 @@ func (p *Postgres) Redeliver(jobID string) (Delivery, error) {
 // RedeliverWith makes the job's latest delivery pending again in a new
 // round; see (*Store).RedeliverWith.
 func (p *Postgres) RedeliverWith(jobID string, payload func(Job) []byte) (Delivery, error) {
-	var d Delivery
-	err := p.update(func(t *pgtx) error {
-		if _, ok := idBytes(jobID); !ok {
-			return ErrNotFound
-		}
-		prev, err := t.scanDelivery(t.tx.QueryRow(t.ctx,
-			"SELECT record FROM deliveries WHERE job_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE", jobID))
-		if err != nil {
-			return err
-		}
-		var body []byte
-		if payload != nil {
-			job, err := t.getJob(jobID, false)
-			if err != nil {
-				return err
-			}
-			body = payload(job)
-		}
-		d = redeliver(prev, body, p.now())
-		return t.putDelivery(d)
-	})
-	if err != nil {
-		return Delivery{}, fmt.Errorf("store: redeliver webhook of job %s: %w", jobID, err)
+	return p.writer().redeliverWith(jobID, payload)
+}
+
+// latestDelivery reads the latest delivery of job jobID, locked.
+func (t *pgtx) latestDelivery(jobID string) (Delivery, error) {
+	if _, ok := idBytes(jobID); !ok {
+		return Delivery{}, ErrNotFound
 	}
-	return d, nil
+	return scanRecord(t.tx.QueryRow(t.ctx,
+		"SELECT record FROM deliveries WHERE job_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE", jobID), decodeDelivery)
 }
 
 // LeaseDelivery takes delivery id for one attempt by this node: until the
@@ -240,8 +187,8 @@ func (p *Postgres) LeaseDelivery(id string) (Delivery, error) {
 		}
 		now := p.now()
 		var err error
-		d, err = t.scanDelivery(t.tx.QueryRow(t.ctx, `SELECT record FROM deliveries WHERE id = $1
-			AND (locked_until IS NULL OR locked_until < $2) FOR UPDATE SKIP LOCKED`, id, now))
+		d, err = scanRecord(t.tx.QueryRow(t.ctx, `SELECT record FROM deliveries WHERE id = $1
+			AND (locked_until IS NULL OR locked_until < $2) FOR UPDATE SKIP LOCKED`, id, now), decodeDelivery)
 		if err != nil {
 			return err
 		}

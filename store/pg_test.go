@@ -61,14 +61,14 @@ func TestPostgresMigrateTogether(t *testing.T) {
 	}
 }
 
-// TestPostgresRescueAcrossNodes has node A claim a job and go silent: node
-// B rescues it once A's lease lapses, not before (a progress report renews
-// it), and claims it for a second attempt; A's late writes are refused.
-func TestPostgresRescueAcrossNodes(t *testing.T) {
+// claimedOnA opens nodes A and B on one throwaway database with one test
+// clock, and has A create a job with a callback and claim it.
+func claimedOnA(t *testing.T) (a, b *store.Postgres, clock *storetest.Clock, j store.Job) {
+	t.Helper()
 	url := pgtest.Database(t)
-	clock := storetest.NewClock()
-	a := openPostgres(t, url, clock.Now)
-	b := openPostgres(t, url, clock.Now)
+	clock = storetest.NewClock()
+	a = openPostgres(t, url, clock.Now)
+	b = openPostgres(t, url, clock.Now)
 	j, _, err := a.CreateJob(store.Job{KeyID: "k", CallbackURL: "https://example.com/h"}, store.CreateLimits{})
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +76,14 @@ func TestPostgresRescueAcrossNodes(t *testing.T) {
 	if _, err := a.ClaimNext(); err != nil {
 		t.Fatal(err)
 	}
+	return a, b, clock, j
+}
+
+// TestPostgresRescueAcrossNodes has node A claim a job and go silent: node
+// B rescues it once A's lease lapses, not before (a progress report renews
+// it), and claims it for a second attempt; A's late writes are refused.
+func TestPostgresRescueAcrossNodes(t *testing.T) {
+	a, b, clock, j := claimedOnA(t)
 	clock.Advance(50 * time.Second)
 	if _, err := a.UpdateProgress(j.ID, "transcribing", 10); err != nil { // renews the lease
 		t.Fatal(err)
@@ -107,17 +115,7 @@ func TestPostgresRescueAcrossNodes(t *testing.T) {
 // TestPostgresDeliveryLease checks that one node at a time attempts a
 // delivery, and that a dead node's attempt is retried after its lease.
 func TestPostgresDeliveryLease(t *testing.T) {
-	url := pgtest.Database(t)
-	clock := storetest.NewClock()
-	a := openPostgres(t, url, clock.Now)
-	b := openPostgres(t, url, clock.Now)
-	j, _, err := a.CreateJob(store.Job{KeyID: "k", CallbackURL: "https://example.com/h"}, store.CreateLimits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.ClaimNext(); err != nil {
-		t.Fatal(err)
-	}
+	a, b, clock, j := claimedOnA(t)
 	fin, err := a.FinishJob(j.ID, store.Outcome{Status: store.Completed, Deliver: func(store.Job) *store.Delivery { return &store.Delivery{Event: "e"} }})
 	if err != nil || fin.Status != store.Completed {
 		t.Fatal(err)

@@ -25,34 +25,10 @@ func (p *Postgres) createJob(job Job, lim CreateLimits, audio io.Reader) (Job, b
 	var existing bool
 	err = p.update(func(t *pgtx) error {
 		now := p.now()
-		if err := t.lockKey(job.KeyID); err != nil {
+		var err error
+		if existing, err = admission(t, &job, lim, now); err != nil || existing {
 			return err
 		}
-		if job.IdempotencyKey != "" {
-			prior, found, err := t.idempotentJob(job, now, lim)
-			if err != nil {
-				return err
-			}
-			if found {
-				job, existing = prior, true
-				return nil
-			}
-		}
-		if lim.MaxQueued > 0 {
-			var n int
-			if err := t.tx.QueryRow(t.ctx, "SELECT count(*) FROM jobs WHERE key_id = $1 AND status IN ('queued', 'processing')",
-				job.KeyID).Scan(&n); err != nil {
-				return err
-			}
-			if err := queueFull(n, lim); err != nil {
-				return err
-			}
-		}
-		month := monthKey(now)
-		if err := t.checkQuota(job.KeyID, month, lim.QuotaSeconds, lim.ProbedSeconds, 0); err != nil {
-			return err
-		}
-		admit(&job, lim, now, month)
 		if err := t.insertJob(job); err != nil {
 			return err
 		}
@@ -67,7 +43,7 @@ func (p *Postgres) createJob(job Job, lim CreateLimits, audio io.Reader) (Job, b
 		if job.IdempotencyKey == "" {
 			return nil
 		}
-		_, err := t.tx.Exec(t.ctx, `INSERT INTO idempotency (key_id, idem_key, job_id, request_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+		_, err = t.tx.Exec(t.ctx, `INSERT INTO idempotency (key_id, idem_key, job_id, request_hash, created_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (key_id, idem_key) DO UPDATE SET job_id = EXCLUDED.job_id, request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at`,
 			job.KeyID, job.IdempotencyKey, job.ID, lim.RequestHash, now)
 		return err
@@ -105,6 +81,13 @@ func (t *pgtx) idempotentJob(job Job, now time.Time, lim CreateLimits) (Job, boo
 		return Job{}, false, err
 	}
 	return prior, true, nil
+}
+
+// countActive counts the key's queued and processing jobs.
+func (t *pgtx) countActive(keyID string) (int, error) {
+	var n int
+	err := t.tx.QueryRow(t.ctx, "SELECT count(*) FROM jobs WHERE key_id = $1 AND status IN ('queued', 'processing')", keyID).Scan(&n)
+	return n, err
 }
 
 // ClaimNext is Claim(ClaimAny).
@@ -174,9 +157,9 @@ func (p *Postgres) lastKey(sync bool) string {
 func (t *pgtx) nextInQueue(sync bool, needs []bool, last string) (Job, error) {
 	const q = `SELECT record FROM jobs WHERE status = 'queued' AND sync = $1 AND need_fetch = ANY($2)
 		AND ($3::text IS NULL OR key_id > $3) ORDER BY key_id, id LIMIT 1 FOR UPDATE SKIP LOCKED`
-	j, err := t.scanJob(t.tx.QueryRow(t.ctx, q, sync, needs, last))
+	j, err := scanRecord(t.tx.QueryRow(t.ctx, q, sync, needs, last), decodeJob)
 	if errors.Is(err, ErrNotFound) {
-		j, err = t.scanJob(t.tx.QueryRow(t.ctx, q, sync, needs, nil))
+		j, err = scanRecord(t.tx.QueryRow(t.ctx, q, sync, needs, nil), decodeJob)
 	}
 	return j, err
 }
@@ -192,121 +175,47 @@ func (p *Postgres) forget(id string, err error) {
 // UpdateProgress records a processing job's stage and percentage, renews
 // its lease, and reports whether its cancellation was requested.
 func (p *Postgres) UpdateProgress(id string, stage string, progress int) (cancelRequested bool, err error) {
-	err = p.update(func(t *pgtx) error {
-		job, err := t.processing(id, func(j *Job) error {
-			setProgress(j, stage, progress)
-			return nil
-		})
-		cancelRequested = job.CancelRequested
-		return err
-	})
-	if err != nil {
-		return cancelRequested, fmt.Errorf("store: update progress of job %s: %w", id, err)
-	}
-	return cancelRequested, nil
+	return p.writer().updateProgress(id, stage, progress)
 }
 
 // SetAudio records the audio a worker downloaded for a URL import.
 func (p *Postgres) SetAudio(id string, src Source, duration time.Duration) error {
-	err := p.update(func(t *pgtx) error {
-		_, err := t.processing(id, func(j *Job) error {
-			setAudio(j, src, duration)
-			return nil
-		})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: set audio of job %s: %w", id, err)
-	}
-	return nil
+	return p.writer().setAudio(id, src, duration)
 }
 
-// ReserveAudio reserves d of audio for the processing job id; see
-// (*Store).ReserveAudio.
+// ReserveAudio reserves d of audio for the processing job id, under its
+// key's lock; see (*Store).ReserveAudio.
 func (p *Postgres) ReserveAudio(id string, d time.Duration) error {
-	err := p.update(func(t *pgtx) error {
-		month := monthKey(p.now())
-		_, err := t.processing(id, func(j *Job) error {
-			if err := t.lockKey(j.KeyID); err != nil {
-				return err
-			}
-			quota, err := t.keyQuota(j.KeyID)
-			if err != nil {
-				return err
-			}
-			if err := t.checkQuota(j.KeyID, month, quota, d.Seconds(), ownReservation(j, month)); err != nil {
-				return err
-			}
-			j.Reserved, j.ReservedMonth = max(d, 0), month
-			return nil
-		})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: reserve audio of job %s: %w", id, err)
-	}
-	return nil
+	return p.writer().reserveAudio(id, d)
+}
+
+// writer makes the job writes the drivers share in this database's
+// transactions.
+func (p *Postgres) writer() jobWriter[*pgtx] {
+	return jobWriter[*pgtx]{update: p.update, now: p.now}
 }
 
 // FinishJob moves a processing job to its terminal state with its
 // transcript, usage charge and webhook delivery, in one transaction; see
 // (*Store).FinishJob.
 func (p *Postgres) FinishJob(id string, out Outcome) (Job, error) {
-	if !out.Status.Terminal() {
-		return Job{}, fmt.Errorf("store: finish job %s: status %q is not terminal: %w", id, out.Status, ErrInvalid)
-	}
-	var job Job
-	err := p.update(func(t *pgtx) error {
-		now := p.now()
-		var month string
-		var err error
-		job, err = t.processing(id, func(j *Job) error {
-			month = finishWith(j, out, now)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if out.Transcript != nil {
-			if _, err := t.tx.Exec(t.ctx, `INSERT INTO transcripts (job_id, body) VALUES ($1, $2)
-				ON CONFLICT (job_id) DO UPDATE SET body = EXCLUDED.body`, job.ID, out.Transcript); err != nil {
-				return fmt.Errorf("put transcript: %w", err)
-			}
-		}
-		if out.ClearAudio {
-			if _, err := t.tx.Exec(t.ctx, "DELETE FROM audio_chunks WHERE job_id = $1", job.ID); err != nil {
-				return fmt.Errorf("delete audio: %w", err)
-			}
-		}
-		if out.Status == Completed && out.ChargeSeconds > 0 {
-			if err := t.addUsage(job.KeyID, month, out.ChargeSeconds); err != nil {
-				return err
-			}
-		}
-		return t.announce(job, out.Deliver, now)
-	})
+	job, err := p.writer().finishJob(id, out)
 	p.forget(id, err)
-	if err != nil {
-		return Job{}, fmt.Errorf("store: finish job %s: %w", id, err)
-	}
-	return job, nil
+	return job, err
+}
+
+// putTranscript stores the transcript of job id.
+func (t *pgtx) putTranscript(id string, transcript []byte) error {
+	_, err := t.tx.Exec(t.ctx, `INSERT INTO transcripts (job_id, body) VALUES ($1, $2)
+		ON CONFLICT (job_id) DO UPDATE SET body = EXCLUDED.body`, id, transcript)
+	return err
 }
 
 // RequeueJob returns a processing job to the queue; see (*Store).RequeueJob.
 func (p *Postgres) RequeueJob(id string, reason string, refundAttempt bool) error {
-	err := p.update(func(t *pgtx) error {
-		now := p.now()
-		_, err := t.processing(id, func(j *Job) error {
-			handBack(j, reason, refundAttempt, now)
-			return nil
-		})
-		return err
-	})
+	err := p.writer().requeueJob(id, reason, refundAttempt)
 	p.forget(id, err)
-	if err != nil {
-		return fmt.Errorf("store: requeue job %s: %w", id, err)
-	}
-	return nil
+	return err
 }
 
 // RecoverOrphans is the rescuer: it settles the processing jobs whose lease
@@ -318,8 +227,9 @@ func (p *Postgres) RequeueJob(id string, reason string, refundAttempt bool) erro
 // so every node may run it at any time; one node at a time does (the
 // SweepRescue advisory lock), and the others find nothing meanwhile.
 func (p *Postgres) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, err error) {
+	var r recovered
 	err = p.update(func(t *pgtx) error {
-		requeued, finished = nil, nil
+		r = recovered{}
 		if ok, err := t.trySweep(SweepRescue); err != nil || !ok {
 			return err
 		}
@@ -329,21 +239,14 @@ func (p *Postgres) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job,
 		if err != nil {
 			return err
 		}
-		orphans, err := collectJobs(rows)
+		orphans, err := collectRecords(rows, decodeJob)
 		if err != nil {
 			return err
 		}
-		for _, job := range orphans {
+		for _, prev := range orphans {
+			job := prev
 			rescue(&job, now)
-			if err := t.putJob(job); err != nil {
-				return err
-			}
-			if job.Status == Queued {
-				requeued = append(requeued, job)
-				continue
-			}
-			finished = append(finished, job)
-			if err := t.announce(job, build, now); err != nil {
+			if err := r.add(t, &prev, job, build, now); err != nil {
 				return err
 			}
 		}
@@ -352,22 +255,5 @@ func (p *Postgres) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job,
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: recover orphans: %w", err)
 	}
-	return requeued, finished, nil
-}
-
-// collectJobs decodes the records of rows.
-func collectJobs(rows pgx.Rows) ([]Job, error) {
-	recs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-	if err != nil {
-		return nil, err
-	}
-	jobs := make([]Job, 0, len(recs))
-	for _, b := range recs {
-		j, err := decodeJob(b)
-		if err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, j)
-	}
-	return jobs, nil
+	return r.requeued, r.finished, nil
 }

@@ -11,32 +11,27 @@ const DefaultListLimit = 50
 
 // GetJob returns a job by ID, or ErrNotFound.
 func (s *Store) GetJob(id string) (Job, error) {
-	var job Job
-	err := s.view(func(tx *txn) error {
-		var err error
-		job, err = tx.getJob(id)
-		return err
+	return read(s.view, "get job "+id, func(tx *txn) (Job, error) {
+		return tx.getJob(id)
 	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: get job %s: %w", id, err)
-	}
-	return job, nil
 }
 
 // GetJobForKey returns a job owned by keyID. Another key's job is
 // ErrNotFound, indistinguishable from a missing one.
 func (s *Store) GetJobForKey(id, keyID string) (Job, error) {
-	var job Job
-	err := s.view(func(tx *txn) error {
-		var err error
-		job, err = tx.ownedJob(id, keyID)
-		return err
+	return read(s.view, "get job "+id, func(tx *txn) (Job, error) {
+		return tx.ownedJob(id, keyID)
 	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: get job %s: %w", id, err)
-	}
-	return job, nil
 }
+
+// jobByID is getJob.
+func (t *txn) jobByID(id string) (Job, error) { return t.getJob(id) }
+
+// ownedForUpdate is ownedJob: bbolt's write transaction is the only one.
+func (t *txn) ownedForUpdate(id, keyID string) (Job, error) { return t.ownedJob(id, keyID) }
+
+// rewriteJob is putJob.
+func (t *txn) rewriteJob(prev *Job, next Job) error { return t.putJob(prev, next) }
 
 // ownedJob loads a job and hides it unless keyID owns it.
 func (t *txn) ownedJob(id, keyID string) (Job, error) {
@@ -73,6 +68,27 @@ func (s *Store) GetTranscript(id string) ([]byte, error) {
 	return out, nil
 }
 
+// pageArgs checks ListJobs' arguments and returns the page size
+// (DefaultListLimit when limit is not positive) and the ID bytes of the
+// job the cursor names, nil for the first page. An unknown status or a
+// malformed cursor is ErrInvalid.
+func pageArgs(status Status, limit int, cursor string) (int, []byte, error) {
+	if limit <= 0 {
+		limit = DefaultListLimit
+	}
+	if status != "" && !status.Valid() {
+		return 0, nil, fmt.Errorf("store: list jobs: unknown status %q: %w", status, ErrInvalid)
+	}
+	if cursor == "" {
+		return limit, nil, nil
+	}
+	after, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(after) != 16 {
+		return 0, nil, fmt.Errorf("store: list jobs: bad cursor: %w", ErrInvalid)
+	}
+	return limit, after, nil
+}
+
 // ListJobs returns keyID's jobs, newest first, optionally only those in
 // status ("" for all). limit is the page size (DefaultListLimit when not
 // positive). cursor is "" for the first page, then the nextCursor of the
@@ -80,29 +96,19 @@ func (s *Store) GetTranscript(id string) ([]byte, error) {
 // based: jobs created after the first page was read do not shift later
 // pages. An unknown status or a malformed cursor is ErrInvalid.
 func (s *Store) ListJobs(keyID string, status Status, limit int, cursor string) ([]Job, string, error) {
-	if limit <= 0 {
-		limit = DefaultListLimit
+	limit, after, err := pageArgs(status, limit, cursor)
+	if err != nil {
+		return nil, "", err
 	}
 	bucket, prefix := bucketJobsByKey, ownerPrefix(keyID)
 	if status != "" {
-		code, ok := statusCode(status)
-		if !ok {
-			return nil, "", fmt.Errorf("store: list jobs: unknown status %q: %w", status, ErrInvalid)
-		}
+		code, _ := statusCode(status)
 		bucket, prefix = bucketJobsByKeyStatus, append(prefix, code)
-	}
-	var after []byte
-	if cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(cursor)
-		if err != nil || len(b) != 16 {
-			return nil, "", fmt.Errorf("store: list jobs: bad cursor: %w", ErrInvalid)
-		}
-		after = b
 	}
 
 	var jobs []Job
 	var next string
-	err := s.view(func(tx *txn) error {
+	err = s.view(func(tx *txn) error {
 		c := tx.bucket(bucket).Cursor()
 		var k []byte
 		if target := seekTarget(prefix, after); target == nil {

@@ -114,15 +114,14 @@ func TestSyncJobCancelAndRequeue(t *testing.T) {
 }
 
 func TestRecoverOrphansFailsSyncJobs(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	running := mustCreate(t, s, Job{KeyID: "k1", Sync: true})
 	claim(t, s, running.ID)
 	waiting := mustCreate(t, s, Job{KeyID: "k1", Sync: true})
 	async := mustCreate(t, s, Job{KeyID: "k1"})
 
 	s = reopen(t, s)
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	requeued, finished, err := s.RecoverOrphans(nil)
 	if err != nil {
 		t.Fatal(err)

@@ -51,26 +51,7 @@ func (e *QuotaError) Unwrap() error { return ErrQuotaExceeded }
 // matches ErrQuotaExceeded. The check and the reservation are one
 // transaction, so concurrent jobs cannot overbook the quota.
 func (s *Store) ReserveAudio(id string, d time.Duration) error {
-	err := s.update(func(tx *txn) error {
-		month := monthKey(s.now())
-		_, err := tx.processing(id, func(j *Job) error {
-			own := ownReservation(j, month)
-			quota, err := tx.keyQuota(j.KeyID)
-			if err != nil {
-				return err
-			}
-			if err := tx.checkQuota(j.KeyID, month, quota, d.Seconds(), own); err != nil {
-				return err
-			}
-			j.Reserved, j.ReservedMonth = max(d, 0), month
-			return nil
-		})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: reserve audio of job %s: %w", id, err)
-	}
-	return nil
+	return s.writer().reserveAudio(id, d)
 }
 
 // keyQuota returns the monthly quota of the API key keyID; 0 (unlimited)
@@ -90,15 +71,6 @@ func (t *txn) keyQuota(keyID string) (int64, error) {
 	return k.QuotaSeconds, nil
 }
 
-// checkQuota returns a *QuotaError when want more seconds would take keyID
-// over quota in month (YYYY-MM), counting the usage and the reservations
-// except own, the part of them the job being checked already holds. A
-// job of unknown length (want 0) needs the quota not to be used up. A
-// quota of 0 is unlimited.
-func (t *txn) checkQuota(keyID, month string, quota int64, want float64, own time.Duration) error {
-	return checkQuotaOf(t, keyID, month, quota, want, own)
-}
-
 // monthTotals reads a key's usage and reservations in a month, inside a
 // backend's transaction.
 type monthTotals interface {
@@ -106,21 +78,33 @@ type monthTotals interface {
 	reserved(keyID, month string) (time.Duration, error)
 }
 
-// checkQuotaOf is quotaCheck on the totals tx reads; a quota of 0 reads
-// nothing.
+// checkQuotaOf returns a *QuotaError when want more seconds would take
+// keyID over quota in month (YYYY-MM), counting the usage and the
+// reservations tx reads except own, the part of them the job being checked
+// already holds. A job of unknown length (want 0) needs the quota not to
+// be used up. A quota of 0 is unlimited and reads nothing. On PostgreSQL
+// the caller holds the key's lock (lockKey).
 func checkQuotaOf(tx monthTotals, keyID, month string, quota int64, want float64, own time.Duration) error {
 	if quota <= 0 {
 		return nil
 	}
-	used, err := tx.usage(keyID, month)
-	if err != nil {
-		return err
-	}
-	res, err := tx.reserved(keyID, month)
+	used, res, err := monthUsage(tx, keyID, month)
 	if err != nil {
 		return err
 	}
 	return quotaCheck(quota, used, res, own, want)
+}
+
+// monthUsage reads keyID's usage and reservations in month (YYYY-MM) in
+// tx.
+func monthUsage(tx monthTotals, keyID, month string) (used float64, reserved time.Duration, err error) {
+	if used, err = tx.usage(keyID, month); err != nil {
+		return 0, 0, err
+	}
+	if reserved, err = tx.reserved(keyID, month); err != nil {
+		return 0, 0, err
+	}
+	return used, reserved, nil
 }
 
 // monthlyKey is the key of keyID's entry for month (YYYY-MM) in the usage

@@ -275,14 +275,13 @@ func TestCreateJobQuotaConcurrent(t *testing.T) {
 // TestChargeToReservationMonth: a job admitted against January's quota is
 // charged to January even when it completes in February.
 func TestChargeToReservationMonth(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	job, _, err := s.CreateJob(Job{KeyID: "k1"}, quotaLimits(11))
 	if err != nil {
 		t.Fatal(err)
 	}
 	claim(t, s, job.ID)
-	clock.Add(2 * time.Hour)
+	clock.Advance(2 * time.Hour)
 	feb := clock.Now()
 	next, _, err := s.CreateJob(Job{KeyID: "k1"}, quotaLimits(14))
 	if err != nil {
@@ -302,12 +301,8 @@ func TestChargeToReservationMonth(t *testing.T) {
 }
 
 func TestReserveAudio(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
-	key, err := s.CreateKey(Key{Name: "k", Hash: sha256.Sum256([]byte("secret")), QuotaSeconds: 14})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := clockedStore(t)
+	key := mustKey(t, s, Key{Name: "k", Hash: sha256.Sum256([]byte("secret")), QuotaSeconds: 14})
 	upload, _, err := s.CreateJob(Job{KeyID: key.ID}, CreateLimits{QuotaSeconds: 14, ProbedSeconds: 5})
 	if err != nil {
 		t.Fatal(err)

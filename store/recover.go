@@ -38,8 +38,9 @@ const syncInterruptedMessage = "the server stopped while the synchronous request
 // transaction, as FinishJob does (see txn.announce). requeued and finished list the jobs in
 // their new state.
 func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, err error) {
+	var r recovered
 	err = s.update(func(tx *txn) error {
-		requeued, finished = nil, nil
+		r = recovered{}
 		var keys [][]byte
 		processing := 0
 		for _, b := range [][]byte{bucketProcessing, bucketSyncQueue} {
@@ -67,15 +68,7 @@ func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, er
 			} else {
 				rescue(&job, now)
 			}
-			if err := tx.putJob(&prev, job); err != nil {
-				return err
-			}
-			if job.Status == Queued {
-				requeued = append(requeued, job)
-				continue
-			}
-			finished = append(finished, job)
-			if err := tx.announce(job, build, now); err != nil {
+			if err := r.add(tx, &prev, job, build, now); err != nil {
 				return err
 			}
 		}
@@ -84,7 +77,27 @@ func (s *Store) RecoverOrphans(build DeliveryFunc) (requeued, finished []Job, er
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: recover orphans: %w", err)
 	}
-	return requeued, finished, nil
+	return r.requeued, r.finished, nil
+}
+
+// recovered is what RecoverOrphans settled: the jobs it requeued and those
+// it finished.
+type recovered struct {
+	requeued, finished []Job
+}
+
+// add writes job, settled from prev, in t, and files it; the delivery of a
+// finished job is queued in the same transaction.
+func (r *recovered) add(t jobTx, prev *Job, job Job, build DeliveryFunc, now time.Time) error {
+	if err := t.rewriteJob(prev, job); err != nil {
+		return err
+	}
+	if job.Status == Queued {
+		r.requeued = append(r.requeued, job)
+		return nil
+	}
+	r.finished = append(r.finished, job)
+	return t.announce(job, build, now)
 }
 
 // shareBlame records an attempt cut short by a crash that n processing jobs

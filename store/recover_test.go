@@ -24,8 +24,7 @@ func TestRecoverOrphans(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := newClock()
-			s := newTestStore(t, clock.Now)
+			s, clock := clockedStore(t)
 			job := mustCreate(t, s, tt.job)
 			waiting := mustCreate(t, s, Job{KeyID: "k1"})
 			claim(t, s, job.ID)
@@ -37,7 +36,7 @@ func TestRecoverOrphans(t *testing.T) {
 
 			// Simulate a crash: the file is closed with the job processing.
 			s = reopen(t, s)
-			clock.Add(time.Minute)
+			clock.Advance(time.Minute)
 			var built []string
 			build := func(j Job) *Delivery {
 				built = append(built, j.ID)

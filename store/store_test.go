@@ -5,41 +5,32 @@ import (
 	"encoding/binary"
 	"errors"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/instanttranscriber/instanttranscriber/store/internal/testclock"
 )
 
 // t0 is the start of every test clock: one hour before a UTC month boundary.
 var t0 = time.Date(2025, 1, 31, 23, 0, 0, 0, time.UTC)
 
-// testClock is an injectable clock that only moves when told to.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *testClock { return &testClock{t: t0} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newClock is a test clock that starts at t0.
+func newClock() *testclock.Clock { return testclock.New(t0) }
 
 // newTestStore opens a store on a fresh bbolt file in t.TempDir() and closes
 // it when the test ends. now may be nil for time.Now.
 func newTestStore(t testing.TB, now func() time.Time) *Store {
 	t.Helper()
 	return openTestStore(t, filepath.Join(t.TempDir(), "instanttranscriber.db"), now)
+}
+
+// clockedStore is newTestStore on a test clock that starts at t0.
+func clockedStore(t testing.TB) (*Store, *testclock.Clock) {
+	t.Helper()
+	clock := newClock()
+	return newTestStore(t, clock.Now), clock
 }
 
 // openTestStore opens the file at path, as a restarted process would.

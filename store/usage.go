@@ -8,16 +8,9 @@ import (
 // Usage returns the audio seconds charged to keyID in the UTC calendar month
 // containing month.
 func (s *Store) Usage(keyID string, month time.Time) (float64, error) {
-	var secs float64
-	err := s.view(func(tx *txn) error {
-		var err error
-		secs, err = tx.usage(keyID, monthKey(month))
-		return err
+	return read(s.view, "usage", func(tx *txn) (float64, error) {
+		return tx.usage(keyID, monthKey(month))
 	})
-	if err != nil {
-		return 0, fmt.Errorf("store: usage: %w", err)
-	}
-	return secs, nil
 }
 
 // MonthUsage is what counts against an API key's quota in one UTC month.
@@ -32,24 +25,10 @@ type MonthUsage struct {
 // calendar month containing month, read in one transaction so that a job
 // completing in between is not counted twice or not at all.
 func (s *Store) QuotaUsage(keyID string, month time.Time) (MonthUsage, error) {
-	var u MonthUsage
-	err := s.view(func(tx *txn) error {
-		m := monthKey(month)
-		used, err := tx.usage(keyID, m)
-		if err != nil {
-			return err
-		}
-		res, err := tx.reserved(keyID, m)
-		if err != nil {
-			return err
-		}
-		u = MonthUsage{UsedSeconds: used, ReservedSeconds: res.Seconds()}
-		return nil
+	return read(s.view, "quota usage", func(tx *txn) (MonthUsage, error) {
+		used, res, err := monthUsage(tx, keyID, monthKey(month))
+		return MonthUsage{UsedSeconds: used, ReservedSeconds: res.Seconds()}, err
 	})
-	if err != nil {
-		return MonthUsage{}, fmt.Errorf("store: quota usage: %w", err)
-	}
-	return u, nil
 }
 
 // usage returns keyID's charged seconds in month (YYYY-MM).

@@ -69,35 +69,20 @@ func (t *txn) processing(id string, fn func(j *Job) error) (Job, error) {
 // empty stage keeps the current one; progress is clamped to 0..100). It
 // reports whether cancellation was requested, so the worker can abort.
 func (s *Store) UpdateProgress(id string, stage string, progress int) (cancelRequested bool, err error) {
-	err = s.update(func(tx *txn) error {
-		job, err := tx.processing(id, func(j *Job) error {
-			setProgress(j, stage, progress)
-			return nil
-		})
-		cancelRequested = job.CancelRequested
-		return err
-	})
-	if err != nil {
-		return cancelRequested, fmt.Errorf("store: update progress of job %s: %w", id, err)
-	}
-	return cancelRequested, nil
+	return s.writer().updateProgress(id, stage, progress)
 }
 
 // SetAudio records the audio a worker downloaded for a URL import: src
 // replaces the job's Source, except that an empty src.URL keeps the URL the
 // job was imported from. The job must be processing.
 func (s *Store) SetAudio(id string, src Source, duration time.Duration) error {
-	err := s.update(func(tx *txn) error {
-		_, err := tx.processing(id, func(j *Job) error {
-			setAudio(j, src, duration)
-			return nil
-		})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: set audio of job %s: %w", id, err)
-	}
-	return nil
+	return s.writer().setAudio(id, src, duration)
+}
+
+// writer makes the job writes the drivers share in this store's
+// transactions.
+func (s *Store) writer() jobWriter[*txn] {
+	return jobWriter[*txn]{update: s.update, now: s.now}
 }
 
 // Outcome is how a worker finished a job.
@@ -133,39 +118,18 @@ type Outcome struct {
 // returns ErrNotProcessing and writes nothing, so a job reaches exactly one
 // terminal state.
 func (s *Store) FinishJob(id string, out Outcome) (Job, error) {
-	if !out.Status.Terminal() {
-		return Job{}, fmt.Errorf("store: finish job %s: status %q is not terminal: %w", id, out.Status, ErrInvalid)
-	}
-	var job Job
-	err := s.update(func(tx *txn) error {
-		now := s.now()
-		var month string
-		var err error
-		job, err = tx.processing(id, func(j *Job) error {
-			month = finishWith(j, out, now)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if out.Transcript != nil {
-			k, _ := idBytes(job.ID)
-			if err := tx.bucket(bucketTranscripts).Put(k, out.Transcript); err != nil {
-				return fmt.Errorf("put transcript: %w", err)
-			}
-		}
-		if out.Status == Completed && out.ChargeSeconds > 0 {
-			if err := tx.addUsage(job.KeyID, month, out.ChargeSeconds); err != nil {
-				return err
-			}
-		}
-		return tx.announce(job, out.Deliver, now)
-	})
-	if err != nil {
-		return Job{}, fmt.Errorf("store: finish job %s: %w", id, err)
-	}
-	return job, nil
+	return s.writer().finishJob(id, out)
 }
+
+// putTranscript stores the transcript of job id.
+func (t *txn) putTranscript(id string, transcript []byte) error {
+	k, _ := idBytes(id)
+	return t.bucket(bucketTranscripts).Put(k, transcript)
+}
+
+// dropAudio does nothing: the audio is a file, which FinishJob's caller
+// removes after the commit.
+func (t *txn) dropAudio(string) error { return nil }
 
 // finish sets the terminal fields of j. A failure is also recorded as the
 // error of the current attempt.
@@ -193,18 +157,7 @@ func finish(j *Job, status Status, jerr *JobError, now time.Time) {
 // was requested keeps CancelRequested, so its next worker finishes it
 // Canceled at the first progress report.
 func (s *Store) RequeueJob(id string, reason string, refundAttempt bool) error {
-	err := s.update(func(tx *txn) error {
-		now := s.now()
-		_, err := tx.processing(id, func(j *Job) error {
-			handBack(j, reason, refundAttempt, now)
-			return nil
-		})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: requeue job %s: %w", id, err)
-	}
-	return nil
+	return s.writer().requeueJob(id, reason, refundAttempt)
 }
 
 // interrupt records that the current attempt was cut short.

@@ -21,13 +21,12 @@ func claim(t *testing.T, s *Store, want string) Job {
 }
 
 func TestClaimNextFIFO(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	var ids []string
 	for _, key := range []string{"k1", "k2", "k1"} {
 		ids = append(ids, mustCreate(t, s, Job{KeyID: key}).ID)
 	}
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	for _, id := range ids {
 		job := claim(t, s, id)
 		if job.Status != Processing || job.Attempt != 1 || job.Stage != StageStarting || !job.StartedAt.Equal(clock.Now()) {
@@ -68,11 +67,10 @@ func TestWorkerWritesNeedProcessing(t *testing.T) {
 }
 
 func TestFinishJobOnce(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	job := mustCreate(t, s, Job{KeyID: "k1", Source: Source{AudioPath: "a.wav"}})
 	claim(t, s, job.ID)
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	done, err := s.FinishJob(job.ID, Outcome{
 		Status: Completed, Transcript: []byte(`{"text":"hi"}`), Language: "en",
 		AudioDuration: 3 * time.Second, ClearAudio: true,
@@ -85,7 +83,7 @@ func TestFinishJobOnce(t *testing.T) {
 		t.Errorf("finished job = %+v", done)
 	}
 
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	_, err = s.FinishJob(job.ID, Outcome{Status: Failed, Error: &JobError{Code: "x"}, Transcript: []byte("other")})
 	if !errors.Is(err, ErrNotProcessing) {
 		t.Fatalf("second FinishJob: %v; want ErrNotProcessing", err)
@@ -104,8 +102,7 @@ func TestFinishJobOnce(t *testing.T) {
 }
 
 func TestFinishJobFailedKeepsAttemptError(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, _ := clockedStore(t)
 	job := mustCreate(t, s, Job{KeyID: "k1"})
 	claim(t, s, job.ID)
 	got, err := s.FinishJob(job.ID, Outcome{Status: Failed, Error: &JobError{Code: "decode", Message: "bad wav"}})
@@ -119,8 +116,7 @@ func TestFinishJobFailedKeepsAttemptError(t *testing.T) {
 }
 
 func TestUsageChargedOnCompletionPerMonth(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	finish := func(status Status, secs float64) {
 		t.Helper()
 		job := mustCreate(t, s, Job{KeyID: "k1"})
@@ -132,7 +128,7 @@ func TestUsageChargedOnCompletionPerMonth(t *testing.T) {
 	finish(Completed, 60) // January, 23:00 UTC
 	finish(Failed, 500)
 	finish(Canceled, 500)
-	clock.Add(2 * time.Hour) // February
+	clock.Advance(2 * time.Hour) // February
 	finish(Completed, 30.5)
 	finish(Completed, 10)
 
@@ -157,8 +153,7 @@ func TestUsageChargedOnCompletionPerMonth(t *testing.T) {
 }
 
 func TestFinishJobWritesDeliveryAtomically(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, clock := clockedStore(t)
 	job := mustCreate(t, s, Job{KeyID: "k1", CallbackURL: "https://hook.example/x", CallbackSecret: "whsec"})
 	claim(t, s, job.ID)
 
@@ -177,7 +172,7 @@ func TestFinishJobWritesDeliveryAtomically(t *testing.T) {
 		t.Errorf("after a failed FinishJob GetTranscript: %v; want ErrNotFound", err)
 	}
 
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	if _, err := s.FinishJob(job.ID, Outcome{Status: Completed, Deliver: deliver(&Delivery{Payload: []byte(`{"id":1}`), Event: "transcription.completed"})}); err != nil {
 		t.Fatal(err)
 	}
@@ -201,8 +196,7 @@ func TestFinishJobWritesDeliveryAtomically(t *testing.T) {
 }
 
 func TestRequeueJob(t *testing.T) {
-	clock := newClock()
-	s := newTestStore(t, clock.Now)
+	s, _ := clockedStore(t)
 	first := mustCreate(t, s, Job{KeyID: "k1"})
 	second := mustCreate(t, s, Job{KeyID: "k1"})
 	claim(t, s, first.ID)

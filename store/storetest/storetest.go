@@ -8,31 +8,15 @@ import (
 	"time"
 
 	"github.com/instanttranscriber/instanttranscriber/store"
+	"github.com/instanttranscriber/instanttranscriber/store/internal/testclock"
 )
 
 // Clock is a settable clock for the backend under test.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type Clock = testclock.Clock
 
 // NewClock starts a clock at a fixed time.
 func NewClock() *Clock {
-	return &Clock{t: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
-}
-
-// Now reads the clock.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+	return testclock.New(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
 }
 
 // Open makes an empty backend for one test, reading clock.Now, whose
