@@ -101,13 +101,13 @@
 // `make bench-diarization` first measures conversations of real people
 // (18 readers from Debian packages: 10 wideband, 8 telephone-band; see
 // scripts/benchdiarize and BENCHMARKS.md). There, without the count, seed 1
-// gets the count right in 87% of conversations, a mean DER of 2.8% with
-// two speakers (2-5% for two people of the same gender) and 10.0% with
-// three or four; seed 2, a different draw, 72%, 4.2% and 13.5%. Four
+// gets the count right in 88% of conversations, a mean DER of 2.8% with
+// two speakers (2-5% for two people of the same gender) and 9.9% with
+// three or four; seed 2, a different draw, 73%, 4.2% and 13.1%. Four
 // telephone voices, mostly women, are the worst case: one of them is
 // usually merged into another. Overlapping speech is given to one speaker.
-// Diarization takes about 0.5-1% of a short conversation's duration on
-// one core; on a 62-minute recording about 11 s of CPU, 5% of whisper
+// Diarization takes about 0.5-1.5% of a short conversation's duration on
+// one core; on a 62-minute recording about 12 s of CPU, 5% of whisper
 // tiny's greedy transcription time.
 //
 // # Limits
