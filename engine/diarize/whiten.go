@@ -27,7 +27,8 @@ func (fs *features) svLabels(wins []window, blocks []block, labels []int) []int 
 // level) are shrunk and those that only tell speakers apart stretched:
 // within-class covariance normalization (WCCN) estimated on the recording
 // itself. The principal components come from the vectors' n×n Gram
-// matrix, so the cost is O(n²·dim + n³) whatever their dimension.
+// matrix (n is at most maxSpectral), so the cost is O(n²·dim + n³), not
+// O(dim³).
 func whitenWithin(vecs [][]float64, labels []int, d int, floor float64) [][]float64 {
 	n := len(vecs)
 	d = min(d, n-1)
