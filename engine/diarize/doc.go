@@ -128,15 +128,15 @@
 // a few MB of them resident. The features of a frame are kept only until
 // the windows and blocks that hold it are summarized; what stays is a
 // window embedding every 0.75 s and a block's float32 statistics every
-// 0.25 s of speech: about 17 MiB of Go heap per hour of speech, plus at
+// 0.25 s of speech: about 20 MiB of Go heap per hour of speech, plus at
 // most 256 supervectors of 3328 numbers (7 MiB) whatever the length, and
 // the spectral step's 256×256 matrices. So the memory is bounded by the
 // longest audio accepted (limits.max_audio_duration, 4 h by default); the
 // 256 windows of the spectral step (maxSpectral) are a constant, not a
 // configuration key: they bound its cost, which grows with their cube.
-// Measured with scripts/benchdiarizememory on 1 h of a repeated
-// two-speaker recording (testdata/two.wav): peak resident memory 41 MiB
-// (38 MiB anonymous, 32 MiB Go heap) and 10.9 s of CPU. Before the
-// supervectors it was 36 MiB at 1 h and 98 MiB at 4 h, and 293 and 1130
-// MiB when the whole recording was read at once.
+// Measured with scripts/benchdiarizememory on 1 h and 4 h of a repeated
+// two-speaker recording (testdata/two.wav): peak resident memory 41 and
+// 104 MiB (Go heap 35 and 98 MiB), 11.6 and 41.5 s of CPU. Before the
+// supervectors it was 36 and 98 MiB, and 293 and 1130 MiB when the whole
+// recording was read at once.
 package diarize
