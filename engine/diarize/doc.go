@@ -55,7 +55,15 @@
 //     to a minute: a local BIC), the closest pair is merged and the blocks
 //     resegmented. Options.MinSpeakers and MaxSpeakers bound the count;
 //     Options.Speakers fixes it and skips the merging.
-//  7. Turns are runs of blocks of one speaker inside a speech region; a turn
+//  7. Second pass: when the first leaves two or more speakers, the
+//     supervectors are projected on their first 20 principal components
+//     and whitened by the covariance of each window about its speaker's
+//     mean (within-class covariance normalization estimated on the
+//     recording itself, with 1% of the mean variance added to the
+//     diagonal), then steps 4 to 6 run again on them: the directions in
+//     which one speaker's windows vary weigh less, those that tell
+//     speakers apart more.
+//  8. Turns are runs of blocks of one speaker inside a speech region; a turn
 //     shorter than Options.MinTurn goes to a neighbour, and speakers are
 //     numbered by first appearance.
 //
@@ -80,20 +88,29 @@
 // 22%), the normalized Laplacian, merge thresholds 1.5 and 3 (82%), and
 // splitting clusters again on the supervectors (no split passed the BIC
 // test). A background GMM trained on the recording itself was tried
-// before and dropped: its components become speaker-specific.
+// before and dropped: its components become speaker-specific. The
+// second pass (step 7) gains little: count right 87% to 88% and
+// 3-4-speaker DER 10.0% to 9.9% on seed 1, 72% to 73% and 13.5% to 13.1%
+// on seed 2; 12, 30 or 40 components and floors of 0.1% to 10% did no
+// better. Also not kept: a cepstral mean per window in the supervectors
+// (count right 58%), a split into one more speaker than the merge
+// leaves when they are told apart by more than 3.5 or 5, and, with the
+// second pass, merge thresholds 1.75 and 2.5, relevance 3, 3.5 and 6,
+// taking the largest k whose eigengap is at least 45% or 60% of the
+// largest, and a third pass: none helped on both draws.
 //
 // # Accuracy and cost
 //
 // `make bench-diarization` first measures conversations of real people
 // (18 readers from Debian packages: 10 wideband, 8 telephone-band; see
 // scripts/benchdiarize and BENCHMARKS.md). There, without the count, seed 1
-// gets the count right in 87% of conversations, a mean DER of 2.8% with
-// two speakers (2-5% for two people of the same gender) and 10.0% with
-// three or four; seed 2, a different draw, 72%, 4.2% and 13.5%. Four
+// gets the count right in 88% of conversations, a mean DER of 2.8% with
+// two speakers (2-5% for two people of the same gender) and 9.9% with
+// three or four; seed 2, a different draw, 73%, 4.2% and 13.1%. Four
 // telephone voices, mostly women, are the worst case: one of them is
 // usually merged into another. Overlapping speech is given to one speaker.
-// Diarization takes about 0.5-1% of a short conversation's duration on
-// one core; on a 62-minute recording about 11 s of CPU, 5% of whisper
+// Diarization takes about 0.5-1.5% of a short conversation's duration on
+// one core; on a 62-minute recording about 12 s of CPU, 5% of whisper
 // tiny's greedy transcription time.
 //
 // # Limits
@@ -114,11 +131,15 @@
 // a few MB of them resident. The features of a frame are kept only until
 // the windows and blocks that hold it are summarized; what stays is a
 // window embedding every 0.75 s and a block's float32 statistics every
-// 0.25 s of speech: about 17 MiB of Go heap per hour of speech, plus at
+// 0.25 s of speech: about 20 MiB of Go heap per hour of speech, plus at
 // most 256 supervectors of 3328 numbers (7 MiB) whatever the length, and
-// the spectral step's 256×256 matrices. Measured (before the supervectors)
-// with scripts/benchdiarizememory on 1 h and 4 h of a repeated
-// two-speaker recording: peak resident memory 36 and 98 MiB (it was 293
-// and 1130 MiB when the whole recording was read at once), and about 7 s
-// of CPU per hour of audio (3% of whisper tiny's greedy time).
+// the spectral step's 256×256 matrices. So the memory is bounded by the
+// longest audio accepted (limits.max_audio_duration, 4 h by default); the
+// 256 windows of the spectral step (maxSpectral) are a constant, not a
+// configuration key: they bound its cost, which grows with their cube.
+// Measured with scripts/benchdiarizememory on 1 h and 4 h of a repeated
+// two-speaker recording (testdata/two.wav): peak resident memory 41 and
+// 104 MiB (Go heap 35 and 98 MiB), 11.6 and 41.5 s of CPU. Before the
+// supervectors it was 36 and 98 MiB, and 293 and 1130 MiB when the whole
+// recording was read at once.
 package diarize

@@ -15,8 +15,8 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/*.turns from the current output")
 
 // longFixture returns the committed fixtures joined into a recording of
-// about 2.7 minutes: long enough for the speaker count to be estimated on
-// an excerpt and for the features to be computed in several chunks.
+// about 2.7 minutes: long enough for the spectral step and for the
+// features to be computed in several chunks.
 func longFixture(t testing.TB) []float32 {
 	one, two := loadFixture(t, "one").samples, loadFixture(t, "two").samples
 	var out []float32

@@ -4,24 +4,21 @@ import (
 	"math"
 )
 
-// Window clustering parameters.
-const (
-	maxAHC       = 1000 // windows clustered at most; the rest are only assigned
-	refineRounds = 5    // spherical k-means rounds after the AHC cut
-)
+// refineRounds is how many spherical k-means rounds follow the AHC cut.
+const refineRounds = 5
 
 // windowLabels labels every window with one of k clusters: the AHC merges
-// over the windows in sample, cut at k clusters, give the initial clusters,
+// over the full windows, cut at k clusters, give the initial clusters,
 // then spherical k-means rounds assign every window to its nearest centroid
 // and re-estimate the centroids from the full windows.
-func windowLabels(emb [][]float64, full, sample []int, merges []merge, k int) []int {
-	init := cut(merges, len(sample), k)
+func windowLabels(emb [][]float64, full []int, merges []merge, k int) []int {
+	init := cut(merges, len(full), k)
 
 	labels := make([]int, len(emb))
 	for i := range labels {
 		labels[i] = -1
 	}
-	for i, w := range sample {
+	for i, w := range full {
 		labels[w] = init[i]
 	}
 	cents := centroids(emb, labels, k)

@@ -9,8 +9,7 @@ import (
 type search struct {
 	emb      [][]float64 // normalized window embeddings
 	full     []int       // windows long enough to cluster
-	sample   []int       // the full windows AHC ran on
-	merges   []merge     // AHC over sample
+	merges   []merge     // AHC over full
 	wins     []window
 	blocks   []block
 	blockWin []int // window whose centre is nearest each block's centre
@@ -19,15 +18,8 @@ type search struct {
 
 func newSearch(emb [][]float64, full []int, wins []window, blocks []block) *search {
 	s := &search{emb: emb, full: full, wins: wins, blocks: blocks}
-	s.sample = full
-	if len(full) > maxAHC {
-		s.sample = make([]int, maxAHC)
-		for i := range s.sample {
-			s.sample[i] = full[i*len(full)/maxAHC]
-		}
-	}
-	vecs := make([][]float64, len(s.sample))
-	for i, w := range s.sample {
+	vecs := make([][]float64, len(full))
+	for i, w := range full {
 		vecs[i] = emb[w]
 	}
 	s.merges = ahc(vecs)
@@ -53,7 +45,7 @@ func newSearch(emb [][]float64, full []int, wins []window, blocks []block) *sear
 // every split of one cluster of prev, refines each with resegment, and
 // keeps the most likely.
 func (s *search) next(prev *segmentation, k int) segmentation {
-	init := blockLabels(s.blocks, s.wins, windowLabels(s.emb, s.full, s.sample, s.merges, k))
+	init := blockLabels(s.blocks, s.wins, windowLabels(s.emb, s.full, s.merges, k))
 	best := resegment(s.blocks, init, k)
 	if prev == nil {
 		return best

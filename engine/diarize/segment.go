@@ -16,38 +16,14 @@ const sepFrames = 6000
 
 // segmentSpeakers labels every block with a speaker: opts.Speakers of
 // them, or else the most speakers, from opts.MinSpeakers up to
-// opts.MaxSpeakers, that are all told apart (see separation). On a
-// recording with more than excerptBlocks blocks of speech, the speakers
-// are found on an excerpt of that size (see excerpt), and their models
-// seed one resegmentation of the whole recording.
+// opts.MaxSpeakers, that are all told apart (see separation). Diarize
+// calls it only when the recording has too few full windows for the
+// spectral step (minSpectral).
 func segmentSpeakers(ctx context.Context, emb [][]float64, full []int, wins []window, blocks []block, opts Options) (segmentation, error) {
 	s := newSearch(emb, full, wins, blocks)
-	hi := max(1, min(opts.MaxSpeakers, len(s.sample)))
+	hi := max(1, min(opts.MaxSpeakers, len(s.full)))
 	lo := min(opts.MinSpeakers, hi)
-	want := min(opts.Speakers, len(s.sample))
-	if want == 0 {
-		if ex, src := s.excerpt(); ex != nil {
-			seg, err := ex.run(ctx, 0, lo, hi)
-			if err != nil {
-				return segmentation{}, err
-			}
-			// The excerpt's speakers seed the whole recording: their
-			// models label every block, then resegmentation refines them.
-			// One resegmentation, whatever the count: the cost stays linear
-			// in the length and does not depend on how many speakers were
-			// tried.
-			init := make([]int, len(s.blocks))
-			for i := range init {
-				init[i] = -1
-			}
-			k := 1
-			for i, b := range src {
-				init[b] = seg.labels[i]
-				k = max(k, seg.labels[i]+1)
-			}
-			return resegment(s.blocks, init, k), nil
-		}
-	}
+	want := min(opts.Speakers, len(s.full))
 	return s.run(ctx, want, lo, hi)
 }
 
