@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/internal/pgtest"
 )
 
@@ -98,15 +96,4 @@ func TestPostgresRestartMidJob(t *testing.T) {
 
 // jfkTimes is testdata/jfk.wav played n times over, as a 16 kHz WAV: a job
 // long enough to be caught while whisper runs.
-func jfkTimes(t *testing.T, n int) []byte {
-	t.Helper()
-	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var samples []float32
-	for range n {
-		samples = append(samples, pcm.Samples...)
-	}
-	return wav16(samples)
-}
+func jfkTimes(t *testing.T, n int) []byte { return e2e.RepeatWAV(t, jfkPath, n) }

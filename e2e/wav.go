@@ -1,6 +1,11 @@
 package e2e
 
 import (
+	"context"
+	"testing"
+
+	"github.com/instanttranscriber/instanttranscriber/engine/audio"
+
 	"bytes"
 	"encoding/binary"
 )
@@ -29,4 +34,19 @@ func WAVWithLength(pcm []byte, dataLen uint32) []byte {
 	binary.Write(&b, binary.LittleEndian, dataLen)
 	b.Write(pcm)
 	return b.Bytes()
+}
+
+// RepeatWAV decodes the audio file at path and returns it played n times
+// over, as a 16 kHz mono 16-bit WAV file: a long job from a short clip.
+func RepeatWAV(t testing.TB, path string, n int) []byte {
+	t.Helper()
+	pcm, err := audio.DecodeFile(context.Background(), path, audio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples := make([]float32, 0, n*len(pcm.Samples))
+	for range n {
+		samples = append(samples, pcm.Samples...)
+	}
+	return WAV(samples)
 }

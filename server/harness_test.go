@@ -16,7 +16,6 @@ import (
 
 	"github.com/instanttranscriber/instanttranscriber/delivery"
 	"github.com/instanttranscriber/instanttranscriber/e2e"
-	"github.com/instanttranscriber/instanttranscriber/engine/audio"
 	"github.com/instanttranscriber/instanttranscriber/jobs"
 	"github.com/instanttranscriber/instanttranscriber/metrics"
 	"github.com/instanttranscriber/instanttranscriber/netguard"
@@ -233,15 +232,7 @@ func jfk(t *testing.T, n int) []byte {
 		}
 		return b
 	}
-	pcm, err := audio.DecodeFile(context.Background(), jfkPath, audio.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var samples []float32
-	for range n {
-		samples = append(samples, pcm.Samples...)
-	}
-	return wavBytes(samples)
+	return e2e.RepeatWAV(t, jfkPath, n)
 }
 
 // wavBytes encodes 16 kHz mono samples as a 16-bit PCM WAV file.

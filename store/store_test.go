@@ -10,14 +10,14 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/instanttranscriber/instanttranscriber/store/internal/testclock"
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 )
 
 // t0 is the start of every test clock: one hour before a UTC month boundary.
 var t0 = time.Date(2025, 1, 31, 23, 0, 0, 0, time.UTC)
 
 // newClock is a test clock that starts at t0.
-func newClock() *testclock.Clock { return testclock.New(t0) }
+func newClock() *e2e.Clock { return e2e.NewClock(t0) }
 
 // newTestStore opens a store on a fresh bbolt file in t.TempDir() and closes
 // it when the test ends. now may be nil for time.Now.
@@ -27,7 +27,7 @@ func newTestStore(t testing.TB, now func() time.Time) *Store {
 }
 
 // clockedStore is newTestStore on a test clock that starts at t0.
-func clockedStore(t testing.TB) (*Store, *testclock.Clock) {
+func clockedStore(t testing.TB) (*Store, *e2e.Clock) {
 	t.Helper()
 	clock := newClock()
 	return newTestStore(t, clock.Now), clock

@@ -7,16 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instanttranscriber/instanttranscriber/e2e"
 	"github.com/instanttranscriber/instanttranscriber/store"
-	"github.com/instanttranscriber/instanttranscriber/store/internal/testclock"
 )
 
 // Clock is a settable clock for the backend under test.
-type Clock = testclock.Clock
+type Clock = e2e.Clock
 
 // NewClock starts a clock at a fixed time.
 func NewClock() *Clock {
-	return testclock.New(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
+	return e2e.NewClock(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
 }
 
 // Open makes an empty backend for one test, reading clock.Now, whose
